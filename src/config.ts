@@ -1,0 +1,96 @@
+/**
+ * The one place that reads the environment. `readConfig` validates every key once at start and
+ * throws a ConfigError naming the bad key; everything else receives the resulting Config.
+ */
+import path from 'node:path';
+
+/** Log levels in increasing severity. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Discord's own REST base; the tests point DISCORD_API_BASE at a fake instead. */
+export const DEFAULT_DISCORD_API_BASE = 'https://discord.com/api';
+
+/** Validated settings for one process. */
+export interface Config {
+  /** Bot token; null runs the local console instead of the bot. Never log it. */
+  readonly discordToken: string | null;
+  /** Sync commands to this guild only (development); null syncs globally. */
+  readonly discordGuildId: string | null;
+  /** REST base without the version, e.g. "https://discord.com/api". */
+  readonly discordApiBase: string;
+  /** Folder of articles, absolute. */
+  readonly corpusDir: string;
+  /** Folder for the SQLite file, the persisted index and the command hash, absolute. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Answer @-mentions and replies as questions (needs the Message Content intent). */
+  readonly chatEnabled: boolean;
+  /** Watch the corpus folder and re-index changes while running. */
+  readonly watchCorpus: boolean;
+}
+
+/** A configuration value is missing or malformed; the message names the key. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
+    super(`${key}: ${problem}`);
+  }
+}
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+function readBoolean(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(key, `expected true or false, got "${env[key]}"`);
+}
+
+function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
+  const raw = env[key]?.trim();
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+/**
+ * Builds the Config from an environment (pass `process.env` after dotenv has run).
+ * Relative folders resolve against `cwd`.
+ */
+export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
+  const discordToken = readOptional(env, 'DISCORD_TOKEN');
+  if (discordToken !== null && !/^[\w.-]{20,}$/.test(discordToken)) {
+    throw new ConfigError('DISCORD_TOKEN', 'does not look like a bot token (letters, digits, dots, dashes; 20+ characters)');
+  }
+  const discordGuildId = readOptional(env, 'DISCORD_GUILD_ID');
+  if (discordGuildId !== null && !SNOWFLAKE.test(discordGuildId)) {
+    throw new ConfigError('DISCORD_GUILD_ID', `expected a server id of 17–20 digits, got "${discordGuildId}"`);
+  }
+  const discordApiBase = readOptional(env, 'DISCORD_API_BASE') ?? DEFAULT_DISCORD_API_BASE;
+  let apiUrl: URL;
+  try {
+    apiUrl = new URL(discordApiBase);
+  } catch {
+    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+  }
+  if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
+    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+  }
+  const logLevel = (readOptional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
+  }
+  return {
+    discordToken,
+    discordGuildId,
+    discordApiBase: discordApiBase.replace(/\/+$/, ''),
+    corpusDir: path.resolve(cwd, readOptional(env, 'CORPUS_DIR') ?? 'corpus'),
+    dataDir: path.resolve(cwd, readOptional(env, 'DATA_DIR') ?? 'data'),
+    logLevel: logLevel as LogLevel,
+    chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
+    watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
+  };
+}
