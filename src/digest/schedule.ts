@@ -441,7 +441,7 @@ export function listTimeZones(): readonly string[] {
 }
 
 /**
- * Formats an instant for people in a zone, e.g. "Mon 30 Mar 2026, 04:30 (Europe/Sofia)".
+ * Formats an instant for people in a zone, e.g. "Mon, 30 Mar 2026, 04:30 (Europe/Sofia)".
  */
 export function formatInZone(instant: Date, timeZone: string): string {
   const text = new Intl.DateTimeFormat('en-GB', {

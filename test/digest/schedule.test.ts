@@ -212,9 +212,9 @@ describe('decideRun', () => {
         }
       }
       expect(ran).toHaveLength(8);
-      expect(new Set(ran.map((r) => r.slice(0, 15))).size).toBe(8);
+      expect(new Set(ran.map((r) => r.slice(0, 16))).size).toBe(8);
       expect(ran.filter((r) => !r.includes(', 03:30 '))).toEqual(
-        from.startsWith('2026-03') ? ['Sun 29 Mar 2026, 04:30 (Europe/Sofia)'] : [],
+        from.startsWith('2026-03') ? ['Sun, 29 Mar 2026, 04:30 (Europe/Sofia)'] : [],
       );
     }
   });
