@@ -16,21 +16,54 @@ const FORBIDDEN_IN_CORE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'corpus/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'coverage/**',
+      'corpus/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
   {
     files: CORE,
     rules: {
-      'no-restricted-imports': ['error', { paths: FORBIDDEN_IN_CORE, patterns: [{ group: ['**/discord/**', '**/config', '**/config.js'], message: 'The core takes state and config as arguments.' }] }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The core reads no environment; pass values in.' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Time is passed in to the core, never read inside it.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: FORBIDDEN_IN_CORE,
+          patterns: [
+            {
+              group: ['**/discord/**', '**/config', '**/config.js'],
+              message: 'The core takes state and config as arguments.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The core reads no environment; pass values in.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'Time is passed in to the core, never read inside it.',
+        },
+      ],
     },
   },
 );

@@ -63,11 +63,17 @@ function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
 export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
   const discordToken = readOptional(env, 'DISCORD_TOKEN');
   if (discordToken !== null && !/^[\w.-]{20,}$/.test(discordToken)) {
-    throw new ConfigError('DISCORD_TOKEN', 'does not look like a bot token (letters, digits, dots, dashes; 20+ characters)');
+    throw new ConfigError(
+      'DISCORD_TOKEN',
+      'does not look like a bot token (letters, digits, dots, dashes; 20+ characters)',
+    );
   }
   const discordGuildId = readOptional(env, 'DISCORD_GUILD_ID');
   if (discordGuildId !== null && !SNOWFLAKE.test(discordGuildId)) {
-    throw new ConfigError('DISCORD_GUILD_ID', `expected a server id of 17–20 digits, got "${discordGuildId}"`);
+    throw new ConfigError(
+      'DISCORD_GUILD_ID',
+      `expected a server id of 17–20 digits, got "${discordGuildId}"`,
+    );
   }
   const discordApiBase = readOptional(env, 'DISCORD_API_BASE') ?? DEFAULT_DISCORD_API_BASE;
   let apiUrl: URL;
@@ -81,7 +87,10 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   }
   const logLevel = (readOptional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `expected one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`,
+    );
   }
   return {
     discordToken,
@@ -93,4 +102,14 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
   };
+}
+
+/**
+ * Loads `.env` (if any) into the environment without printing, then validates it. Entry
+ * points call this once.
+ */
+export async function loadConfig(cwd: string = process.cwd()): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ path: path.join(cwd, '.env'), quiet: true });
+  return readConfig(process.env, cwd);
 }

@@ -19,7 +19,8 @@ export class UsageError extends UserFacingError {
 }
 
 /** The message a user sees for an error that is not theirs to fix. */
-export const GENERIC_ERROR_MESSAGE = 'Something went wrong on my side while answering that. Please try again in a moment.';
+export const GENERIC_ERROR_MESSAGE =
+  'Something went wrong on my side while answering that. Please try again in a moment.';
 
 /** The one sentence to show a user for any thrown value: never a stack trace. */
 export function userMessageFor(error: unknown): string {

@@ -43,7 +43,8 @@ export function createLogger(
   const write = (lineLevel: LogLevel, message: string, context?: LogContext): void => {
     if (RANK[lineLevel] < RANK[level]) return;
     const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries({ ...base, ...context })) fields[key] = describe(value);
+    for (const [key, value] of Object.entries({ ...base, ...context }))
+      fields[key] = describe(value);
     let line = `${new Date().toISOString()} ${lineLevel.toUpperCase()} ${message}`;
     if (Object.keys(fields).length > 0) line += ' ' + JSON.stringify(fields);
     for (const secret of secrets) line = line.split(secret).join('[redacted]');

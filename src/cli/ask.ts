@@ -1,0 +1,159 @@
+/**
+ * `npm run ask -- [--json] [--limit N] [--since D] [--until D] [--source S] [--lang L]
+ * [--corpus DIR] "question"`: answers once, or one question per standard-input line.
+ * With --json, stdout carries exactly one JSON object per question and nothing else.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { isIsoDate } from '../ingest/clean.js';
+import { createLogger } from '../log.js';
+import { answerQuestion, MAX_LIMIT } from '../quote/answer.js';
+import { renderAnswer } from '../render/console.js';
+import type { Library } from '../search/library.js';
+import type { Answer, AnswerOptions } from '../types.js';
+import { openCorpus } from '../corpus/open.js';
+
+/** Bad command-line arguments; the message says what to change. */
+export class ArgumentError extends Error {
+  override readonly name = 'ArgumentError';
+}
+
+/** Parsed command line of `ask`. */
+export interface AskArguments {
+  readonly json: boolean;
+  readonly question: string | null;
+  readonly corpus: string | null;
+  readonly options: AnswerOptions;
+}
+
+const USAGE =
+  'usage: npm run ask -- [--json] [--limit N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--source NAME] [--lang CODE] [--corpus DIR] "question"';
+
+/** Parses `ask`'s arguments, throwing ArgumentError with a clear message on bad ones. */
+export function parseAskArguments(argv: readonly string[]): AskArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        source: { type: 'string' },
+        lang: { type: 'string' },
+        corpus: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new ArgumentError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new ArgumentError(USAGE);
+  const options: { -readonly [K in keyof AnswerOptions]: AnswerOptions[K] } = {};
+  if (values.limit !== undefined) {
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new ArgumentError(
+        `--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${values.limit}"`,
+      );
+    }
+    options.limit = limit;
+  }
+  for (const key of ['since', 'until'] as const) {
+    const value = values[key];
+    if (value === undefined) continue;
+    if (!isIsoDate(value))
+      throw new ArgumentError(`--${key} must be a date as YYYY-MM-DD, got "${value}"`);
+    options[key] = value;
+  }
+  if (values.since !== undefined && values.until !== undefined && values.since > values.until) {
+    throw new ArgumentError(`--since (${values.since}) is after --until (${values.until})`);
+  }
+  if (values.source !== undefined) options.source = values.source;
+  if (values.lang !== undefined) options.lang = values.lang;
+  const question = positionals.length === 0 ? null : positionals.join(' ');
+  return { json: values.json ?? false, question, corpus: values.corpus ?? null, options };
+}
+
+/** The `--json` shape of an answer (stable contract; see the README). */
+export function answerToJson(answer: Answer): object {
+  return {
+    query: answer.query,
+    results: answer.results.map((r) => ({
+      rank: r.rank,
+      quote: r.quote,
+      docId: r.docId,
+      title: r.title,
+      source: r.source,
+      url: r.url,
+      date: r.date,
+      lang: r.lang,
+      score: r.score,
+      passageId: r.passageId,
+    })),
+  };
+}
+
+function printAnswer(
+  library: Library,
+  question: string,
+  args: AskArguments,
+  write: (s: string) => void,
+): void {
+  const answer = answerQuestion(library, question, args.options);
+  if (args.json) write(JSON.stringify(answerToJson(answer)) + '\n');
+  else write(`${renderAnswer(answer, process.stdout.isTTY ? 'ansi' : 'markdown')}\n`);
+}
+
+async function main(): Promise<number> {
+  let args: AskArguments;
+  try {
+    args = parseAskArguments(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ArgumentError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  let corpusDir: string;
+  let logLevel: 'debug' | 'info' | 'warn' | 'error';
+  try {
+    const config = await loadConfig();
+    corpusDir = args.corpus ?? config.corpusDir;
+    logLevel = config.logLevel;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger(logLevel === 'info' ? 'warn' : logLevel);
+  const { library } = await openCorpus(corpusDir, logger);
+  const write = (s: string): void => void process.stdout.write(s);
+  if (args.question !== null) {
+    printAnswer(library, args.question, args, write);
+    return 0;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    printAnswer(library, line, args, write);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ask failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

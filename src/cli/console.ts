@@ -1,0 +1,96 @@
+/**
+ * The local console: the bot's answers without Discord. Takes plain questions and the slash
+ * commands /ask, /search, /sources, /about, /help, /quit; on a non-terminal input it answers
+ * every line and exits at the end of input.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { userMessageFor } from '../errors.js';
+import type { Logger } from '../log.js';
+import { answerQuestion } from '../quote/answer.js';
+import { renderAnswer, renderBanner, renderSources } from '../render/console.js';
+import { formatDate } from '../render/format.js';
+import { searchKeywords } from '../search/keywords.js';
+import type { Library } from '../search/library.js';
+
+/** What the console needs; the library is read through a getter because it may be swapped. */
+export interface ConsoleDeps {
+  readonly library: () => Library;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Whether input and output are a terminal: a prompt and ANSI emphasis. */
+  readonly interactive: boolean;
+  readonly logger: Logger;
+  /** When the corpus was loaded, ms since epoch, for /about. */
+  readonly loadedAt: number;
+  readonly version: string;
+}
+
+/** The text of /help. */
+export const CONSOLE_HELP = [
+  'Type a question, or:',
+  '  /ask <question>    ranked verbatim quotes (the same as typing the question)',
+  '  /search <words>    keyword lookup: all words, "quoted phrases", last word may be a prefix',
+  '  /sources           the outlets in the corpus',
+  '  /about             the corpus and this version',
+  '  /help              this help',
+  '  /quit              leave',
+].join('\n');
+
+/** Answers one console line; returns null for /quit. */
+export function answerConsoleLine(
+  line: string,
+  deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version'>,
+): string | null {
+  const library = deps.library();
+  const emphasis = deps.interactive ? 'ansi' : 'markdown';
+  const text = line.trim();
+  const command = /^\/(\w+)\s*([\s\S]*)$/.exec(text);
+  if (command === null) return renderAnswer(answerQuestion(library, text), emphasis);
+  const [, name = '', rest = ''] = command;
+  switch (name.toLowerCase()) {
+    case 'ask':
+      return renderAnswer(answerQuestion(library, rest), emphasis);
+    case 'search':
+      return renderAnswer(searchKeywords(library, rest), emphasis);
+    case 'sources':
+      return renderSources(library.sources());
+    case 'about':
+      return `${renderBanner(library.stats())}\nLoaded ${formatDate(new Date(deps.loadedAt).toISOString().slice(0, 10))}. Verbatim ${deps.version}.`;
+    case 'help':
+      return CONSOLE_HELP;
+    case 'quit':
+    case 'exit':
+      return null;
+    default:
+      return `Unknown command /${name}. ${CONSOLE_HELP}`;
+  }
+}
+
+/** Runs the console until /quit or the end of input. */
+export async function runConsole(deps: ConsoleDeps): Promise<void> {
+  const write = (s: string): void => void deps.output.write(s + '\n');
+  write(renderBanner(deps.library().stats()));
+  if (deps.interactive) write('Ask a question, or /help.');
+  const lines = createInterface({
+    input: deps.input,
+    ...(deps.interactive ? { output: deps.output, prompt: '> ' } : {}),
+    crlfDelay: Infinity,
+  });
+  if (deps.interactive) lines.prompt();
+  for await (const line of lines) {
+    if (line.trim() !== '') {
+      let reply: string | null;
+      try {
+        reply = answerConsoleLine(line, deps);
+      } catch (error) {
+        deps.logger.error('console answer failed', { error, line });
+        reply = userMessageFor(error);
+      }
+      if (reply === null) break;
+      write(deps.interactive ? reply : `> ${line.trim()}\n${reply}\n`);
+    }
+    if (deps.interactive) lines.prompt();
+  }
+  lines.close();
+}

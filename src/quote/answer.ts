@@ -1,0 +1,174 @@
+/**
+ * The answer path: a question in, ranked verbatim quotes out. Everything that answers a user
+ * (console, CLI, Discord, digests) goes through `answerQuestion` or `rankPassages`.
+ */
+import { termOf, tokenize } from '../search/analyze.js';
+import type { Hit, Library } from '../search/library.js';
+import type { Answer, AnswerOptions, QuoteResult } from '../types.js';
+import { pickQuote } from './pick.js';
+
+/** Quotes per answer when no limit is given. */
+export const DEFAULT_LIMIT = 5;
+/** The most quotes one answer may hold. */
+export const MAX_LIMIT = 10;
+/** Longer questions are cut to this many distinct terms (the first ones). */
+export const MAX_QUERY_TERMS = 32;
+/**
+ * The share of the question's weight (sum of its terms' IDF) a passage must match to be shown:
+ * below it a passage shares only incidental words with the question.
+ */
+export const MIN_COVERAGE = 0.4;
+/** Each further passage from an already-ranked article has its score multiplied by this. */
+export const SAME_ARTICLE_DECAY = 0.7;
+/** How many hits are considered for re-ranking. */
+export const CANDIDATE_LIMIT = 200;
+
+/** A passage in the final ranking, before its quote is cut. */
+export interface RankedPassage {
+  readonly hit: Hit;
+  readonly score: number;
+  readonly coverage: number;
+}
+
+/** The query terms of a question and their weights. */
+export interface QueryTerms {
+  readonly terms: readonly string[];
+  readonly weights: ReadonlyMap<string, number>;
+  /** One original word per kept term, joined: what is sent to the index. */
+  readonly searchText: string;
+}
+
+/** Processes a question into at most MAX_QUERY_TERMS weighted terms. */
+export function weighQuery(library: Library, question: string): QueryTerms {
+  const terms: string[] = [];
+  const words: string[] = [];
+  for (const token of tokenize(question)) {
+    const term = termOf(token.text);
+    if (term === null || terms.includes(term)) continue;
+    terms.push(term);
+    words.push(token.text);
+    if (terms.length >= MAX_QUERY_TERMS) break;
+  }
+  return {
+    terms,
+    weights: new Map(terms.map((term) => [term, library.idf(term)])),
+    searchText: words.join(' '),
+  };
+}
+
+function coverageOf(hit: Hit, query: QueryTerms, total: number): number {
+  let matched = 0;
+  for (const term of new Set(hit.matchedTerms)) matched += query.weights.get(term) ?? 0;
+  return total === 0 ? 0 : matched / total;
+}
+
+/**
+ * Ranks passages for a question: MiniSearch's BM25 score scaled by how much of the question
+ * the passage covers, passages under MIN_COVERAGE dropped, and further passages from the same
+ * article decayed so the list stays diverse across articles.
+ */
+export function rankPassages(
+  library: Library,
+  query: QueryTerms,
+  options: AnswerOptions = {},
+): RankedPassage[] {
+  if (query.terms.length === 0) return [];
+  const total = [...query.weights.values()].reduce((a, b) => a + b, 0);
+  const candidates: RankedPassage[] = [];
+  for (const hit of library.search(query.searchText, options)) {
+    const coverage = coverageOf(hit, query, total);
+    if (coverage < MIN_COVERAGE) continue;
+    candidates.push({ hit, coverage, score: hit.score * (0.25 + 0.75 * coverage) });
+    if (candidates.length >= CANDIDATE_LIMIT) break;
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const ranked: RankedPassage[] = [];
+  const perArticle = new Map<string, number>();
+  const pending = [...candidates];
+  while (pending.length > 0) {
+    let bestIndex = 0;
+    let bestScore = -Infinity;
+    pending.forEach((candidate, i) => {
+      const seen = perArticle.get(candidate.hit.article.id) ?? 0;
+      const score = candidate.score * SAME_ARTICLE_DECAY ** seen;
+      if (score > bestScore) {
+        bestScore = score;
+        bestIndex = i;
+      }
+    });
+    const [chosen] = pending.splice(bestIndex, 1);
+    if (chosen === undefined) break;
+    const docId = chosen.hit.article.id;
+    perArticle.set(docId, (perArticle.get(docId) ?? 0) + 1);
+    ranked.push({ ...chosen, score: bestScore });
+  }
+  return ranked;
+}
+
+/** Clamps a requested limit into 1..MAX_LIMIT, DEFAULT_LIMIT when absent. */
+export function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
+  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/** Cuts the quote for each ranked passage of a page. */
+export function quoteRanked(
+  ranked: readonly RankedPassage[],
+  query: QueryTerms,
+  firstRank: number,
+): QuoteResult[] {
+  return ranked.map((entry, i) => {
+    const { article, passage } = entry.hit;
+    const picked = pickQuote(article.text, passage, query.weights);
+    return {
+      rank: firstRank + i,
+      quote: article.text.slice(picked.span.start, picked.span.end),
+      span: picked.span,
+      highlights: picked.highlights,
+      docId: article.id,
+      passageId: passage.id,
+      title: article.title,
+      source: article.source,
+      url: article.url,
+      date: article.date,
+      lang: article.lang,
+      score: Math.round(entry.score * 1000) / 1000,
+      alsoIn: [],
+    };
+  });
+}
+
+/**
+ * Answers a question with ranked verbatim quotes, at most one per passage. An empty question,
+ * one of stop words only, or one nothing in the corpus matches well enough, has no results and
+ * says why in `emptyReason`.
+ */
+export function answerQuestion(
+  library: Library,
+  question: string,
+  options: AnswerOptions = {},
+): Answer {
+  const query = question.normalize('NFC').trim();
+  const limit = clampLimit(options.limit);
+  const offset = Math.max(0, Math.floor(options.offset ?? 0));
+  const empty = (reason: Answer['emptyReason'], terms: readonly string[] = []): Answer => ({
+    query,
+    results: [],
+    hasMore: false,
+    emptyReason: reason,
+    terms,
+  });
+  if (query === '') return empty('empty-question');
+  const weighed = weighQuery(library, query);
+  if (weighed.terms.length === 0) return empty('only-stop-words');
+  const ranked = rankPassages(library, weighed, options);
+  const page = ranked.slice(offset, offset + limit);
+  if (page.length === 0) return empty('no-match', weighed.terms);
+  return {
+    query,
+    results: quoteRanked(page, weighed, offset + 1),
+    hasMore: ranked.length > offset + limit,
+    emptyReason: null,
+    terms: weighed.terms,
+  };
+}

@@ -1,0 +1,360 @@
+/**
+ * The searchable corpus: articles, their passages and a MiniSearch index over the passages,
+ * kept consistent under incremental updates. A Library is built in memory from articles; the
+ * edges decide where articles come from and when a Library is replaced.
+ */
+import MiniSearch from 'minisearch';
+import { splitPassages } from '../ingest/passages.js';
+import type { AnswerFilters, Article, Passage } from '../types.js';
+import { MINISEARCH_TEXT_OPTIONS, normalizeWord, termOf, tokenize } from './analyze.js';
+
+/** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
+export interface Hit {
+  readonly passage: Passage;
+  readonly article: Article;
+  readonly score: number;
+  /** Processed query terms found in the passage (or its title). */
+  readonly matchedTerms: readonly string[];
+}
+
+/** Options for `Library.search`. */
+export interface LibrarySearchOptions extends AnswerFilters {
+  /** AND requires every term; OR (default) any. */
+  readonly combineWith?: 'AND' | 'OR';
+  /** Treat the last word as a prefix (autocomplete-style lookups). */
+  readonly prefixLast?: boolean;
+}
+
+/** Corpus-wide figures for /about and the console banner. */
+export interface LibraryStats {
+  readonly documents: number;
+  readonly passages: number;
+  readonly languages: Readonly<Record<string, number>>;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly undated: number;
+}
+
+/** One outlet with its article count and date range, for /sources. */
+export interface SourceStats {
+  readonly source: string;
+  readonly articles: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+}
+
+/** What an upsert did, by article id. */
+export interface UpsertResult {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** Weight of a title match relative to a passage-text match. */
+export const TITLE_BOOST = 0.5;
+
+interface IndexedPassage {
+  readonly id: string;
+  readonly text: string;
+  readonly title: string;
+}
+
+function sameArticle(a: Article, b: Article): boolean {
+  return (
+    a.text === b.text &&
+    a.title === b.title &&
+    a.source === b.source &&
+    a.url === b.url &&
+    a.date === b.date &&
+    a.lang === b.lang
+  );
+}
+
+/** The searchable corpus. */
+export class Library {
+  private readonly articleById = new Map<string, Article>();
+  private readonly passageById = new Map<string, Passage>();
+  private readonly passagesByDoc = new Map<string, Passage[]>();
+  private readonly documentFrequencies = new Map<string, number>();
+  private readonly surfaceWords = new Map<string, { display: string; count: number }>();
+  private sortedSurface: string[] | null = null;
+  private readonly index: MiniSearch<IndexedPassage>;
+
+  private constructor() {
+    this.index = new MiniSearch<IndexedPassage>({
+      idField: 'id',
+      fields: ['text', 'title'],
+      storeFields: [],
+      ...MINISEARCH_TEXT_OPTIONS,
+      searchOptions: { ...MINISEARCH_TEXT_OPTIONS, boost: { title: TITLE_BOOST } },
+    });
+  }
+
+  /** Builds a Library from articles; a repeated id keeps the first article. */
+  static build(articles: Iterable<Article>): Library {
+    const library = new Library();
+    library.upsert(articles);
+    return library;
+  }
+
+  /** Number of indexed passages. */
+  get passageCount(): number {
+    return this.passageById.size;
+  }
+
+  /** Number of articles. */
+  get articleCount(): number {
+    return this.articleById.size;
+  }
+
+  article(id: string): Article | undefined {
+    return this.articleById.get(id);
+  }
+
+  passage(id: string): Passage | undefined {
+    return this.passageById.get(id);
+  }
+
+  /** The passages of an article in reading order (empty for an unknown id). */
+  passagesOf(docId: string): readonly Passage[] {
+    return this.passagesByDoc.get(docId) ?? [];
+  }
+
+  /** All articles, in insertion order. */
+  articles(): IterableIterator<Article> {
+    return this.articleById.values();
+  }
+
+  /** The exact text of a passage. */
+  passageText(passage: Passage): string {
+    return this.articleById.get(passage.docId)?.text.slice(passage.start, passage.end) ?? '';
+  }
+
+  /** In how many passages a processed term occurs (0 when unknown). */
+  documentFrequency(term: string): number {
+    return this.documentFrequencies.get(term) ?? 0;
+  }
+
+  /**
+   * Inverse document frequency of a processed term, BM25-style and always positive; a term
+   * absent from the corpus gets the highest weight, as it is the most informative.
+   */
+  idf(term: string): number {
+    const n = this.passageById.size;
+    const df = this.documentFrequency(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Adds new articles and replaces changed ones (same id, different text or metadata);
+   * identical ones are left alone. Within one call a repeated id keeps the first.
+   */
+  upsert(articles: Iterable<Article>): UpsertResult {
+    const added: string[] = [];
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    const seen = new Set<string>();
+    for (const article of articles) {
+      if (seen.has(article.id)) continue;
+      seen.add(article.id);
+      const existing = this.articleById.get(article.id);
+      if (existing !== undefined) {
+        if (sameArticle(existing, article)) {
+          unchanged.push(article.id);
+          continue;
+        }
+        this.removeOne(article.id);
+        changed.push(article.id);
+      } else {
+        added.push(article.id);
+      }
+      this.addOne(article);
+    }
+    return { added, changed, unchanged };
+  }
+
+  /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
+  remove(docIds: Iterable<string>): string[] {
+    const removed: string[] = [];
+    for (const id of docIds) {
+      if (this.articleById.has(id)) {
+        this.removeOne(id);
+        removed.push(id);
+      }
+    }
+    return removed;
+  }
+
+  private addOne(article: Article): void {
+    this.articleById.set(article.id, article);
+    const passages = splitPassages(article);
+    this.passagesByDoc.set(article.id, passages);
+    const title = article.title ?? '';
+    const documents: IndexedPassage[] = [];
+    for (const passage of passages) {
+      this.passageById.set(passage.id, passage);
+      const text = article.text.slice(passage.start, passage.end);
+      documents.push({ id: passage.id, text, title });
+      this.countTerms(text, 1);
+    }
+    this.index.addAll(documents);
+  }
+
+  private removeOne(docId: string): void {
+    const article = this.articleById.get(docId);
+    if (article === undefined) return;
+    for (const passage of this.passagesByDoc.get(docId) ?? []) {
+      this.index.discard(passage.id);
+      this.passageById.delete(passage.id);
+      this.countTerms(article.text.slice(passage.start, passage.end), -1);
+    }
+    this.passagesByDoc.delete(docId);
+    this.articleById.delete(docId);
+  }
+
+  private countTerms(text: string, delta: 1 | -1): void {
+    const terms = new Set<string>();
+    for (const token of tokenize(text)) {
+      const term = termOf(token.text);
+      if (term !== null) terms.add(term);
+      const lower = normalizeWord(token.text);
+      const entry = this.surfaceWords.get(lower);
+      if (entry === undefined) {
+        if (delta > 0) {
+          this.surfaceWords.set(lower, { display: token.text.toLowerCase(), count: 1 });
+          this.sortedSurface = null;
+        }
+      } else {
+        entry.count += delta;
+        if (entry.count <= 0) {
+          this.surfaceWords.delete(lower);
+          this.sortedSurface = null;
+        }
+      }
+    }
+    for (const term of terms) {
+      const next = (this.documentFrequencies.get(term) ?? 0) + delta;
+      if (next <= 0) this.documentFrequencies.delete(term);
+      else this.documentFrequencies.set(term, next);
+    }
+  }
+
+  /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
+  matchesFilters(article: Article, filters: AnswerFilters): boolean {
+    if (filters.since !== undefined && (article.date === null || article.date < filters.since))
+      return false;
+    if (filters.until !== undefined && (article.date === null || article.date > filters.until))
+      return false;
+    if (filters.lang !== undefined && article.lang !== filters.lang.toLowerCase()) return false;
+    if (filters.source !== undefined) {
+      const wanted = filters.source.trim().toLowerCase();
+      if (wanted !== '' && !(article.source ?? '').toLowerCase().includes(wanted)) return false;
+    }
+    return true;
+  }
+
+  /** Ranked passages for a free-text query; the query goes through the same term processing. */
+  search(query: string, options: LibrarySearchOptions = {}): Hit[] {
+    const hasFilter =
+      options.since !== undefined ||
+      options.until !== undefined ||
+      options.source !== undefined ||
+      options.lang !== undefined;
+    const results = this.index.search(query, {
+      combineWith: options.combineWith ?? 'OR',
+      ...(options.prefixLast
+        ? { prefix: (_term: string, i: number, terms: string[]) => i === terms.length - 1 }
+        : {}),
+      ...(hasFilter
+        ? {
+            filter: (result: { id: string }) => {
+              const passage = this.passageById.get(result.id);
+              const article = passage && this.articleById.get(passage.docId);
+              return article !== undefined && this.matchesFilters(article, options);
+            },
+          }
+        : {}),
+    });
+    const hits: Hit[] = [];
+    for (const result of results) {
+      const passage = this.passageById.get(result.id as string);
+      const article = passage && this.articleById.get(passage.docId);
+      if (passage === undefined || article === undefined) continue;
+      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
+    }
+    return hits;
+  }
+
+  /**
+   * Words of the corpus starting with `prefix` (normalised), most frequent first, as they are
+   * written (lowercased).
+   */
+  completeWord(prefix: string, limit: number): string[] {
+    const key = normalizeWord(prefix);
+    if (key === '') return [];
+    if (this.sortedSurface === null) this.sortedSurface = [...this.surfaceWords.keys()].sort();
+    const sorted = this.sortedSurface;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((sorted[mid] ?? '') < key) low = mid + 1;
+      else high = mid;
+    }
+    const matches: { display: string; count: number }[] = [];
+    for (let i = low; i < sorted.length; i++) {
+      const word = sorted[i];
+      if (word === undefined || !word.startsWith(key)) break;
+      const entry = this.surfaceWords.get(word);
+      if (entry !== undefined) matches.push(entry);
+    }
+    matches.sort((a, b) => b.count - a.count || a.display.localeCompare(b.display));
+    return matches.slice(0, limit).map((m) => m.display);
+  }
+
+  /** Corpus-wide figures. */
+  stats(): LibraryStats {
+    const languages: Record<string, number> = {};
+    let firstDate: string | null = null;
+    let lastDate: string | null = null;
+    let undated = 0;
+    for (const article of this.articleById.values()) {
+      languages[article.lang] = (languages[article.lang] ?? 0) + 1;
+      if (article.date === null) undated++;
+      else {
+        if (firstDate === null || article.date < firstDate) firstDate = article.date;
+        if (lastDate === null || article.date > lastDate) lastDate = article.date;
+      }
+    }
+    return {
+      documents: this.articleById.size,
+      passages: this.passageById.size,
+      languages,
+      firstDate,
+      lastDate,
+      undated,
+    };
+  }
+
+  /** Outlets with their article counts and date ranges, most articles first. */
+  sources(): SourceStats[] {
+    const bySource = new Map<
+      string,
+      { articles: number; firstDate: string | null; lastDate: string | null }
+    >();
+    for (const article of this.articleById.values()) {
+      const name = article.source ?? 'Unknown source';
+      const entry = bySource.get(name) ?? { articles: 0, firstDate: null, lastDate: null };
+      entry.articles++;
+      if (article.date !== null) {
+        if (entry.firstDate === null || article.date < entry.firstDate)
+          entry.firstDate = article.date;
+        if (entry.lastDate === null || article.date > entry.lastDate) entry.lastDate = article.date;
+      }
+      bySource.set(name, entry);
+    }
+    return [...bySource.entries()]
+      .map(([source, entry]) => ({ source, ...entry }))
+      .sort((a, b) => b.articles - a.articles || a.source.localeCompare(b.source));
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Opens Verbatim's one SQLite file (better-sqlite3) in WAL mode and brings its schema up to date
+ * with numbered migrations, tracked in `PRAGMA user_version`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** A better-sqlite3 connection. */
+export type Db = Database.Database;
+
+/** The file name inside DATA_DIR. */
+export const DATABASE_FILE = 'verbatim.db';
+
+/**
+ * Schema migrations, in order; migration i brings user_version from i to i + 1. Never edit one
+ * that has shipped: append a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE guild_settings (
+    guild_id TEXT PRIMARY KEY,
+    time_zone TEXT NOT NULL
+  );
+  CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY,
+    guild_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    max_quotes INTEGER NOT NULL,
+    post_when_empty INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+    pause_reason TEXT,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    anchor_at INTEGER NOT NULL,
+    baseline_at INTEGER,
+    next_run_at INTEGER,
+    last_run_at INTEGER,
+    last_outcome TEXT
+  );
+  CREATE INDEX subscriptions_by_guild ON subscriptions (guild_id);
+  CREATE INDEX subscriptions_due ON subscriptions (status, next_run_at);
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'catch-up', 'manual')),
+    scheduled_for INTEGER,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    outcome TEXT,
+    detail TEXT,
+    posted INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX runs_by_subscription ON runs (subscription_id, id);
+  CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    channel_id TEXT NOT NULL,
+    nonce TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    message_id TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+  );
+  CREATE INDEX posts_pending ON posts (status) WHERE status = 'pending';
+  CREATE TABLE deliveries (
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    passage_key TEXT NOT NULL,
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    PRIMARY KEY (subscription_id, passage_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE passages_seen (
+    passage_key TEXT PRIMARY KEY,
+    first_seen_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies every migration above the file's user_version, each in its own transaction. */
+export function migrate(db: Db): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database schema is version ${current}, newer than this Verbatim (${MIGRATIONS.length}); upgrade Verbatim`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}
+
+/**
+ * Opens (creating folders and file as needed) the database at `file`, in WAL mode with foreign
+ * keys on, and migrates it. Pass `DATA_DIR/verbatim.db`.
+ */
+export function openDatabase(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: an intent must be on disk before its message is sent, even across a power cut.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
