@@ -1,0 +1,148 @@
+/**
+ * Answer-quality benchmark: `npm run bench:quality [-- --quick] [-- --sets squad,xquad-en,xquad-ru]`.
+ * For each public question set, Verbatim and two baselines (MiniSearch defaults; SQLite FTS5
+ * bm25 with porter unicode61, the question's words OR-ed) are built over the same paragraphs
+ * in this process and asked every question. Prints a table and writes bench/results/quality.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENGLISH_STOP_WORDS, RUSSIAN_STOP_WORDS } from '../src/lang/stopwords.js';
+import { stemWord } from '../src/lang/terms.js';
+import { buildFts5, buildMiniSearchDefaults, type Engine } from './lib/baselines.js';
+import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } from './lib/data.js';
+import { FigureCounter, type Figures } from './lib/metrics.js';
+import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
+import { buildVerbatim } from './lib/verbatim.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DATA = join(HERE, '..', '..', 'shared', 'bench-data');
+const RESULTS = join(HERE, 'results', 'quality.json');
+
+interface Row {
+  readonly set: string;
+  readonly engine: string;
+  readonly figures: Figures;
+  readonly seconds: number;
+}
+
+function parseArgs(argv: readonly string[]): {
+  quick: boolean;
+  sets: string[];
+  data: string;
+  only: string | null;
+} {
+  let quick = false;
+  let sets = ['squad', 'squad-heldout', 'xquad-en', 'xquad-ru'];
+  let data = DATA;
+  let only: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') quick = true;
+    else if (arg === '--sets') sets = (argv[++i] ?? '').split(',');
+    else if (arg === '--data') data = argv[++i] ?? data;
+    else if (arg === '--tune') sets = ['squad-tune'];
+    else if (arg === '--only') only = argv[++i] ?? null;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return { quick, sets, data, only };
+}
+
+/** Every fifth question: a quick run keeps each set's spread of articles. */
+function sample<T>(items: readonly T[], quick: boolean): T[] {
+  return quick ? items.filter((_, i) => i % 5 === 0) : [...items];
+}
+
+function measure(set: string, engine: Engine, questions: readonly BenchQuestion[]): Row {
+  const counter = new FigureCounter();
+  const started = performance.now();
+  for (const q of questions) counter.add(q, engine.search(q.question));
+  const row = {
+    set,
+    engine: engine.name,
+    figures: counter.figures(),
+    seconds: (performance.now() - started) / 1000,
+  };
+  const f = row.figures;
+  console.log(
+    `${set.padEnd(16)} ${engine.name.padEnd(40)} R@1 ${f.r1.toFixed(3)}  R@5 ${f.r5.toFixed(3)}  MRR@10 ${f.mrr10.toFixed(3)}  AiQ@1 ${f.answerInQuote1.toFixed(3)}  (${f.questions} q, ${row.seconds.toFixed(1)} s)`,
+  );
+  return row;
+}
+
+function engines(set: BenchSet, only: string | null): Engine[] {
+  const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
+  const list: (() => Engine)[] = [
+    () => buildVerbatim(set.passages, set.lang),
+    () => buildMiniSearchDefaults(set.passages, stop),
+    () => buildFts5(set.passages, stop),
+  ];
+  if (set.lang === 'ru') {
+    // The stronger baseline the issue measured for Russian: FTS5 over Russian-stemmed text.
+    list.push(() =>
+      buildFts5(set.passages, stop, {
+        name: 'SQLite FTS5 bm25 over Russian-stemmed text',
+        tokenize: 'unicode61',
+        prepare: (text) =>
+          (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+            .map((w) => stemWord(w, { cyrillic: 'ru' }) ?? w)
+            .join(' '),
+      }),
+    );
+  }
+  const built = list.map((make) => make());
+  return only === null
+    ? built
+    : built.filter((e) => e.name.toLowerCase().includes(only.toLowerCase()));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const squad = loadSquadLayout(
+    join(args.data, 'squad-dev-v1.1.rebuilt.json.gz'),
+    'SQuAD dev',
+    'en',
+    's',
+  );
+  const xquadEn = loadSquadLayout(join(args.data, 'xquad.en.json'), 'XQuAD en', 'en', 'e');
+  const xquadRu = loadSquadLayout(join(args.data, 'xquad.ru.json'), 'XQuAD ru', 'ru', 'r');
+  const split = splitForTuning(squad, new Set(xquadEn.passages.map((p) => p.text)));
+  const rows: Row[] = [];
+  const runs: { label: string; set: BenchSet; questions: readonly BenchQuestion[] }[] = [];
+  if (args.sets.includes('squad'))
+    runs.push({ label: 'SQuAD dev', set: squad, questions: squad.questions });
+  if (args.sets.includes('squad-heldout'))
+    runs.push({ label: 'SQuAD held-out', set: squad, questions: split.heldOut });
+  if (args.sets.includes('squad-tune'))
+    runs.push({ label: 'SQuAD tune', set: squad, questions: split.tune });
+  if (args.sets.includes('xquad-en'))
+    runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions });
+  if (args.sets.includes('xquad-ru'))
+    runs.push({ label: 'XQuAD ru', set: xquadRu, questions: xquadRu.questions });
+  const built = new Map<BenchSet, Engine[]>();
+  for (const run of runs) {
+    let list = built.get(run.set);
+    if (list === undefined) {
+      list = engines(run.set, args.only);
+      built.set(run.set, list);
+    }
+    for (const engine of list)
+      rows.push(measure(run.label, engine, sample(run.questions, args.quick)));
+  }
+  for (const list of built.values()) for (const engine of list) engine.close?.();
+  const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));
+  for (const c of seed)
+    console.log(`seed ${c.pass ? 'PASS' : 'FAIL'}  ${c.question}  → ${c.detail}`);
+  if (args.quick || args.only !== null || args.sets.includes('squad-tune')) {
+    console.log('(quick/partial run: bench/results/quality.json not written)');
+    return;
+  }
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ node: process.version, questionsPerSet: Object.fromEntries(runs.map((r) => [r.label, r.questions.length])), rows, seed }, null, 2)}\n`,
+  );
+  console.log(`wrote ${RESULTS}`);
+}
+
+await main();
