@@ -40,7 +40,8 @@ export function parseKeywordQuery(query: string): KeywordQuery {
       words.push(...tokenize(match[2]).map((t) => t.text));
     }
   }
-  const lastIsPrefix = /[\p{L}\p{N}]$/u.test(query) && !/["“”„«»][^"“”„«»]*$/u.test(query);
+  const quoteMarks = query.match(/["“”„«»]/gu)?.length ?? 0;
+  const lastIsPrefix = /[\p{L}\p{N}]$/u.test(query) && quoteMarks % 2 === 0;
   return { words, phrases, lastIsPrefix };
 }
 

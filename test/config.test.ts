@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+
+describe('readConfig', () => {
+  it('fills defaults relative to the working folder', () => {
+    expect(readConfig({}, '/app')).toEqual({
+      discordToken: null,
+      discordGuildId: null,
+      discordApiBase: 'https://discord.com/api',
+      corpusDir: '/app/corpus',
+      dataDir: '/app/data',
+      logLevel: 'info',
+      chatEnabled: false,
+      watchCorpus: true,
+    });
+  });
+
+  it('names the bad key', () => {
+    expect(() => readConfig({ DISCORD_GUILD_ID: 'abc' }, '/app')).toThrow(
+      new ConfigError('DISCORD_GUILD_ID', 'expected a server id of 17–20 digits, got "abc"'),
+    );
+    expect(() => readConfig({ DISCORD_API_BASE: 'ftp://x' }, '/app')).toThrow(
+      'DISCORD_API_BASE: expected an http(s) URL, got "ftp://x"',
+    );
+    expect(() => readConfig({ CHAT_ENABLED: 'maybe' }, '/app')).toThrow(
+      'CHAT_ENABLED: expected true or false, got "maybe"',
+    );
+    expect(() => readConfig({ DISCORD_TOKEN: 'short' }, '/app')).toThrow(/^DISCORD_TOKEN: /);
+  });
+});
+
+describe('createLogger', () => {
+  it('never writes the token, even inside an error', () => {
+    const lines: string[] = [];
+    const token = 'MTIz.secret-token-value.abcdefghijklmnop';
+    const logger = createLogger('debug', { secrets: [token], sink: (l) => lines.push(l) });
+    logger.error('login failed', {
+      error: new Error(`bad token ${token}`),
+      header: `Bot ${token}`,
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(token);
+    expect(lines[0]).toContain('[redacted]');
+  });
+
+  it('drops lines below its level', () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', { sink: (l) => lines.push(l) });
+    logger.info('hidden');
+    logger.warn('shown', { file: 'a.txt' });
+    expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual(['WARN shown {"file":"a.txt"}']);
+  });
+});
