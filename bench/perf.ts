@@ -1,0 +1,624 @@
+/**
+ * `npm run bench:perf -- [--sizes 10k,100k,1m] [--runs 3] [--systems verbatim,minisearch,fts5]
+ *  [--queries 1000] [--budget 60] [--out bench/results/perf.json]`
+ *
+ * Speed and memory of Verbatim beside two baselines, measured in the same run on the same
+ * synthetic corpus (bench/synthetic.ts) with SQuAD dev questions:
+ * - `minisearch`: MiniSearch with default options over passage text and title;
+ * - `fts5`: SQLite FTS5 (`porter unicode61`), the question's words OR-ed, ranked by `bm25()`.
+ * For each size and system a fresh child process builds the index, persists and reloads it,
+ * and times `/ask` end to end (search + quote + render) and autocomplete, so heap figures are
+ * clean. Each figure is the median over `--runs` children. Results go to
+ * bench/results/perf.json and a Markdown table on stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { createRandom, ensureSyntheticCorpus, loadSquadDev } from './synthetic.js';
+
+const SYSTEMS = ['verbatim', 'minisearch', 'fts5'] as const;
+type SystemName = (typeof SYSTEMS)[number];
+const BENCH_ROOT = path.resolve(import.meta.dirname, '../data/bench');
+const DEFAULT_OUT = path.resolve(import.meta.dirname, 'results/perf.json');
+const WARMUP_QUERIES = 50;
+const ANSWER_LIMIT = 5;
+const COMPLETION_LIMIT = 10;
+const MIN_TIMED = 100;
+
+/** One system's figures from one child process. */
+export interface RunFigures {
+  system: SystemName;
+  passages: number;
+  articles: number;
+  /** UTF-8 bytes of article text. */
+  textBytes: number;
+  /** Reading and parsing the corpus files (not part of the build). */
+  loadCorpusMs: number;
+  buildMs: number;
+  passagesPerSecond: number;
+  /** Heap after the build minus heap with the articles alone, after GC. */
+  indexHeapBytes: number;
+  indexHeapBytesPerPassage: number;
+  heapUsedBytes: number;
+  rssBytes: number;
+  peakRssBytes: number;
+  saveMs: number;
+  savedBytes: number;
+  /** Loading the persisted index (and store) in a fresh state, ready to answer. */
+  loadMs: number;
+  askP50Ms: number;
+  askP99Ms: number;
+  askMeanMs: number;
+  completeP50Ms: number;
+  completeP99Ms: number;
+  /** Questions with at least one result (sanity: every system answers most). */
+  answered: number;
+  queries: number;
+}
+
+/** A system under test, driven the same way for all three. */
+interface System {
+  /** Reads the corpus and builds the index; returns the time spent reading and parsing files. */
+  build(corpusDir: string, files: readonly string[]): Promise<{ readMs: number }>;
+  /** Writes the persisted index under `dir`, returns its size in bytes. */
+  save(dir: string): Promise<number>;
+  /** Replaces the in-memory index with the one persisted under `dir`. */
+  load(dir: string, corpusDir: string, files: readonly string[]): Promise<void>;
+  /** Answers a question as /ask does; returns the rendered reply and the result count. */
+  ask(question: string): { text: string; results: number };
+  complete(partial: string): readonly string[];
+}
+
+interface RecordArticle {
+  id: string;
+  title: string;
+  source: string;
+  url: string;
+  date: string;
+  lang: string;
+  text: string;
+}
+
+function readArticles(corpusDir: string, files: readonly string[]): RecordArticle[] {
+  const articles: RecordArticle[] = [];
+  for (const file of files) {
+    for (const line of fs.readFileSync(path.join(corpusDir, file), 'utf8').split('\n')) {
+      if (line !== '') articles.push(JSON.parse(line) as RecordArticle);
+    }
+  }
+  return articles;
+}
+
+interface PlainPassage {
+  id: number;
+  docIndex: number;
+  text: string;
+  title: string;
+}
+
+function plainPassages(articles: readonly RecordArticle[]): PlainPassage[] {
+  const passages: PlainPassage[] = [];
+  articles.forEach((article, docIndex) => {
+    for (const text of article.text.split('\n\n'))
+      passages.push({ id: passages.length, docIndex, text, title: article.title });
+  });
+  return passages;
+}
+
+/** The reply a baseline would send: its top passages (whole) with attribution. */
+function renderPlain(
+  articles: readonly RecordArticle[],
+  passages: readonly PlainPassage[],
+  ids: readonly number[],
+): string {
+  return ids
+    .map((id, i) => {
+      const passage = passages[id]!;
+      const article = articles[passage.docIndex]!;
+      return `${i + 1}. "${passage.text}"\n— ${article.source}, ${article.date} <${article.url}>`;
+    })
+    .join('\n\n');
+}
+
+async function createMiniSearchBaseline(): Promise<System> {
+  const { default: MiniSearch } = await import('minisearch');
+  const options = { fields: ['text', 'title'] };
+  let articles: RecordArticle[] = [];
+  let passages: PlainPassage[] = [];
+  let index = new MiniSearch<PlainPassage>(options);
+  return {
+    async build(corpusDir, files) {
+      const started = performance.now();
+      articles = readArticles(corpusDir, files);
+      const readMs = performance.now() - started;
+      passages = plainPassages(articles);
+      index = new MiniSearch<PlainPassage>(options);
+      index.addAll(passages);
+      return { readMs };
+    },
+    async save(dir) {
+      const file = path.join(dir, 'minisearch.json');
+      fs.writeFileSync(file, JSON.stringify(index));
+      return fs.statSync(file).size;
+    },
+    async load(dir, corpusDir, files) {
+      index = new MiniSearch<PlainPassage>(options);
+      articles = readArticles(corpusDir, files);
+      passages = plainPassages(articles);
+      index = MiniSearch.loadJSON(
+        fs.readFileSync(path.join(dir, 'minisearch.json'), 'utf8'),
+        options,
+      );
+    },
+    ask(question) {
+      const results = index.search(question).slice(0, ANSWER_LIMIT);
+      return {
+        text: renderPlain(
+          articles,
+          passages,
+          results.map((r) => r.id as number),
+        ),
+        results: results.length,
+      };
+    },
+    complete(partial) {
+      return index
+        .autoSuggest(partial)
+        .slice(0, COMPLETION_LIMIT)
+        .map((s) => s.suggestion);
+    },
+  };
+}
+
+async function createFts5Baseline(workDir: string): Promise<System> {
+  const { default: Database } = await import('better-sqlite3');
+  const dbPath = path.join(workDir, 'fts5.sqlite');
+  let articles: RecordArticle[] = [];
+  let passages: PlainPassage[] = [];
+  let db: InstanceType<typeof Database> | null = null;
+  let askStatement: { all(match: string, limit: number): unknown[] } | null = null;
+  let completeStatement: { all(low: string, high: string, limit: number): unknown[] } | null = null;
+  const prepare = (): void => {
+    askStatement = db!.prepare(
+      'SELECT rowid FROM passages WHERE passages MATCH ? ORDER BY bm25(passages) LIMIT ?',
+    );
+    completeStatement = db!.prepare(
+      'SELECT term FROM vocab WHERE term >= ? AND term < ? ORDER BY doc DESC LIMIT ?',
+    );
+  };
+  return {
+    async build(corpusDir, files) {
+      const started = performance.now();
+      articles = readArticles(corpusDir, files);
+      const readMs = performance.now() - started;
+      passages = plainPassages(articles);
+      fs.rmSync(dbPath, { force: true });
+      db = new Database(dbPath);
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.exec(
+        "CREATE VIRTUAL TABLE passages USING fts5(text, title, tokenize = 'porter unicode61')",
+      );
+      db.exec("CREATE VIRTUAL TABLE vocab USING fts5vocab(passages, 'row')");
+      const insert = db.prepare('INSERT INTO passages(rowid, text, title) VALUES (?, ?, ?)');
+      const insertAll = db.transaction((rows: readonly PlainPassage[]) => {
+        for (const p of rows) insert.run(p.id, p.text, p.title);
+      });
+      insertAll(passages);
+      db.exec("INSERT INTO passages(passages) VALUES ('optimize')");
+      prepare();
+      return { readMs };
+    },
+    async save() {
+      // The database is its own persisted form: already on disk.
+      return fs.statSync(dbPath).size;
+    },
+    async load(_dir, corpusDir, files) {
+      db?.close();
+      articles = readArticles(corpusDir, files);
+      passages = plainPassages(articles);
+      db = new Database(dbPath, { readonly: true });
+      prepare();
+    },
+    ask(question) {
+      const words = question.match(/[\p{L}\p{N}]+/gu) ?? [];
+      if (words.length === 0) return { text: '', results: 0 };
+      const match = words.map((w) => `"${w}"`).join(' OR ');
+      const rows = askStatement!.all(match, ANSWER_LIMIT) as { rowid: number }[];
+      return {
+        text: renderPlain(
+          articles,
+          passages,
+          rows.map((r) => r.rowid),
+        ),
+        results: rows.length,
+      };
+    },
+    complete(partial) {
+      const last = (partial.match(/[\p{L}\p{N}]+$/u)?.[0] ?? '').toLowerCase();
+      if (last === '') return [];
+      const rows = completeStatement!.all(last, last + '\uffff', COMPLETION_LIMIT) as {
+        term: string;
+      }[];
+      return rows.map((r) => r.term);
+    },
+  };
+}
+
+async function createVerbatim(): Promise<System> {
+  const verbatim = await import('./verbatim-adapter.js');
+  return verbatim.createVerbatimSystem({
+    answerLimit: ANSWER_LIMIT,
+    completionLimit: COMPLETION_LIMIT,
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('run the child with --expose-gc');
+  collect();
+  collect();
+}
+
+/** Questions and autocomplete inputs: a fixed sample of SQuAD dev, cut mid-word for typing. */
+function querySet(count: number): { questions: string[]; partials: string[] } {
+  const { questions: all } = loadSquadDev();
+  const random = createRandom(42);
+  const questions: string[] = [];
+  const partials: string[] = [];
+  for (let i = 0; i < count + WARMUP_QUERIES; i++) {
+    const question = all[Math.floor(random() * all.length)]!.question;
+    questions.push(question);
+    const words = question.match(/[\p{L}\p{N}]+/gu) ?? ['a'];
+    const upTo = 1 + Math.floor(random() * words.length);
+    const last = words[upTo - 1]!;
+    const cut = 1 + Math.floor(random() * Math.min(last.length, 6));
+    partials.push([...words.slice(0, upTo - 1), last.slice(0, cut)].join(' '));
+  }
+  return { questions, partials };
+}
+
+/**
+ * Times `run` on each input after WARMUP_QUERIES untimed ones; stops early once `budgetMs` is
+ * spent and at least MIN_TIMED inputs are timed (the baselines take seconds per query at 1M).
+ */
+function timeEach<T>(
+  inputs: readonly T[],
+  budgetMs: number,
+  run: (input: T, timed: boolean) => void,
+): number[] {
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < inputs.length; i++) {
+    const before = performance.now();
+    run(inputs[i]!, i >= WARMUP_QUERIES);
+    if (i >= WARMUP_QUERIES) times.push(performance.now() - before);
+    if (times.length >= MIN_TIMED && performance.now() - started > budgetMs) break;
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function runChild(
+  system: SystemName,
+  size: number,
+  queryCount: number,
+  budgetMs: number,
+): Promise<RunFigures> {
+  const corpus = ensureSyntheticCorpus(BENCH_ROOT, size);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `verbatim-perf-${system}-`));
+  try {
+    const instance =
+      system === 'minisearch'
+        ? await createMiniSearchBaseline()
+        : system === 'fts5'
+          ? await createFts5Baseline(workDir)
+          : await createVerbatim();
+    let peakRss = 0;
+    const sampler = setInterval(
+      () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
+      100,
+    );
+    // What the corpus text alone costs in heap, to subtract from the built figure.
+    gc();
+    const heapEmpty = process.memoryUsage().heapUsed;
+    const articles = readArticles(corpus.dir, corpus.files);
+    gc();
+    const textHeap = process.memoryUsage().heapUsed - heapEmpty;
+    articles.length = 0;
+    gc();
+
+    const buildStarted = performance.now();
+    const { readMs } = await instance.build(corpus.dir, corpus.files);
+    const buildMs = Math.max(1, performance.now() - buildStarted - readMs);
+    gc();
+    const heapUsed = process.memoryUsage().heapUsed;
+    const indexHeapBytes = heapUsed - heapEmpty - textHeap;
+
+    const saveStarted = performance.now();
+    const savedBytes = await instance.save(workDir);
+    const saveMs = performance.now() - saveStarted;
+    gc();
+    const loadIndexStarted = performance.now();
+    await instance.load(workDir, corpus.dir, corpus.files);
+    const loadMs = performance.now() - loadIndexStarted;
+    gc();
+
+    const { questions, partials } = querySet(queryCount);
+    let answered = 0;
+    const askTimes = timeEach(questions, budgetMs, (q, timed) => {
+      if (instance.ask(q).results > 0 && timed) answered++;
+    });
+    const completeTimes = timeEach(partials, budgetMs, (p) => void instance.complete(p));
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    return {
+      system,
+      passages: corpus.passages,
+      articles: corpus.articles,
+      textBytes: corpus.textBytes,
+      loadCorpusMs: readMs,
+      buildMs,
+      passagesPerSecond: corpus.passages / (buildMs / 1000),
+      indexHeapBytes,
+      indexHeapBytesPerPassage: indexHeapBytes / corpus.passages,
+      heapUsedBytes: heapUsed,
+      rssBytes: process.memoryUsage.rss(),
+      peakRssBytes: peakRss,
+      saveMs,
+      savedBytes,
+      loadMs,
+      askP50Ms: percentile(askTimes, 0.5),
+      askP99Ms: percentile(askTimes, 0.99),
+      askMeanMs: askTimes.reduce((a, b) => a + b, 0) / askTimes.length,
+      completeP50Ms: percentile(completeTimes, 0.5),
+      completeP99Ms: percentile(completeTimes, 0.99),
+      answered,
+      queries: askTimes.length,
+    };
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (match === null) throw new Error(`bad size "${text}" (e.g. 10k, 100k, 1m)`);
+  const unit = match[2]!.toLowerCase();
+  return Math.round(Number(match[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1));
+}
+
+interface Args {
+  sizes: number[];
+  runs: number;
+  systems: SystemName[];
+  queries: number;
+  /** Seconds each timing phase may take before it stops (after MIN_TIMED inputs). */
+  budget: number;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = {
+    sizes: [10_000],
+    runs: 3,
+    systems: [...SYSTEMS],
+    queries: 1_000,
+    budget: 60,
+    out: DEFAULT_OUT,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    i++;
+    if (flag === '--sizes') args.sizes = value.split(',').map(parseSize);
+    else if (flag === '--runs') args.runs = Number(value);
+    else if (flag === '--queries') args.queries = Number(value);
+    else if (flag === '--budget') args.budget = Number(value);
+    else if (flag === '--out') args.out = path.resolve(value);
+    else if (flag === '--systems') {
+      args.systems = value.split(',').map((s) => {
+        if (!(SYSTEMS as readonly string[]).includes(s)) throw new Error(`unknown system "${s}"`);
+        return s as SystemName;
+      });
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  return args;
+}
+
+const FIGURES: readonly (keyof RunFigures)[] = [
+  'loadCorpusMs',
+  'buildMs',
+  'passagesPerSecond',
+  'indexHeapBytes',
+  'indexHeapBytesPerPassage',
+  'heapUsedBytes',
+  'rssBytes',
+  'peakRssBytes',
+  'saveMs',
+  'savedBytes',
+  'loadMs',
+  'askP50Ms',
+  'askP99Ms',
+  'askMeanMs',
+  'completeP50Ms',
+  'completeP99Ms',
+  'answered',
+];
+
+type Medians = Partial<Record<keyof RunFigures, number>> & { runs: number };
+
+function spawnChild(
+  system: SystemName,
+  size: number,
+  queries: number,
+  budgetSeconds: number,
+): RunFigures {
+  const heapMb = Math.max(4_096, Math.ceil(size / 1_000) * 12);
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      `--max-old-space-size=${heapMb}`,
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'perf.ts'),
+      '--child',
+      system,
+      String(size),
+      String(queries),
+      String(budgetSeconds * 1000),
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+    },
+  );
+  if (child.status !== 0)
+    throw new Error(`${system} at ${size} failed (exit ${child.status}, signal ${child.signal})`);
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as RunFigures;
+}
+
+const fmtMs = (ms: number | undefined): string =>
+  ms === undefined
+    ? '—'
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(0)} s`
+      : ms >= 1_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : ms >= 10
+          ? `${ms.toFixed(0)} ms`
+          : `${ms.toFixed(2)} ms`;
+const fmtBytes = (b: number | undefined): string =>
+  b === undefined
+    ? '—'
+    : b >= 1e9
+      ? `${(b / 1e9).toFixed(2)} GB`
+      : b >= 1e6
+        ? `${(b / 1e6).toFixed(0)} MB`
+        : b >= 1e3
+          ? `${(b / 1e3).toFixed(0)} KB`
+          : `${b.toFixed(0)} B`;
+const fmtRate = (r: number | undefined): string =>
+  r === undefined ? '—' : `${(r / 1000).toFixed(1)}k/s`;
+const fmtSize = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
+
+/** The README table: one row per size and system, ratios against Verbatim's figure. */
+export function renderTable(results: Record<string, Record<string, Medians>>): string {
+  const header =
+    '| passages | system | build | passages/s | index heap (per passage) | RSS | save / load | persisted | /ask p50 / p99 | autocomplete p50 / p99 |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|';
+  const rows: string[] = [header];
+  for (const [size, bySystem] of Object.entries(results)) {
+    const verbatim = bySystem['verbatim'];
+    for (const [system, m] of Object.entries(bySystem)) {
+      const ratio = (key: keyof RunFigures, higherIsBetter = false): string => {
+        const mine = verbatim?.[key];
+        const theirs = m[key];
+        if (
+          system === 'verbatim' ||
+          mine === undefined ||
+          theirs === undefined ||
+          mine === 0 ||
+          theirs === 0
+        )
+          return '';
+        const r = higherIsBetter ? mine / theirs : theirs / mine;
+        return ` (${r >= 10 ? r.toFixed(0) : r.toFixed(1)}×)`;
+      };
+      rows.push(
+        `| ${fmtSize(Number(size))} | ${system} | ${fmtMs(m.buildMs)}${ratio('buildMs')} | ${fmtRate(m.passagesPerSecond)} | ` +
+          `${system === 'fts5' ? 'n/a (native)' : `${fmtBytes(m.indexHeapBytes)} (${(m.indexHeapBytesPerPassage ?? 0).toFixed(0)} B)`}${system === 'fts5' ? '' : ratio('indexHeapBytes')} | ` +
+          `${fmtBytes(m.rssBytes)} | ${system === 'fts5' ? '— (on disk)' : fmtMs(m.saveMs)} / ${fmtMs(m.loadMs)}${ratio('loadMs')} | ${fmtBytes(m.savedBytes)} | ` +
+          `${fmtMs(m.askP50Ms)} / ${fmtMs(m.askP99Ms)}${ratio('askP99Ms')} | ${fmtMs(m.completeP50Ms)} / ${fmtMs(m.completeP99Ms)}${ratio('completeP99Ms')} |`,
+      );
+    }
+  }
+  return rows.join('\n');
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    const figures = await runChild(
+      argv[1] as SystemName,
+      Number(argv[2]),
+      Number(argv[3]),
+      Number(argv[4]),
+    );
+    process.stdout.write(JSON.stringify(figures) + '\n');
+    return;
+  }
+  const args = parseArgs(argv);
+  const results: Record<string, Record<string, Medians>> = {};
+  const raw: RunFigures[] = [];
+  for (const size of args.sizes) {
+    const corpus = ensureSyntheticCorpus(BENCH_ROOT, size, (line) => console.error(line));
+    console.error(
+      `corpus ${fmtSize(size)}: ${corpus.articles} articles, ${corpus.passages} passages, ${fmtBytes(corpus.textBytes)} of text`,
+    );
+    const bySystem: Record<string, Medians> = {};
+    const runsBySystem = new Map<SystemName, RunFigures[]>();
+    for (let run = 0; run < args.runs; run++) {
+      for (const system of args.systems) {
+        const figures = spawnChild(system, size, args.queries, args.budget);
+        raw.push(figures);
+        runsBySystem.set(system, [...(runsBySystem.get(system) ?? []), figures]);
+        console.error(
+          `${fmtSize(size)} ${system} run ${run + 1}/${args.runs}: build ${fmtMs(figures.buildMs)}, heap ${fmtBytes(figures.indexHeapBytes)}, ` +
+            `load ${fmtMs(figures.loadMs)}, ask p99 ${fmtMs(figures.askP99Ms)}, complete p99 ${fmtMs(figures.completeP99Ms)}, answered ${figures.answered}/${figures.queries}`,
+        );
+      }
+    }
+    for (const [system, runs] of runsBySystem) {
+      const m: Medians = { runs: runs.length };
+      for (const key of FIGURES) m[key] = median(runs.map((r) => r[key] as number));
+      bySystem[system] = m;
+    }
+    results[String(size)] = bySystem;
+  }
+  const report = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryBytes: os.totalmem(),
+      node: process.version,
+      heapLimit: v8.getHeapStatistics().heap_size_limit,
+    },
+    command: `npm run bench:perf -- ${argv.join(' ')}`.trim(),
+    queries: args.queries,
+    runs: args.runs,
+    results,
+    raw,
+  };
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  let previous: { results?: Record<string, unknown> } = {};
+  try {
+    previous = JSON.parse(fs.readFileSync(args.out, 'utf8')) as typeof previous;
+  } catch {
+    // No earlier results.
+  }
+  // Sizes not measured in this run keep their earlier figures, so a quick run does not erase a 1M one.
+  const merged = { ...report, results: { ...(previous.results ?? {}), ...results } };
+  fs.writeFileSync(args.out, JSON.stringify(merged, null, 2) + '\n');
+  console.log(renderTable(merged.results as Record<string, Record<string, Medians>>));
+}
+
+await main();
