@@ -31,28 +31,48 @@ export const CONSOLE_HELP = [
   'Type a question, or:',
   '  /ask <question>    ranked verbatim quotes (the same as typing the question)',
   '  /search <words>    keyword lookup: all words, "quoted phrases", last word may be a prefix',
+  '  /more              the next results of the last /ask or /search',
   '  /sources           the outlets in the corpus',
   '  /about             the corpus and this version',
   '  /help              this help',
   '  /quit              leave',
 ].join('\n');
 
+/** What /more continues: the last question, how it was asked, and how many were shown. */
+export interface ConsoleSession {
+  last: { kind: 'ask' | 'search'; question: string; shown: number } | null;
+}
+
 /** Answers one console line; returns null for /quit. */
 export function answerConsoleLine(
   line: string,
   deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version'>,
+  session: ConsoleSession = { last: null },
 ): string | null {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
+  const run = (kind: 'ask' | 'search', question: string, offset: number): string => {
+    const answer =
+      kind === 'ask'
+        ? answerQuestion(library, question, { offset })
+        : searchKeywords(library, question, { offset });
+    session.last = { kind, question, shown: offset + answer.results.length };
+    const text = renderAnswer(answer, emphasis);
+    return answer.hasMore ? `${text}\n\n(more results: /more)` : text;
+  };
   const text = line.trim();
   const command = /^\/(\w+)\s*([\s\S]*)$/.exec(text);
-  if (command === null) return renderAnswer(answerQuestion(library, text), emphasis);
+  if (command === null) return run('ask', text, 0);
   const [, name = '', rest = ''] = command;
   switch (name.toLowerCase()) {
     case 'ask':
-      return renderAnswer(answerQuestion(library, rest), emphasis);
+      return run('ask', rest, 0);
     case 'search':
-      return renderAnswer(searchKeywords(library, rest), emphasis);
+      return run('search', rest, 0);
+    case 'more':
+      return session.last === null
+        ? 'Nothing to continue: ask a question first.'
+        : run(session.last.kind, session.last.question, session.last.shown);
     case 'sources':
       return renderSources(library.sources());
     case 'about':
@@ -77,12 +97,13 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
     ...(deps.interactive ? { output: deps.output, prompt: '> ' } : {}),
     crlfDelay: Infinity,
   });
+  const session: ConsoleSession = { last: null };
   if (deps.interactive) lines.prompt();
   for await (const line of lines) {
     if (line.trim() !== '') {
       let reply: string | null;
       try {
-        reply = answerConsoleLine(line, deps);
+        reply = answerConsoleLine(line, deps, session);
       } catch (error) {
         deps.logger.error('console answer failed', { error, line });
         reply = userMessageFor(error);

@@ -40,7 +40,6 @@ export function renderAnswer(answer: Answer, emphasis: Emphasis): string {
     if (result.url !== null) lines.push(`   ${result.url}`);
     return lines.join('\n');
   });
-  if (answer.hasMore) blocks.push('(more results: ask again with a higher --limit)');
   return blocks.join('\n\n');
 }
 
