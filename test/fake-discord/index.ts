@@ -32,6 +32,9 @@
  *   (`limits.ts`) → 400 / 50035 with Discord's nested `errors`; an empty message → 400 / 50006.
  * - Unknown channel → 404 / 10003; a channel marked `forbidden` → 403 / 50001; unknown message →
  *   404 / 10008; unknown route → 404 / 0.
+ * - `POST /channels/{id}/messages` with `nonce` and `enforce_nonce: true` returns the message
+ *   already created with that nonce in the channel instead of creating another.
+ * - `setServerError` answers the next matching requests with a 5xx (default 500).
  * - `setRateLimit` answers the next matching requests 429 with `retry-after` (seconds) and a
  *   JSON body; @discordjs/rest waits, retries and emits `rateLimited`.
  *
@@ -171,6 +174,13 @@ export interface FakeDiscord {
   channelMessages(channelId: string): APIMessage[];
   message(id: string): APIMessage | undefined;
   setRateLimit(rule: RateLimitRule): void;
+  /** The next `times` (default 1) matching requests fail with `status` (default 500). */
+  setServerError(rule: {
+    method?: string;
+    path: RegExp | string;
+    times?: number;
+    status?: number;
+  }): void;
   /** Resolves with the first recorded request (past or future) matching `predicate`. */
   waitForRequest(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Every request answered with a 4xx status other than a requested 429. */
@@ -243,6 +253,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages = new Map<string, APIMessage>();
   const interactions = new Map<string, InteractionState>();
   const rateLimits: (RateLimitRule & { remaining: number })[] = [];
+  const serverErrors: {
+    method?: string;
+    path: RegExp | string;
+    remaining: number;
+    status: number;
+  }[] = [];
+  const messageByNonce = new Map<string, string>();
   const waiters = new Set<Waiter<unknown>>();
   const sockets = new Set<WebSocket>();
   const identified = new Set<WebSocket>();
@@ -720,6 +737,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         rejectMessage(body);
         requireNonEmpty(body);
         const b = (body ?? {}) as Record<string, unknown>;
+        const nonce = b['nonce'];
+        const nonceKey =
+          typeof nonce === 'string' || typeof nonce === 'number' ? `${channel.id}:${nonce}` : null;
+        if (nonceKey !== null && b['enforce_nonce'] === true) {
+          const existing = messages.get(messageByNonce.get(nonceKey) ?? '');
+          if (existing) return { status: 200, body: existing };
+        }
         const ref = b['message_reference'] as { message_id?: string } | undefined;
         if (ref?.message_id !== undefined && !messages.has(ref.message_id)) {
           throw apiError(400, 50035, 'Invalid Form Body', [
@@ -747,6 +771,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             : {}),
         });
         messages.set(message.id, message);
+        if (nonceKey !== null) {
+          messageByNonce.set(nonceKey, message.id);
+          (message as { nonce?: string | number }).nonce = nonce as string | number;
+        }
         return { status: 200, body: message };
       },
     },
@@ -880,6 +908,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             retry_after: retryAfter,
             global: limit.global ?? false,
           });
+        }
+        const failure = serverErrors.find(
+          (rule) =>
+            rule.remaining > 0 &&
+            (rule.method === undefined || rule.method.toUpperCase() === method) &&
+            (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)),
+        );
+        if (failure) {
+          failure.remaining -= 1;
+          throw new HttpError(failure.status, { message: 'Internal Server Error', code: 0 });
         }
         const route = routes.find((r) => r.method === method && r.pattern.test(path));
         if (!route) throw apiError(404, 0, '404: Not Found');
@@ -1035,6 +1073,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channel: (id) => channels.get(id)?.channel,
     channelMessages: (id) => [...messages.values()].filter((m) => m.channel_id === id),
     message: (id) => messages.get(id),
+    setServerError: (rule) => {
+      serverErrors.push({ ...rule, remaining: rule.times ?? 1, status: rule.status ?? 500 });
+    },
     setRateLimit: (rule) => {
       rateLimits.push({ ...rule, remaining: rule.times ?? 1 });
     },
