@@ -30,6 +30,8 @@ export function isNameKeyTerm(term: string): boolean {
 /** The stem of one word (already normalised), by its script; stop words give null. */
 export function stemWord(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): string | null {
   const script = scriptOf(word);
+  // Numbers, and words with digits ("covid19", "f16"), are kept whole.
+  if (/\p{N}/u.test(word)) return word.length === 1 ? null : word;
   if (script === 'latin') {
     if (ENGLISH_STOP_WORDS.has(word)) return null;
     return stemEnglish(word);
@@ -42,8 +44,7 @@ export function stemWord(word: string, context: TermContext = DEFAULT_TERM_CONTE
     if (BULGARIAN_STOP_WORDS.has(word)) return null;
     return stemBulgarian(word);
   }
-  // Numbers and other scripts are kept whole; lone digits are noise.
-  return word.length === 1 && /\p{N}/u.test(word) ? null : word;
+  return word;
 }
 
 /**

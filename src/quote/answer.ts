@@ -2,7 +2,12 @@
  * The answer path: a question in, ranked verbatim quotes out. Everything that answers a user
  * (console, CLI, Discord, digests) goes through `answerQuestion` or `rankPassages`.
  */
-import { termOf, tokenize } from '../search/analyze.js';
+import {
+  queryTermsOfWord,
+  type TermContext,
+  termContextOfArticle,
+  tokenize,
+} from '../search/analyze.js';
 import type { Hit, Library } from '../search/library.js';
 import type { Answer, AnswerOptions, QuoteResult } from '../types.js';
 import { pickQuote } from './pick.js';
@@ -19,7 +24,7 @@ export const MAX_QUERY_TERMS = 32;
  */
 export const MIN_COVERAGE = 0.4;
 /** Each further passage from an already-ranked article has its score multiplied by this. */
-export const SAME_ARTICLE_DECAY = 0.7;
+export const SAME_ARTICLE_DECAY = 0.5;
 /** How many hits are considered for re-ranking. */
 export const CANDIDATE_LIMIT = 200;
 
@@ -30,36 +35,57 @@ export interface RankedPassage {
   readonly coverage: number;
 }
 
+/** One question word: its alternative query terms (stem, cross-script name key) and weight. */
+export interface QueryWord {
+  readonly word: string;
+  readonly terms: readonly string[];
+  /** IDF of the word over the corpus, whichever of its terms matches. */
+  readonly weight: number;
+}
+
 /** The query terms of a question and their weights. */
 export interface QueryTerms {
+  /** The words' stems, for display. */
   readonly terms: readonly string[];
+  /** Every query term (stems and name keys) → the weight of its word. */
   readonly weights: ReadonlyMap<string, number>;
   /** One original word per kept term, joined: what is sent to the index. */
   readonly searchText: string;
+  readonly words: readonly QueryWord[];
+  /** How the question's Cyrillic words were read. */
+  readonly context: TermContext;
 }
 
-/** Processes a question into at most MAX_QUERY_TERMS weighted terms. */
+/** Processes a question into at most MAX_QUERY_TERMS weighted words. */
 export function weighQuery(library: Library, question: string): QueryTerms {
-  const terms: string[] = [];
-  const words: string[] = [];
+  const context = library.queryContext(question);
+  const words: QueryWord[] = [];
+  const seen = new Set<string>();
   for (const token of tokenize(question)) {
-    const term = termOf(token.text);
-    if (term === null || terms.includes(term)) continue;
-    terms.push(term);
-    words.push(token.text);
-    if (terms.length >= MAX_QUERY_TERMS) break;
+    const terms = queryTermsOfWord(token.text, context);
+    const stem = terms[0];
+    if (stem === undefined || seen.has(stem)) continue;
+    seen.add(stem);
+    const df = terms.reduce((sum, term) => sum + library.documentFrequency(term), 0);
+    words.push({ word: token.text, terms, weight: library.idfOfCount(df) });
+    if (words.length >= MAX_QUERY_TERMS) break;
   }
+  const weights = new Map<string, number>();
+  for (const w of words) for (const term of w.terms) weights.set(term, w.weight);
   return {
-    terms,
-    weights: new Map(terms.map((term) => [term, library.idf(term)])),
-    searchText: words.join(' '),
+    terms: words.map((w) => w.terms[0] ?? w.word),
+    weights,
+    searchText: words.map((w) => w.word).join(' '),
+    words,
+    context,
   };
 }
 
 function coverageOf(hit: Hit, query: QueryTerms, total: number): number {
-  let matched = 0;
-  for (const term of new Set(hit.matchedTerms)) matched += query.weights.get(term) ?? 0;
-  return total === 0 ? 0 : matched / total;
+  const matched = new Set(hit.matchedTerms);
+  let sum = 0;
+  for (const word of query.words) if (word.terms.some((t) => matched.has(t))) sum += word.weight;
+  return total === 0 ? 0 : sum / total;
 }
 
 /**
@@ -72,10 +98,13 @@ export function rankPassages(
   query: QueryTerms,
   options: AnswerOptions = {},
 ): RankedPassage[] {
-  if (query.terms.length === 0) return [];
-  const total = [...query.weights.values()].reduce((a, b) => a + b, 0);
+  if (query.words.length === 0) return [];
+  const total = query.words.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  for (const hit of library.search(query.searchText, options)) {
+  for (const hit of library.searchTermGroups(
+    query.words.map((w) => w.terms),
+    options,
+  )) {
     const coverage = coverageOf(hit, query, total);
     if (coverage < MIN_COVERAGE) continue;
     candidates.push({ hit, coverage, score: hit.score * (0.25 + 0.75 * coverage) });
@@ -119,7 +148,7 @@ export function quoteRanked(
 ): QuoteResult[] {
   return ranked.map((entry, i) => {
     const { article, passage } = entry.hit;
-    const picked = pickQuote(article.text, passage, query.weights);
+    const picked = pickQuote(article.text, passage, query.weights, termContextOfArticle(article));
     return {
       rank: firstRank + i,
       quote: article.text.slice(picked.span.start, picked.span.end),

@@ -3,7 +3,12 @@
  * carries most of the question's informative words, cut from the stored text so it is verbatim.
  */
 import { splitSentences } from '../ingest/sentences.js';
-import { termOf, tokenize } from '../search/analyze.js';
+import {
+  DEFAULT_TERM_CONTEXT,
+  indexTermsOfWord,
+  type TermContext,
+  tokenize,
+} from '../search/analyze.js';
 import type { Span } from '../types.js';
 
 /** A quote's span in the article and the matched words' spans relative to the quote. */
@@ -34,11 +39,16 @@ function weightOf(terms: Iterable<string>, weights: ReadonlyMap<string, number>)
 }
 
 /** Spans of `text[span]` whose words' terms are in `terms`, relative to `span.start`. */
-export function highlightTerms(text: string, span: Span, terms: ReadonlySet<string>): Span[] {
+export function highlightTerms(
+  text: string,
+  span: Span,
+  terms: ReadonlySet<string>,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): Span[] {
   const highlights: Span[] = [];
   for (const token of tokenize(text.slice(span.start, span.end))) {
-    const term = termOf(token.text);
-    if (term !== null && terms.has(term)) highlights.push({ start: token.start, end: token.end });
+    if (indexTermsOfWord(token.text, context).some((term) => terms.has(term)))
+      highlights.push({ start: token.start, end: token.end });
   }
   return highlights;
 }
@@ -52,6 +62,7 @@ export function pickQuote(
   text: string,
   passage: Span,
   weights: ReadonlyMap<string, number>,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
 ): PickedQuote {
   const sentences: ScoredSentence[] = splitSentences(text, passage.start, passage.end).map(
     (span) => {
@@ -59,8 +70,8 @@ export function pickQuote(
       let words = 0;
       for (const token of tokenize(text.slice(span.start, span.end))) {
         words++;
-        const term = termOf(token.text);
-        if (term !== null && weights.has(term)) terms.add(term);
+        for (const term of indexTermsOfWord(token.text, context))
+          if (weights.has(term)) terms.add(term);
       }
       return { span, terms, words };
     },
@@ -99,5 +110,8 @@ export function pickQuote(
       };
     }
   }
-  return { span: best.span, highlights: highlightTerms(text, best.span, new Set(weights.keys())) };
+  return {
+    span: best.span,
+    highlights: highlightTerms(text, best.span, new Set(weights.keys()), context),
+  };
 }

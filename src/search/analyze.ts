@@ -3,7 +3,14 @@
  * index, the query parser, quote choice and highlighting all go through here, so a word that
  * matched at search time is the same word highlighted in the quote.
  */
-import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { normalizeToken } from '../lang/normalize.js';
+import {
+  DEFAULT_TERM_CONTEXT,
+  indexTermsOf,
+  queryTermsOf,
+  stemWord,
+  type TermContext,
+} from '../lang/terms.js';
 
 /** A word of a text with its position, offsets in UTF-16 code units. */
 export interface Token {
@@ -16,7 +23,7 @@ export interface Token {
  * Bumped whenever the terms produced for a token change, so persisted indexes built with older
  * processing are rebuilt rather than trusted.
  */
-export const TERM_PROCESSING_VERSION = 1;
+export const TERM_PROCESSING_VERSION = 2;
 
 /**
  * A word: letters, marks and digits, with inner apostrophes or hyphens kept out (they split).
@@ -34,91 +41,93 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/**
- * English function words that carry no topic. Deliberately short: news words such as "us",
- * "un", "pm", "new", "former", "first" and "last" are kept because they are searched for.
- */
-const ENGLISH_STOP_WORDS = new Set(
-  (
-    'a an and are as at be been being but by can could did do does doing for from had has have having he her ' +
-    'here hers herself him himself his how i if in into is it its itself me my myself no nor not of off on ' +
-    'or our ours ourselves she should so such than that the their theirs them themselves then there these ' +
-    'they this those through to too very was we were what when where which while who whom why will with ' +
-    'would you your yours yourself yourselves s t d ll m re ve am about against any both each few more most ' +
-    'other own same some just don'
-  ).split(' '),
-);
-
-/** Bulgarian function words (a core list; extended by the language work). */
-const BULGARIAN_STOP_WORDS = new Set(
-  (
-    'а и в във на за от по с със към при до след пред под над без през между че да не ли ще се си са е съм ' +
-    'сме сте бях беше бяха бил била било били този тази това тези онзи онази онова онези той тя то те ние ' +
-    'вие аз ти го му я ѝ им ги ни ви ми ме те нас вас тях нея него нему как какво какъв каква какви кой коя ' +
-    'кое кои кога къде защо колко който която което които чийто но или ако като също така тук там вече още ' +
-    'само обаче дали нито нищо всеки всяка всяко всички'
-  ).split(' '),
-);
-
-const CYRILLIC = /\p{Script=Cyrillic}/u;
-const COMBINING_MARKS = /\p{M}+/gu;
-
 /** Which writing system a word is in; decides its stop words and stemmer. */
-export type Script = 'latin' | 'cyrillic' | 'other';
+export type { Script } from '../lang/script.js';
+export { scriptOf } from '../lang/script.js';
+export type { TermContext } from '../lang/terms.js';
+export { DEFAULT_TERM_CONTEXT, isNameKeyTerm } from '../lang/terms.js';
 
-/** The script of a word, by its first letter. */
-export function scriptOf(word: string): Script {
-  if (CYRILLIC.test(word)) return 'cyrillic';
-  if (/\p{Script=Latin}/u.test(word)) return 'latin';
-  return 'other';
-}
-
-/** Lowercases and, for Latin words, folds diacritics ("Erdoğan" → "erdogan"). */
+/** Lowercases and folds spelling variants ("Erdoğan" → "erdogan"; Cyrillic "ё" → "е"). */
 export function normalizeWord(word: string): string {
-  const lower = word.normalize('NFC').toLowerCase();
-  if (scriptOf(lower) !== 'latin') return lower;
-  return lower.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
+  return normalizeToken(word);
 }
 
 /** Whether a normalised word is a stop word in its script's language. */
-export function isStopWord(normalized: string): boolean {
-  return ENGLISH_STOP_WORDS.has(normalized) || BULGARIAN_STOP_WORDS.has(normalized);
+export function isStopWord(
+  normalized: string,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): boolean {
+  return stemWord(normalized, context) === null;
 }
 
-const termCache = new Map<string, string | null>();
 const TERM_CACHE_LIMIT = 500_000;
+const stemCache = new Map<string, string | null>();
+const indexCache = new Map<string, readonly string[]>();
+const queryCache = new Map<string, readonly string[]>();
+
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
 
 /**
- * The index term for one word, or null for a stop word. Latin words are Porter-stemmed;
- * other scripts are lowercased. Results are cached: a corpus's vocabulary is far smaller
- * than its token stream.
+ * The word-stem term for one word, or null for a stop word: Latin words are Porter-stemmed,
+ * Cyrillic ones by the Bulgarian light stemmer (or Russian Porter when `context` says the
+ * text is Russian). Results are cached: a corpus's vocabulary is far smaller than its tokens.
  */
-export function termOf(word: string): string | null {
-  const cached = termCache.get(word);
-  if (cached !== undefined) return cached;
-  const normalized = normalizeWord(word);
-  let term: string | null;
-  if (isStopWord(normalized)) term = null;
-  else if (scriptOf(normalized) === 'latin' && !/\d/.test(normalized))
-    term = porterStemmer.stem(normalized);
-  else term = normalized;
-  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
-  termCache.set(word, term);
-  return term;
+export function termOf(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): string | null {
+  return cached(stemCache, `${context.cyrillic}${word}`, () =>
+    stemWord(normalizeToken(word), context),
+  );
 }
 
-/** The distinct index terms of a text, in first-seen order. */
-export function termsOf(text: string): string[] {
+/**
+ * Every index term of one word as written: its stem and, for a capitalised name, its
+ * cross-script name key (see src/lang/terms.ts). Empty for a stop word.
+ */
+export function indexTermsOfWord(
+  word: string,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): readonly string[] {
+  return cached(indexCache, `${context.cyrillic}${word}`, () => indexTermsOf(word, context));
+}
+
+/** The query terms of one word: its stem and the name key to look up in the other script. */
+export function queryTermsOfWord(
+  word: string,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): readonly string[] {
+  return cached(queryCache, `${context.cyrillic}${word}`, () => queryTermsOf(word, context));
+}
+
+/** The distinct stem terms of a text, in first-seen order. */
+export function termsOf(text: string, context: TermContext = DEFAULT_TERM_CONTEXT): string[] {
   const seen = new Set<string>();
   for (const token of tokenize(text)) {
-    const term = termOf(token.text);
+    const term = termOf(token.text, context);
     if (term !== null) seen.add(term);
   }
   return [...seen];
 }
 
-/** MiniSearch hooks: both index time and query time use exactly these. */
-export const MINISEARCH_TEXT_OPTIONS = {
-  tokenize: (text: string): string[] => tokenize(text).map((t) => t.text),
-  processTerm: (word: string): string | null => termOf(word),
-} as const;
+/** How an article's Cyrillic words are stemmed: Russian for `lang: "ru"`, else Bulgarian. */
+export function termContextOfArticle(article: { readonly lang: string }): TermContext {
+  return article.lang === 'ru' ? RUSSIAN_CONTEXT : DEFAULT_TERM_CONTEXT;
+}
+
+const RUSSIAN_CONTEXT: TermContext = { cyrillic: 'ru' };
+
+/** Separates pre-processed index terms in the strings handed to MiniSearch. */
+export const TERM_SEPARATOR = ' ';
+
+/** A text as the space-separated index terms MiniSearch stores (see Library). */
+export function indexTermString(text: string, context: TermContext = DEFAULT_TERM_CONTEXT): string {
+  const out: string[] = [];
+  for (const token of tokenize(text))
+    for (const term of indexTermsOfWord(token.text, context)) out.push(term);
+  return out.join(TERM_SEPARATOR);
+}

@@ -6,7 +6,17 @@
 import MiniSearch from 'minisearch';
 import { splitPassages } from '../ingest/passages.js';
 import type { AnswerFilters, Article, Passage } from '../types.js';
-import { MINISEARCH_TEXT_OPTIONS, normalizeWord, termOf, tokenize } from './analyze.js';
+import { detectCyrillicLanguage } from '../lang/script.js';
+import {
+  indexTermString,
+  indexTermsOfWord,
+  normalizeWord,
+  TERM_SEPARATOR,
+  type TermContext,
+  termContextOfArticle,
+  termOf,
+  tokenize,
+} from './analyze.js';
 
 /** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
 export interface Hit {
@@ -24,6 +34,19 @@ export interface LibrarySearchOptions extends AnswerFilters {
   /** Treat the last word as a prefix (autocomplete-style lookups). */
   readonly prefixLast?: boolean;
 }
+
+/** BM25 parameters (MiniSearch's BM25+): term-frequency saturation k, length normalisation b, floor d. */
+export interface Bm25Params {
+  readonly k: number;
+  readonly b: number;
+  readonly d: number;
+}
+
+/**
+ * BM25 parameters chosen on the SQuAD dev tuning split (bench/quality.ts --tune), which is
+ * never reported on: passages are short, so length normalisation matters less than usual.
+ */
+export const BM25_PARAMS: Bm25Params = { k: 1.2, b: 0.7, d: 0.5 };
 
 /** Corpus-wide figures for /about and the console banner. */
 export interface LibraryStats {
@@ -75,18 +98,27 @@ export class Library {
   private readonly articleById = new Map<string, Article>();
   private readonly passageById = new Map<string, Passage>();
   private readonly passagesByDoc = new Map<string, Passage[]>();
+  private readonly cyrillicArticles = { bg: 0, ru: 0 };
   private readonly documentFrequencies = new Map<string, number>();
   private readonly surfaceWords = new Map<string, { display: string; count: number }>();
   private sortedSurface: string[] | null = null;
   private readonly index: MiniSearch<IndexedPassage>;
 
   private constructor() {
+    // Documents reach MiniSearch already processed (terms depend on the article's language,
+    // which processTerm cannot see); queries are processed here with the corpus's context.
     this.index = new MiniSearch<IndexedPassage>({
       idField: 'id',
       fields: ['text', 'title'],
       storeFields: [],
-      ...MINISEARCH_TEXT_OPTIONS,
-      searchOptions: { ...MINISEARCH_TEXT_OPTIONS, boost: { title: TITLE_BOOST } },
+      tokenize: (terms: string) => (terms === '' ? [] : terms.split(TERM_SEPARATOR)),
+      processTerm: (term: string) => term,
+      searchOptions: {
+        tokenize: (text: string) => tokenize(text).map((t) => t.text),
+        processTerm: (word: string) => termOf(word, this.queryContext(word)),
+        boost: { title: TITLE_BOOST },
+        bm25: BM25_PARAMS,
+      },
     });
   }
 
@@ -130,6 +162,16 @@ export class Library {
     return this.articleById.get(passage.docId)?.text.slice(passage.start, passage.end) ?? '';
   }
 
+  /**
+   * How a query's Cyrillic words are stemmed: by the letters of the query when they tell
+   * Russian from Bulgarian, else by the corpus's majority Cyrillic language.
+   */
+  queryContext(query: string): TermContext {
+    const detected = detectCyrillicLanguage(query);
+    if (detected !== null) return { cyrillic: detected };
+    return { cyrillic: this.cyrillicArticles.ru > this.cyrillicArticles.bg ? 'ru' : 'bg' };
+  }
+
   /** In how many passages a processed term occurs (0 when unknown). */
   documentFrequency(term: string): number {
     return this.documentFrequencies.get(term) ?? 0;
@@ -140,9 +182,13 @@ export class Library {
    * absent from the corpus gets the highest weight, as it is the most informative.
    */
   idf(term: string): number {
+    return this.idfOfCount(this.documentFrequency(term));
+  }
+
+  /** The same IDF for a passage count (e.g. of a word that has several alternative terms). */
+  idfOfCount(df: number): number {
     const n = this.passageById.size;
-    const df = this.documentFrequency(term);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return Math.log(1 + (n - Math.min(df, n) + 0.5) / (Math.min(df, n) + 0.5));
   }
 
   /**
@@ -189,13 +235,15 @@ export class Library {
     this.articleById.set(article.id, article);
     const passages = splitPassages(article);
     this.passagesByDoc.set(article.id, passages);
-    const title = article.title ?? '';
+    const context = termContextOfArticle(article);
+    this.countLanguage(article, 1);
+    const title = indexTermString(article.title ?? '', context);
     const documents: IndexedPassage[] = [];
     for (const passage of passages) {
       this.passageById.set(passage.id, passage);
       const text = article.text.slice(passage.start, passage.end);
-      documents.push({ id: passage.id, text, title });
-      this.countTerms(text, 1);
+      documents.push({ id: passage.id, text: indexTermString(text, context), title });
+      this.countTerms(text, 1, context);
     }
     this.index.addAll(documents);
   }
@@ -206,17 +254,26 @@ export class Library {
     for (const passage of this.passagesByDoc.get(docId) ?? []) {
       this.index.discard(passage.id);
       this.passageById.delete(passage.id);
-      this.countTerms(article.text.slice(passage.start, passage.end), -1);
+      this.countTerms(
+        article.text.slice(passage.start, passage.end),
+        -1,
+        termContextOfArticle(article),
+      );
     }
+    this.countLanguage(article, -1);
     this.passagesByDoc.delete(docId);
     this.articleById.delete(docId);
   }
 
-  private countTerms(text: string, delta: 1 | -1): void {
+  private countLanguage(article: Article, delta: 1 | -1): void {
+    if (article.lang === 'ru' || article.lang === 'bg')
+      this.cyrillicArticles[article.lang] += delta;
+  }
+
+  private countTerms(text: string, delta: 1 | -1, context: TermContext): void {
     const terms = new Set<string>();
     for (const token of tokenize(text)) {
-      const term = termOf(token.text);
-      if (term !== null) terms.add(term);
+      for (const term of indexTermsOfWord(token.text, context)) terms.add(term);
       const lower = normalizeWord(token.text);
       const entry = this.surfaceWords.get(lower);
       if (entry === undefined) {
@@ -275,6 +332,50 @@ export class Library {
           }
         : {}),
     });
+    const hits: Hit[] = [];
+    for (const result of results) {
+      const passage = this.passageById.get(result.id as string);
+      const article = passage && this.articleById.get(passage.docId);
+      if (passage === undefined || article === undefined) continue;
+      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
+    }
+    return hits;
+  }
+
+  /**
+   * Ranked passages for already-processed query terms: each group holds the alternative terms
+   * of one question word (its stem, its cross-script name key), any of which may match; groups
+   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS.
+   */
+  searchTermGroups(
+    groups: readonly (readonly string[])[],
+    options: LibrarySearchOptions & { readonly bm25?: Bm25Params } = {},
+  ): Hit[] {
+    const hasFilter =
+      options.since !== undefined ||
+      options.until !== undefined ||
+      options.source !== undefined ||
+      options.lang !== undefined;
+    const results = this.index.search(
+      {
+        combineWith: options.combineWith ?? 'OR',
+        queries: groups.map((terms) => ({ combineWith: 'OR', queries: [...terms] })),
+        tokenize: (term: string) => [term],
+        processTerm: (term: string) => term,
+      },
+      {
+        ...(options.bm25 === undefined ? {} : { bm25: options.bm25 }),
+        ...(hasFilter
+          ? {
+              filter: (result: { id: string }) => {
+                const passage = this.passageById.get(result.id);
+                const article = passage && this.articleById.get(passage.docId);
+                return article !== undefined && this.matchesFilters(article, options);
+              },
+            }
+          : {}),
+      },
+    );
     const hits: Hit[] = [];
     for (const result of results) {
       const passage = this.passageById.get(result.id as string);

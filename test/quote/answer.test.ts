@@ -76,11 +76,16 @@ describe('answerQuestion on the bundled corpus', () => {
   });
 
   it('filters by date, source and language', () => {
+    // "Putin" also finds the Bulgarian article (2023) by its name key; keep this one English.
     const q = 'Putin Bennett';
-    expect(answerQuestion(library, q, { since: '2022-03-20' }).results.map((r) => r.date)).toEqual(
+    expect(
+      answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.map(
+        (r) => r.date,
+      ),
+    ).toEqual(
       ['2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23'].slice(
         0,
-        answerQuestion(library, q, { since: '2022-03-20' }).results.length,
+        answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.length,
       ),
     );
     expect(
@@ -91,7 +96,7 @@ describe('answerQuestion on the bundled corpus', () => {
         (r) => r.date === '2022-02-27',
       ),
     ).toBe(true);
-    expect(answerQuestion(library, 'Путин', { lang: 'en' }).emptyReason).toBe('no-match');
+    expect(answerQuestion(library, 'палестинци', { lang: 'en' }).emptyReason).toBe('no-match');
   });
 
   it('pages with offset and reports whether more results exist', () => {
