@@ -46,7 +46,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-    trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'catch-up', 'manual')),
+    trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'catch-up', 'manual', 'reconcile')),
     scheduled_for INTEGER,
     started_at INTEGER NOT NULL,
     finished_at INTEGER,

@@ -11,7 +11,7 @@ import type { Db } from './db.js';
 export type SubscriptionStatus = 'active' | 'paused';
 
 /** Why a run started. */
-export type RunTrigger = 'scheduled' | 'catch-up' | 'manual';
+export type RunTrigger = 'scheduled' | 'catch-up' | 'manual' | 'reconcile';
 
 /** How a run ended. */
 export type RunOutcome = 'posted' | 'nothing-new' | 'paused' | 'failed' | 'interrupted';

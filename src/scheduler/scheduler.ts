@@ -1,0 +1,476 @@
+/**
+ * Runs digest subscriptions on their schedules: a heartbeat (node-cron, once a minute) asks which
+ * subscriptions are due, the pure `decideRun` decides in each subscription's time zone, and each
+ * run builds a digest, records the send intent, sends with a nonce and records the delivery.
+ *
+ * Guarantees: runs of one subscription never overlap; a missed slot (downtime) runs once; a post
+ * is recorded before it is sent and re-sent with the same nonce when its outcome is unknown;
+ * 404/403 pause the subscription with a reason; 429/5xx are retried with backoff; no failure of
+ * one subscription stops the others. The clock is injected so tests control time.
+ */
+import { randomBytes } from 'node:crypto';
+import cron from 'node-cron';
+import { buildDigest, clampDigestLimit, passageKeysOf, type Digest } from '../digest/build.js';
+import { renderDigest, renderNothingNew, type DigestMessage } from '../digest/render.js';
+import { decideRun, nextRunAfter, parseSchedule } from '../digest/schedule.js';
+import type { Logger } from '../log.js';
+import type { Library } from '../search/library.js';
+import type {
+  DigestStore,
+  NewSubscription,
+  PostRecord,
+  RunOutcome,
+  RunTrigger,
+  Subscription,
+} from '../store/digests.js';
+
+/** Time as the scheduler sees it; tests pass a controllable one. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The real clock. */
+export const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** A send that Discord refused or that did not get through. */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  constructor(
+    message: string,
+    /** HTTP status, or null for a network failure. */
+    readonly status: number | null,
+    /** Discord's JSON error code, when there was one. */
+    readonly code: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Posts a message body to a channel; resolves with the message id, throws SendError. */
+export type MessageSender = (
+  channelId: string,
+  body: Record<string, unknown>,
+) => Promise<{ id: string }>;
+
+/** Calls `beat` periodically until stopped. */
+export type Heartbeat = (beat: () => void) => { stop(): void };
+
+/** The production heartbeat: node-cron at second 0 of every minute (cron's own granularity). */
+export const CRON_HEARTBEAT: Heartbeat = (beat) => {
+  const task = cron.schedule('* * * * *', () => beat(), {
+    name: 'verbatim-digests',
+    noOverlap: false,
+  });
+  return { stop: () => void task.stop() };
+};
+
+/** Retry policy for 429, 5xx and network failures. */
+export interface RetryPolicy {
+  /** Attempts in all, default 4. */
+  readonly attempts: number;
+  /** First backoff in ms, doubled each time, default 2 000. */
+  readonly baseDelayMs: number;
+}
+
+/** Everything a scheduler needs. */
+export interface SchedulerDeps {
+  readonly store: DigestStore;
+  readonly library: () => Library;
+  readonly send: MessageSender;
+  readonly clock?: Clock;
+  readonly logger: Logger;
+  /** Whether this process serves a guild (sharding); default all. */
+  readonly servesGuild?: (guildId: string) => boolean;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** What one run did. */
+export interface RunResult {
+  readonly outcome: RunOutcome | 'busy';
+  readonly posted: number;
+  readonly detail: string | null;
+  readonly messageId: string | null;
+}
+
+/** A run is "catch-up" when it starts this long after its slot. */
+const CATCH_UP_AFTER_MS = 120_000;
+
+function nonce(): string {
+  // Discord accepts nonces up to 25 characters.
+  return `vd${randomBytes(12).toString('base64url')}`;
+}
+
+function pauseReasonFor(error: SendError, channelId: string): string | null {
+  if (error.status === 404)
+    return `Unknown channel: <#${channelId}> was deleted or I cannot see it (Discord 404).`;
+  if (error.status === 403) {
+    return `Missing access: I cannot post in <#${channelId}> (Discord 403). Give me View Channel, Send Messages and Embed Links there, then /digest resume.`;
+  }
+  return null;
+}
+
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof SendError)) return false;
+  return error.status === null || error.status === 429 || error.status >= 500;
+}
+
+/** Schedules and runs digests for the subscriptions in a store. */
+export class DigestScheduler {
+  private readonly clock: Clock;
+  private readonly retry: RetryPolicy;
+  private readonly servesGuild: (guildId: string) => boolean;
+  private readonly inFlight = new Map<number, Promise<RunResult>>();
+  private heartbeat: { stop(): void } | null = null;
+  private ticking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+    this.retry = {
+      attempts: deps.retry?.attempts ?? 4,
+      baseDelayMs: deps.retry?.baseDelayMs ?? 2_000,
+    };
+    this.servesGuild = deps.servesGuild ?? (() => true);
+  }
+
+  private get store(): DigestStore {
+    return this.deps.store;
+  }
+
+  /**
+   * Starts: closes runs a crash left open, notes the corpus's passages, re-sends unfinished posts,
+   * runs every subscription whose slot passed while the bot was down (once each), then beats.
+   */
+  async start(heartbeat: Heartbeat = CRON_HEARTBEAT): Promise<void> {
+    const now = this.clock.now();
+    const interrupted = this.store.closeInterruptedRuns(now);
+    if (interrupted > 0)
+      this.deps.logger.warn('digest runs interrupted by a stop', { count: interrupted });
+    this.recordArrivals();
+    await this.reconcile();
+    await this.tick();
+    if (!this.stopped) {
+      this.heartbeat = heartbeat(() => {
+        void this.tick().catch((error: unknown) =>
+          this.deps.logger.error('digest heartbeat failed', { error }),
+        );
+      });
+    }
+  }
+
+  /** Stops the heartbeat and waits for runs in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.heartbeat?.stop();
+    this.heartbeat = null;
+    await this.idle();
+  }
+
+  /** Resolves when no tick or run is in progress. */
+  async idle(): Promise<void> {
+    while (this.ticking !== null || this.inFlight.size > 0) {
+      await Promise.allSettled([this.ticking, ...this.inFlight.values()]);
+    }
+  }
+
+  /** Notes the first sighting of passages (all, or of the given articles) for "new since" digests. */
+  recordArrivals(docIds?: Iterable<string>): number {
+    return this.store.recordPassagesSeen(
+      passageKeysOf(this.deps.library(), docIds).values(),
+      this.clock.now(),
+    );
+  }
+
+  /** Runs every due subscription this process serves; resolves when those runs finish. */
+  tick(): Promise<void> {
+    if (this.ticking !== null) return this.ticking;
+    this.ticking = this.tickOnce().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs);
+    const runs: Promise<RunResult>[] = [];
+    for (const sub of this.store.dueSubscriptions(nowMs)) {
+      if (!this.servesGuild(sub.guildId) || this.inFlight.has(sub.id)) continue;
+      try {
+        const decision = decideRun(
+          parseSchedule(sub.schedule),
+          sub.timeZone,
+          new Date(sub.anchorAt),
+          now,
+        );
+        if (decision.due === null) {
+          this.store.setNextRun(sub.id, decision.next.getTime());
+          continue;
+        }
+        const late = decision.skipped > 0 || nowMs - decision.due.getTime() > CATCH_UP_AFTER_MS;
+        if (decision.skipped > 0) {
+          this.deps.logger.info('digest catching up once for slots missed while down', {
+            subscription: sub.id,
+            missed: decision.skipped + 1,
+          });
+        }
+        runs.push(
+          this.run(
+            sub,
+            late ? 'catch-up' : 'scheduled',
+            decision.due.getTime(),
+            decision.next.getTime(),
+          ),
+        );
+      } catch (error) {
+        this.deps.logger.error('digest schedule could not be evaluated; pausing', {
+          subscription: sub.id,
+          error,
+        });
+        this.store.pauseSubscription(
+          sub.id,
+          `The schedule could not be evaluated: ${(error as Error).message}`,
+        );
+      }
+    }
+    await Promise.allSettled(runs);
+  }
+
+  /**
+   * Re-sends every post recorded but not known to be sent (a crash between sending and recording),
+   * with its original nonce: Discord returns the existing message instead of posting it again.
+   */
+  async reconcile(): Promise<void> {
+    const bySubscription = new Map<number, PostRecord[]>();
+    for (const post of this.store.pendingPosts()) {
+      const list = bySubscription.get(post.subscriptionId) ?? [];
+      list.push(post);
+      bySubscription.set(post.subscriptionId, list);
+    }
+    const work: Promise<RunResult>[] = [];
+    for (const [id, posts] of bySubscription) {
+      const sub = this.store.subscription(id);
+      if (sub === null || !this.servesGuild(sub.guildId) || this.inFlight.has(id)) continue;
+      const promise = this.exclusive(sub, 'reconcile', null, null, async () => {
+        for (const post of posts) {
+          const result = await this.deliver(sub, post);
+          if (result.outcome !== 'posted') return result;
+        }
+        return {
+          outcome: 'posted',
+          posted: 0,
+          detail: `re-sent ${posts.length} unfinished post(s)`,
+          messageId: null,
+        };
+      });
+      work.push(promise);
+    }
+    await Promise.allSettled(work);
+  }
+
+  /** Posts a subscription's digest now, outside its schedule ("/digest run"). */
+  runNow(subscriptionId: number): Promise<RunResult> {
+    const sub = this.store.subscription(subscriptionId);
+    if (sub === null) throw new Error(`subscription ${subscriptionId} does not exist`);
+    return this.run(sub, 'manual', null, null);
+  }
+
+  /** What the subscription would post now, without posting or recording anything. */
+  preview(sub: Pick<Subscription, 'id' | 'topic' | 'maxQuotes' | 'baselineAt'>): Digest {
+    return buildDigest(this.deps.library(), sub.topic, {
+      limit: sub.maxQuotes,
+      isDelivered: (key) => this.store.isDelivered(sub.id, key),
+      since: sub.baselineAt,
+      firstSeen: (key) => this.store.firstSeen(key),
+    });
+  }
+
+  /** Creates a subscription, effective at once; returns it with its first run time. */
+  add(input: NewSubscription): Subscription {
+    const schedule = parseSchedule(input.schedule);
+    const now = this.clock.now();
+    const next = nextRunAfter(schedule, input.timeZone, new Date(now)).getTime();
+    return this.store.addSubscription(
+      { ...input, schedule: schedule.text, maxQuotes: clampDigestLimit(input.maxQuotes) },
+      now,
+      next,
+    );
+  }
+
+  /** Pauses a subscription (effective at once; a run in progress finishes). */
+  pause(id: number, reason: string): void {
+    this.store.pauseSubscription(id, reason);
+  }
+
+  /** Resumes a subscription from now: slots missed while paused are not run. */
+  resume(id: number): Subscription {
+    const sub = this.store.subscription(id);
+    if (sub === null) throw new Error(`subscription ${id} does not exist`);
+    const now = this.clock.now();
+    const next = nextRunAfter(parseSchedule(sub.schedule), sub.timeZone, new Date(now)).getTime();
+    this.store.resumeSubscription(id, now, next);
+    return this.store.subscription(id) as Subscription;
+  }
+
+  /** Removes a subscription of a server; false when it is not there. */
+  remove(guildId: string, id: number): boolean {
+    return this.store.removeSubscription(guildId, id);
+  }
+
+  private run(
+    sub: Subscription,
+    trigger: RunTrigger,
+    slot: number | null,
+    nextRunAt: number | null,
+  ): Promise<RunResult> {
+    const running = this.inFlight.get(sub.id);
+    if (running !== undefined)
+      return Promise.resolve({
+        outcome: 'busy',
+        posted: 0,
+        detail: 'a run is in progress',
+        messageId: null,
+      });
+    return this.exclusive(sub, trigger, slot, nextRunAt, (runId, startedAt) =>
+      this.runBody(sub, runId, startedAt),
+    );
+  }
+
+  /** Runs `body` as a recorded run, with no other run of the subscription at the same time. */
+  private exclusive(
+    sub: Subscription,
+    trigger: RunTrigger,
+    slot: number | null,
+    nextRunAt: number | null,
+    body: (runId: number, startedAt: number) => Promise<RunResult>,
+  ): Promise<RunResult> {
+    const promise = this.recordedRun(sub, trigger, slot, nextRunAt, body).finally(() =>
+      this.inFlight.delete(sub.id),
+    );
+    this.inFlight.set(sub.id, promise);
+    return promise;
+  }
+
+  private async recordedRun(
+    sub: Subscription,
+    trigger: RunTrigger,
+    slot: number | null,
+    nextRunAt: number | null,
+    body: (runId: number, startedAt: number) => Promise<RunResult>,
+  ): Promise<RunResult> {
+    const log = this.deps.logger.child({ subscription: sub.id, guild: sub.guildId, trigger });
+    const startedAt = this.clock.now();
+    const runId = this.store.startRun({
+      subscriptionId: sub.id,
+      trigger,
+      scheduledFor: slot,
+      startedAt,
+      ...(nextRunAt !== null ? { nextRunAt } : {}),
+    });
+    let result: RunResult;
+    try {
+      result = await body(runId, startedAt);
+    } catch (error) {
+      log.error('digest run failed', { error });
+      result = { outcome: 'failed', posted: 0, detail: (error as Error).message, messageId: null };
+    }
+    this.store.finishRun(runId, {
+      finishedAt: this.clock.now(),
+      outcome: result.outcome as RunOutcome,
+      detail: result.detail,
+      posted: result.posted,
+    });
+    log.info('digest run finished', { outcome: result.outcome, posted: result.posted });
+    return result;
+  }
+
+  private async runBody(sub: Subscription, runId: number, startedAt: number): Promise<RunResult> {
+    // Posts whose outcome is unknown (crash, or retries ran out) go first, with their own nonce.
+    for (const post of this.store.pendingPosts().filter((p) => p.subscriptionId === sub.id)) {
+      const outcome = await this.deliver(sub, post);
+      if (outcome.outcome !== 'posted') return outcome;
+    }
+    const digest = this.preview(sub);
+    this.store.setBaseline(sub.id, startedAt);
+    let message: DigestMessage;
+    if (digest.quoteCount === 0) {
+      if (!sub.postWhenEmpty)
+        return { outcome: 'nothing-new', posted: 0, detail: null, messageId: null };
+      message = renderNothingNew(sub.topic);
+    } else {
+      message = renderDigest(digest);
+    }
+    const post = this.store.recordIntent({
+      subscriptionId: sub.id,
+      runId,
+      channelId: sub.channelId,
+      nonce: nonce(),
+      payload: JSON.stringify(message),
+      passageKeys: digest.passageKeys,
+      now: this.clock.now(),
+    });
+    const result = await this.deliver(sub, post);
+    return result.outcome === 'posted'
+      ? {
+          ...result,
+          posted: digest.quoteCount,
+          outcome: digest.quoteCount === 0 ? 'nothing-new' : 'posted',
+        }
+      : result;
+  }
+
+  /** Sends a recorded post with retries; records sent, pauses on 404/403, leaves it pending otherwise. */
+  private async deliver(sub: Subscription, post: PostRecord): Promise<RunResult> {
+    const body = {
+      ...(JSON.parse(post.payload) as Record<string, unknown>),
+      nonce: post.nonce,
+      enforce_nonce: true,
+    };
+    let lastError: unknown = null;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        const sent = await this.deps.send(post.channelId, body);
+        this.store.markSent(post.id, sent.id, this.clock.now());
+        return { outcome: 'posted', posted: 0, detail: null, messageId: sent.id };
+      } catch (error) {
+        lastError = error;
+        if (error instanceof SendError) {
+          const reason = pauseReasonFor(error, post.channelId);
+          if (reason !== null) {
+            this.store.markFailed(post.id);
+            this.store.pauseSubscription(sub.id, reason);
+            this.deps.logger.warn('digest subscription paused', {
+              subscription: sub.id,
+              status: error.status,
+              code: error.code,
+            });
+            return { outcome: 'paused', posted: 0, detail: reason, messageId: null };
+          }
+        }
+        if (!isRetryable(error)) {
+          this.store.markFailed(post.id);
+          return {
+            outcome: 'failed',
+            posted: 0,
+            detail: (error as Error).message,
+            messageId: null,
+          };
+        }
+        if (attempt < this.retry.attempts)
+          await this.clock.sleep(this.retry.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    // Still unknown: the post stays pending and is re-sent with the same nonce on the next run.
+    return {
+      outcome: 'failed',
+      posted: 0,
+      detail: `gave up after ${this.retry.attempts} attempts: ${(lastError as Error).message}`,
+      messageId: null,
+    };
+  }
+}

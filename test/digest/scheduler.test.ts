@@ -1,0 +1,314 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REST } from 'discord.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { passageKey } from '../../src/digest/build.js';
+import { SILENT_LOGGER } from '../../src/log.js';
+import { createDiscordSender, shardOfGuild } from '../../src/scheduler/discord.js';
+import { DigestScheduler, type Clock, type Heartbeat } from '../../src/scheduler/scheduler.js';
+import { Library } from '../../src/search/library.js';
+import { openDatabase, type Db } from '../../src/store/db.js';
+import { DigestStore, type NewSubscription } from '../../src/store/digests.js';
+import type { Article } from '../../src/types.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
+
+const GOMEL = 'Peace talks between Russia and Ukraine may take place in Gomel, the Kremlin said.';
+const MINSK = 'Ukraine refused talks in Minsk and proposed Warsaw instead.';
+const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
+
+function article(id: string, text: string): Article {
+  return {
+    id,
+    title: `Title ${id}`,
+    source: 'Sputnik',
+    url: `https://example.com/${id}`,
+    date: '2022-02-27',
+    lang: 'en',
+    text,
+    origin: { file: `${id}.txt`, line: 1 },
+  };
+}
+
+/** A clock the test moves by hand; `sleep` records backoffs and waits for `gate` when set. */
+class TestClock implements Clock {
+  sleeps: number[] = [];
+  gate: Promise<void> | null = null;
+  constructor(public t: number) {}
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    if (this.gate !== null) await this.gate;
+  }
+}
+
+const NO_HEARTBEAT: Heartbeat = () => ({ stop: () => undefined });
+
+let fake: FakeDiscord;
+let rest: REST;
+let dir: string;
+let db: Db;
+let store: DigestStore;
+let library: Library;
+let clock: TestClock;
+let scheduler: DigestScheduler;
+let sub: NewSubscription;
+
+function makeScheduler(): DigestScheduler {
+  return new DigestScheduler({
+    store,
+    library: () => library,
+    send: createDiscordSender(rest),
+    clock,
+    logger: SILENT_LOGGER,
+    retry: { attempts: 3, baseDelayMs: 1_000 },
+  });
+}
+
+function posts(
+  channelId = fake.channelId,
+): { nonce: unknown; content: unknown; quotes: string[] }[] {
+  return fake.requests
+    .filter(
+      (r) =>
+        r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200,
+    )
+    .map((r) => {
+      const body = r.body as {
+        nonce: unknown;
+        content: unknown;
+        embeds: { description: string }[];
+      };
+      return {
+        nonce: body.nonce,
+        content: body.content,
+        quotes: body.embeds.map((e) => e.description.split('\n')[0] ?? ''),
+      };
+    });
+}
+
+beforeAll(async () => {
+  fake = await startFakeDiscord();
+  fake.addChannel('111111111111111111', 'secret', 'forbidden');
+  rest = new REST({ api: fake.apiBase, retries: 1 }).setToken(fake.token);
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+beforeEach(() => {
+  fake.requests.length = 0;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-sched-'));
+  db = openDatabase(path.join(dir, 'verbatim.db'));
+  store = new DigestStore(db);
+  library = Library.build([article('a', GOMEL)]);
+  clock = new TestClock(T0);
+  scheduler = makeScheduler();
+  sub = {
+    guildId: fake.guildId,
+    channelId: fake.channelId,
+    topic: 'talks',
+    schedule: '* * * * *',
+    timeZone: 'UTC',
+    maxQuotes: 5,
+    postWhenEmpty: false,
+    createdBy: null,
+  };
+});
+
+afterEach(async () => {
+  await scheduler.stop();
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('DigestScheduler', () => {
+  it('posts when the slot comes, with a nonce, and nothing when nothing is new', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const s = scheduler.add(sub);
+    expect(s.nextRunAt).toBe(T0 + 60_000);
+    clock.t = T0 + 30_000;
+    await scheduler.tick();
+    expect(posts()).toEqual([]);
+    clock.t = T0 + 60_000;
+    await scheduler.tick();
+    expect(posts()).toEqual([
+      {
+        nonce: expect.stringMatching(/^vd[\w-]{16}$/),
+        content: '**Digest: talks** · 1 new quote',
+        quotes: [
+          `“Peace **talks** between Russia and Ukraine may take place in Gomel, the Kremlin said.”`,
+        ],
+      },
+    ]);
+    clock.t = T0 + 120_000;
+    await scheduler.tick();
+    expect(posts()).toHaveLength(1);
+    expect(store.runsOf(s.id).map((r) => [r.trigger, r.scheduledFor, r.outcome, r.posted])).toEqual(
+      [
+        ['scheduled', T0 + 120_000, 'nothing-new', 0],
+        ['scheduled', T0 + 60_000, 'posted', 1],
+      ],
+    );
+  });
+
+  it('posts material that arrives later, and only that', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    scheduler.add(sub);
+    clock.t = T0 + 60_000;
+    await scheduler.tick();
+    clock.t = T0 + 90_000;
+    library.upsert([article('b', MINSK)]);
+    scheduler.recordArrivals(['b']);
+    clock.t = T0 + 120_000;
+    await scheduler.tick();
+    expect(posts().map((p) => p.quotes)).toEqual([
+      [expect.stringContaining('Gomel')],
+      [`“Ukraine refused **talks** in Minsk and proposed Warsaw instead.”`],
+    ]);
+  });
+
+  it('runs once for slots missed while down, and posts nothing twice after a restart', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const s = scheduler.add({ ...sub, schedule: 'daily 09:00', timeZone: 'Europe/Sofia' });
+    await scheduler.stop();
+    // Down for three days: slots on 1, 2 and 3 June (06:00 UTC) passed.
+    clock.t = Date.UTC(2026, 5, 3, 12, 0);
+    scheduler = makeScheduler();
+    await scheduler.start(NO_HEARTBEAT);
+    expect(posts()).toHaveLength(1);
+    expect(
+      store
+        .runsOf(s.id)
+        .map((r) => [r.trigger, new Date(r.scheduledFor ?? 0).toISOString(), r.outcome]),
+    ).toEqual([['catch-up', '2026-06-03T06:00:00.000Z', 'posted']]);
+    // Restart again the same day: nothing is due, nothing is re-posted.
+    await scheduler.stop();
+    scheduler = makeScheduler();
+    await scheduler.start(NO_HEARTBEAT);
+    clock.t = Date.UTC(2026, 5, 4, 6, 0);
+    await scheduler.tick();
+    expect(posts()).toHaveLength(1);
+    expect(store.subscription(s.id)?.nextRunAt).toBe(Date.UTC(2026, 5, 5, 6, 0));
+  });
+
+  it('re-sends an intent left by a crash with its nonce, and Discord does not post it twice', async () => {
+    const before = fake.channelMessages(fake.channelId).length;
+    const s = scheduler.add(sub);
+    const runId = store.startRun({
+      subscriptionId: s.id,
+      trigger: 'scheduled',
+      scheduledFor: T0 + 60_000,
+      startedAt: T0 + 60_000,
+      nextRunAt: T0 + 120_000,
+    });
+    const body = { content: 'digest', embeds: [], allowed_mentions: { parse: [] } };
+    const post = store.recordIntent({
+      subscriptionId: s.id,
+      runId,
+      channelId: fake.channelId,
+      nonce: 'vdcrash1',
+      payload: JSON.stringify(body),
+      passageKeys: [passageKey(GOMEL)],
+      now: T0 + 60_000,
+    });
+    // The send reached Discord; then the process died before markSent.
+    const sent = (await rest.post(`/channels/${fake.channelId}/messages`, {
+      body: { ...body, nonce: 'vdcrash1', enforce_nonce: true },
+    })) as { id: string };
+    clock.t = T0 + 100_000;
+    await scheduler.start(NO_HEARTBEAT);
+    expect(fake.channelMessages(fake.channelId).filter((m) => m.content === 'digest')).toHaveLength(
+      1,
+    );
+    expect(store.post(post.id)).toMatchObject({ status: 'sent', messageId: sent.id });
+    expect(store.runsOf(s.id).map((r) => [r.trigger, r.outcome])).toEqual([
+      ['reconcile', 'posted'],
+      ['scheduled', 'interrupted'],
+    ]);
+    // The reserved passage is not posted again by the next run.
+    clock.t = T0 + 120_000;
+    await scheduler.tick();
+    expect(fake.channelMessages(fake.channelId)).toHaveLength(before + 1);
+  });
+
+  it('pauses on an unknown channel (404) and on missing access (403), saying why', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const gone = scheduler.add({ ...sub, channelId: '999999999999999999' });
+    const secret = scheduler.add({ ...sub, channelId: '111111111111111111' });
+    const ok = scheduler.add(sub);
+    clock.t = T0 + 60_000;
+    await scheduler.tick();
+    expect(store.subscription(gone.id)).toMatchObject({
+      status: 'paused',
+      pauseReason:
+        'Unknown channel: <#999999999999999999> was deleted or I cannot see it (Discord 404).',
+      lastOutcome: 'paused',
+    });
+    expect(store.subscription(secret.id)).toMatchObject({
+      status: 'paused',
+      pauseReason:
+        'Missing access: I cannot post in <#111111111111111111> (Discord 403). Give me View Channel, Send Messages and Embed Links there, then /digest resume.',
+    });
+    // The other subscription is unaffected; the freed passages can be posted after resume.
+    expect(store.subscription(ok.id)?.lastOutcome).toBe('posted');
+    expect(store.isDelivered(gone.id, passageKey(GOMEL))).toBe(false);
+    clock.t = T0 + 180_000;
+    await scheduler.tick();
+    expect(
+      fake.requests.filter((r) => r.path === '/channels/999999999999999999/messages'),
+    ).toHaveLength(1);
+  });
+
+  it('retries 5xx with backoff and never runs one subscription twice at once', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const s = scheduler.add(sub);
+    // @discordjs/rest retries once itself (retries: 1), so two 500s fail one attempt of ours.
+    fake.setServerError({
+      method: 'POST',
+      path: `/channels/${fake.channelId}/messages`,
+      times: 2,
+      status: 503,
+    });
+    let release = (): void => undefined;
+    clock.gate = new Promise((resolve) => (release = resolve));
+    const first = scheduler.runNow(s.id);
+    while (clock.sleeps.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(await scheduler.runNow(s.id)).toEqual({
+      outcome: 'busy',
+      posted: 0,
+      detail: 'a run is in progress',
+      messageId: null,
+    });
+    clock.t = T0 + 60_000;
+    await scheduler.tick(); // due, but the subscription is busy: skipped, not queued
+    release();
+    expect(await first).toMatchObject({ outcome: 'posted', posted: 1 });
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(posts()).toHaveLength(1);
+    expect(store.runsOf(s.id).map((r) => [r.trigger, r.outcome])).toEqual([['manual', 'posted']]);
+  });
+
+  it('schedules only the subscriptions of guilds its shard serves', async () => {
+    const other = '222222222222222222';
+    scheduler = new DigestScheduler({
+      store,
+      library: () => library,
+      send: createDiscordSender(rest),
+      clock,
+      logger: SILENT_LOGGER,
+      servesGuild: (g) => g === fake.guildId,
+    });
+    await scheduler.start(NO_HEARTBEAT);
+    const mine = scheduler.add(sub);
+    const theirs = scheduler.add({ ...sub, guildId: other });
+    clock.t = T0 + 60_000;
+    await scheduler.tick();
+    expect(store.subscription(mine.id)?.lastOutcome).toBe('posted');
+    expect(store.subscription(theirs.id)?.lastOutcome).toBeNull();
+    expect(shardOfGuild('175928847299117063', 2)).toBe(Number((175928847299117063n >> 22n) % 2n));
+  });
+});
