@@ -17,6 +17,7 @@ import {
   termOf,
   tokenize,
 } from './analyze.js';
+import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './persist.js';
 
 /** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
 export interface Hit {
@@ -93,6 +94,13 @@ function sameArticle(a: Article, b: Article): boolean {
   );
 }
 
+/** The Library's own tables as persisted beside the index. */
+interface LibraryTables {
+  readonly cyrillicArticles: { bg: number; ru: number };
+  readonly documentFrequencies: [string, number][];
+  readonly surfaceWords: [string, string, number][];
+}
+
 /** The searchable corpus. */
 export class Library {
   private readonly articleById = new Map<string, Article>();
@@ -120,6 +128,46 @@ export class Library {
         bm25: BM25_PARAMS,
       },
     });
+  }
+
+  /** Serialises the Library (src/search/persist.ts); a later load must match `key`. */
+  toSnapshot(key: SnapshotKey): Uint8Array {
+    const extras: LibraryTables = {
+      cyrillicArticles: this.cyrillicArticles,
+      documentFrequencies: [...this.documentFrequencies],
+      surfaceWords: [...this.surfaceWords].map(([word, { display, count }]) => [
+        word,
+        display,
+        count,
+      ]),
+    };
+    return encodeSnapshot(
+      {
+        articles: [...this.articleById.values()],
+        passagesOf: (id) => this.passagesOf(id),
+        index: this.index as MiniSearch<never>,
+        extras,
+      },
+      key,
+    );
+  }
+
+  /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
+  static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
+    const library = new Library();
+    const decoded = decodeSnapshot<LibraryTables>(bytes, key, library.index as MiniSearch<never>);
+    for (const article of decoded.articles) library.articleById.set(article.id, article);
+    for (const [docId, passages] of decoded.passagesByDoc) {
+      library.passagesByDoc.set(docId, passages);
+      for (const passage of passages) library.passageById.set(passage.id, passage);
+    }
+    library.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
+    library.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
+    for (const [term, count] of decoded.extras.documentFrequencies)
+      library.documentFrequencies.set(term, count);
+    for (const [word, display, count] of decoded.extras.surfaceWords)
+      library.surfaceWords.set(word, { display, count });
+    return library;
   }
 
   /** Builds a Library from articles; a repeated id keeps the first article. */

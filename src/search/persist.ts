@@ -1,0 +1,403 @@
+/**
+ * The persisted Library: a compact binary snapshot of the articles, their passages, the
+ * MiniSearch index and the Library's own tables, written to and read from bytes (the edge,
+ * src/indexing/store.ts, puts them in DATA_DIR).
+ *
+ * MiniSearch's own toJSON/loadJSON builds one JSON text of the whole index (374 MB and a
+ * 10 GB peak at 1M passages) and parses every posting key back from a string. Here postings
+ * are varint pairs (doc delta, frequency) written straight from and into MiniSearch's maps, and
+ * article texts are written one by one, so no string near V8's 512 MB limit is ever built.
+ *
+ * A snapshot is trusted only when its magic, format version, term-processing version,
+ * corpus fingerprint, length and CRC-32 all match; anything else raises SnapshotError and the
+ * caller rebuilds.
+ */
+import { crc32 } from 'node:zlib';
+import type MiniSearch from 'minisearch';
+import type { Article, Passage } from '../types.js';
+import { VerbatimError } from '../errors.js';
+
+/** Bumped whenever the byte layout below changes. */
+export const SNAPSHOT_FORMAT_VERSION = 1;
+const MAGIC = 0x5842_5256; // "VRBX" little-endian
+
+/** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
+export class SnapshotError extends VerbatimError {
+  override readonly name = 'SnapshotError';
+}
+
+/** What a snapshot must match to be trusted. */
+export interface SnapshotKey {
+  /** TERM_PROCESSING_VERSION of the code that reads it. */
+  readonly termProcessingVersion: number;
+  /** Fingerprint of the corpus files the snapshot was built from (see src/indexing/fingerprint.ts). */
+  readonly fingerprint: string;
+}
+
+/** The Library state a snapshot holds. */
+export interface LibrarySnapshot<Extras = unknown> {
+  readonly articles: readonly Article[];
+  /** Passages per article id, in reading order. */
+  readonly passagesOf: (docId: string) => readonly Passage[];
+  readonly index: MiniSearch<never>;
+  /** The Library's other tables, JSON-serialisable. */
+  readonly extras: Extras;
+}
+
+/** A decoded snapshot (its index went into the MiniSearch passed to decodeSnapshot). */
+export interface DecodedSnapshot<Extras = unknown> {
+  readonly key: SnapshotKey;
+  readonly articles: Article[];
+  readonly passagesByDoc: Map<string, Passage[]>;
+  readonly extras: Extras;
+}
+
+/** MiniSearch's private state, as of 7.x (checked on decode via its field ids). */
+interface MiniSearchInternals {
+  _index: {
+    set(term: string, data: Map<number, Map<number, number>>): void;
+    [Symbol.iterator](): Iterator<[string, Map<number, Map<number, number>>]>;
+  };
+  _documentCount: number;
+  _documentIds: Map<number, unknown>;
+  _idToShortId: Map<unknown, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, Record<string, unknown>>;
+  _nextId: number;
+  _dirtCount: number;
+}
+
+const internals = (index: MiniSearch<never>): MiniSearchInternals =>
+  index as unknown as MiniSearchInternals;
+
+class Writer {
+  private buffer = new Uint8Array(1 << 20);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+  private readonly encoder = new TextEncoder();
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.length + bytes) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  uint(value: number): void {
+    this.reserve(10);
+    let v = value;
+    while (v >= 0x80) {
+      this.buffer[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buffer[this.length++] = v;
+  }
+
+  int(value: number): void {
+    this.uint(value >= 0 ? value * 2 : -value * 2 - 1);
+  }
+
+  float(value: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  string(value: string): void {
+    this.reserve(10 + value.length * 3);
+    const lengthAt = this.length;
+    // Room for a 5-byte varint length, filled in after the text is encoded.
+    this.length += 5;
+    const { written } = this.encoder.encodeInto(value, this.buffer.subarray(this.length));
+    this.length += written;
+    let v = written;
+    for (let i = 0; i < 5; i++) {
+      this.buffer[lengthAt + i] = (v & 0x7f) | (i < 4 ? 0x80 : 0);
+      v >>>= 7;
+    }
+  }
+
+  nullableString(value: string | null): void {
+    this.uint(value === null ? 0 : 1);
+    if (value !== null) this.string(value);
+  }
+
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+class Reader {
+  private at = 0;
+  private readonly view: DataView;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+
+  constructor(private readonly buffer: Uint8Array) {
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  private fail(): never {
+    throw new SnapshotError('snapshot is truncated or damaged');
+  }
+
+  uint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.at >= this.buffer.length) this.fail();
+      const byte = this.buffer[this.at++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+      if (scale > 2 ** 56) this.fail();
+    }
+  }
+
+  int(): number {
+    const v = this.uint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  float(): number {
+    if (this.at + 8 > this.buffer.length) this.fail();
+    const value = this.view.getFloat64(this.at, true);
+    this.at += 8;
+    return value;
+  }
+
+  string(): string {
+    let length = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.at >= this.buffer.length) this.fail();
+      length |= (this.buffer[this.at++]! & 0x7f) << (7 * i);
+    }
+    length >>>= 0;
+    if (this.at + length > this.buffer.length) this.fail();
+    const text = this.decoder.decode(this.buffer.subarray(this.at, this.at + length));
+    this.at += length;
+    return text;
+  }
+
+  nullableString(): string | null {
+    return this.uint() === 0 ? null : this.string();
+  }
+
+  get done(): boolean {
+    return this.at === this.buffer.length;
+  }
+}
+
+/** Serialises a Library snapshot; `key` is what a later load must match. */
+export function encodeSnapshot(snapshot: LibrarySnapshot, key: SnapshotKey): Uint8Array {
+  const body = new Writer();
+  body.uint(snapshot.articles.length);
+  for (const article of snapshot.articles) {
+    body.string(article.id);
+    body.nullableString(article.title);
+    body.nullableString(article.source);
+    body.nullableString(article.url);
+    body.nullableString(article.date);
+    body.string(article.lang);
+    body.string(article.origin.file);
+    body.uint(article.origin.line);
+    body.string(article.text);
+    const passages = snapshot.passagesOf(article.id);
+    body.uint(passages.length);
+    for (const passage of passages) {
+      body.string(passage.id);
+      body.uint(passage.ordinal);
+      body.uint(passage.start);
+      body.uint(passage.end - passage.start);
+    }
+  }
+
+  const index = internals(snapshot.index);
+  body.string(JSON.stringify(index._fieldIds));
+  body.uint(index._documentCount);
+  body.uint(index._nextId);
+  body.uint(index._dirtCount);
+  body.uint(index._avgFieldLength.length);
+  for (const average of index._avgFieldLength) body.float(average ?? 0);
+  body.uint(index._documentIds.size);
+  for (const [shortId, id] of index._documentIds) {
+    body.uint(shortId);
+    if (typeof id !== 'string')
+      throw new SnapshotError('only string document ids can be persisted');
+    body.string(id);
+    const lengths = index._fieldLength.get(shortId) ?? [];
+    body.uint(lengths.length);
+    for (const length of lengths) body.uint(length ?? 0);
+  }
+  let termCount = 0;
+  for (const _ of index._index) termCount++;
+  body.uint(termCount);
+  for (const [term, fields] of index._index) {
+    body.string(term);
+    body.uint(fields.size);
+    for (const [fieldId, postings] of fields) {
+      body.uint(fieldId);
+      body.uint(postings.size);
+      let previous = 0;
+      for (const [shortId, frequency] of postings) {
+        body.int(shortId - previous);
+        body.uint(frequency);
+        previous = shortId;
+      }
+    }
+  }
+  body.string(JSON.stringify(snapshot.extras));
+
+  const bodyBytes = body.bytes();
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      termProcessingVersion: key.termProcessingVersion,
+      fingerprint: key.fingerprint,
+    }),
+  );
+  const out = new Uint8Array(20 + header.length + bodyBytes.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, SNAPSHOT_FORMAT_VERSION, true);
+  view.setUint32(8, header.length, true);
+  out.set(header, 12);
+  view.setFloat64(12 + header.length, bodyBytes.length, true);
+  out.set(bodyBytes, 20 + header.length);
+  // The checksum covers the header too, so a flipped fingerprint byte is caught.
+  const checksum = crc32(out.subarray(12));
+  const withSum = new Uint8Array(out.length + 4);
+  withSum.set(out);
+  new DataView(withSum.buffer).setUint32(out.length, checksum, true);
+  return withSum;
+}
+
+/** Reads only the key of a snapshot (cheap: no checksum), or throws SnapshotError. */
+export function readSnapshotKey(bytes: Uint8Array): SnapshotKey {
+  if (bytes.length < 24) throw new SnapshotError('snapshot is truncated');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw new SnapshotError('not a Verbatim index snapshot');
+  const format = view.getUint32(4, true);
+  if (format !== SNAPSHOT_FORMAT_VERSION)
+    throw new SnapshotError(`snapshot format ${format}, expected ${SNAPSHOT_FORMAT_VERSION}`);
+  const headerLength = view.getUint32(8, true);
+  if (12 + headerLength + 12 > bytes.length) throw new SnapshotError('snapshot is truncated');
+  let header: unknown;
+  try {
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)),
+    );
+  } catch {
+    throw new SnapshotError('snapshot header is damaged');
+  }
+  const { termProcessingVersion, fingerprint } = header as Partial<SnapshotKey>;
+  if (typeof termProcessingVersion !== 'number' || typeof fingerprint !== 'string')
+    throw new SnapshotError('snapshot header is damaged');
+  return { termProcessingVersion, fingerprint };
+}
+
+/**
+ * Decodes a snapshot, filling `index` (a new, empty MiniSearch with the options the snapshot
+ * was indexed with). Throws SnapshotError when the bytes are damaged or do not match `expected`.
+ */
+export function decodeSnapshot<Extras = unknown>(
+  bytes: Uint8Array,
+  expected: SnapshotKey,
+  index: MiniSearch<never>,
+): DecodedSnapshot<Extras> {
+  const key = readSnapshotKey(bytes);
+  if (key.termProcessingVersion !== expected.termProcessingVersion) {
+    throw new SnapshotError(
+      `built with term processing ${key.termProcessingVersion}, now ${expected.termProcessingVersion}`,
+    );
+  }
+  if (key.fingerprint !== expected.fingerprint)
+    throw new SnapshotError('built from a different corpus');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  const bodyLength = view.getFloat64(12 + headerLength, true);
+  const bodyStart = 20 + headerLength;
+  if (bodyStart + bodyLength + 4 !== bytes.length)
+    throw new SnapshotError('snapshot is truncated or has trailing bytes');
+  if (crc32(bytes.subarray(12, bytes.length - 4)) !== view.getUint32(bytes.length - 4, true))
+    throw new SnapshotError('snapshot checksum mismatch');
+
+  const reader = new Reader(bytes.subarray(bodyStart, bodyStart + bodyLength));
+  const articleCount = reader.uint();
+  const articles: Article[] = [];
+  const passagesByDoc = new Map<string, Passage[]>();
+  for (let i = 0; i < articleCount; i++) {
+    const id = reader.string();
+    const title = reader.nullableString();
+    const source = reader.nullableString();
+    const url = reader.nullableString();
+    const date = reader.nullableString();
+    const lang = reader.string();
+    const file = reader.string();
+    const line = reader.uint();
+    const text = reader.string();
+    articles.push({ id, title, source, url, date, lang, text, origin: { file, line } });
+    const passageCount = reader.uint();
+    const passages: Passage[] = [];
+    for (let p = 0; p < passageCount; p++) {
+      const passageId = reader.string();
+      const ordinal = reader.uint();
+      const start = reader.uint();
+      const end = start + reader.uint();
+      passages.push({ id: passageId, docId: id, ordinal, start, end });
+    }
+    passagesByDoc.set(id, passages);
+  }
+
+  const state = internals(index);
+  if (state._documentCount !== 0 || state._nextId !== 0)
+    throw new SnapshotError('snapshot must be decoded into an empty index');
+  if (reader.string() !== JSON.stringify(state._fieldIds))
+    throw new SnapshotError('snapshot was indexed with other fields');
+  state._documentCount = reader.uint();
+  state._nextId = reader.uint();
+  state._dirtCount = reader.uint();
+  const fieldCount = reader.uint();
+  state._avgFieldLength = [];
+  for (let f = 0; f < fieldCount; f++) state._avgFieldLength.push(reader.float());
+  const documentCount = reader.uint();
+  for (let d = 0; d < documentCount; d++) {
+    const shortId = reader.uint();
+    const id = reader.string();
+    state._documentIds.set(shortId, id);
+    state._idToShortId.set(id, shortId);
+    const lengthCount = reader.uint();
+    const lengths: number[] = [];
+    for (let f = 0; f < lengthCount; f++) lengths.push(reader.uint());
+    state._fieldLength.set(shortId, lengths);
+  }
+  const termCount = reader.uint();
+  for (let t = 0; t < termCount; t++) {
+    const term = reader.string();
+    const fieldsOfTerm = reader.uint();
+    const data = new Map<number, Map<number, number>>();
+    for (let f = 0; f < fieldsOfTerm; f++) {
+      const fieldId = reader.uint();
+      const postingCount = reader.uint();
+      const postings = new Map<number, number>();
+      let shortId = 0;
+      for (let p = 0; p < postingCount; p++) {
+        shortId += reader.int();
+        postings.set(shortId, reader.uint());
+      }
+      data.set(fieldId, postings);
+    }
+    state._index.set(term, data);
+  }
+  let extras: Extras;
+  try {
+    extras = JSON.parse(reader.string()) as Extras;
+  } catch {
+    throw new SnapshotError('snapshot tables are damaged');
+  }
+  if (!reader.done) throw new SnapshotError('snapshot has unread bytes');
+  return { key, articles, passagesByDoc, extras };
+}
