@@ -1,0 +1,146 @@
+/**
+ * Keeps a served Library in step with the corpus folder while the bot runs: a file added,
+ * changed or removed is re-read and its articles upserted or removed (MiniSearch add / discard /
+ * replace through `Library.upsert` / `remove`), never a full rebuild. Changes are noticed by
+ * `fs.watch` (debounced) and, as a fallback where watching is unreliable, by a periodic scan of
+ * sizes and modification times.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import type { Logger } from '../log.js';
+import { formatProblem, type ParseOptions } from '../ingest/parse.js';
+import type { Library } from '../search/library.js';
+import { listCorpusFiles, loadCorpusFile, readCorpusOptions, type CorpusFile } from './load.js';
+
+/** What one scan changed, by article id. */
+export interface CorpusChange {
+  /** Articles added or whose text or metadata changed. */
+  readonly upserted: readonly string[];
+  readonly removed: readonly string[];
+  /** Files re-read. */
+  readonly files: readonly string[];
+}
+
+/** Settings of a watcher; all optional. */
+export interface WatchOptions {
+  readonly logger: Logger;
+  /** Called after each scan that changed the Library (e.g. to note new passages for digests). */
+  readonly onChange?: (change: CorpusChange) => void;
+  /** The files as loaded at start (from `openCorpus`); default: listed now. */
+  readonly initialFiles?: readonly CorpusFile[];
+  /** Quiet time after a file event before scanning, ms; default 300. */
+  readonly debounceMs?: number;
+  /** Fallback scan period, ms; default 5 000; 0 turns it off. */
+  readonly pollMs?: number;
+}
+
+/** A running watcher. */
+export interface CorpusWatcher {
+  /** Scans now and applies what changed (also what the events and the poll call). */
+  rescan(): Promise<CorpusChange>;
+  close(): void;
+}
+
+function fingerprint(file: CorpusFile): string {
+  return `${file.size}:${file.mtimeMs}`;
+}
+
+/** Starts watching `dir` and updating `library` in place. */
+export async function watchCorpus(dir: string, library: () => Library, options: WatchOptions): Promise<CorpusWatcher> {
+  const { logger } = options;
+  let parseOptions: ParseOptions = (await readCorpusOptions(dir)).options;
+  const known = new Map<string, string>();
+  for (const file of options.initialFiles ?? (await listCorpusFiles(dir).catch(() => []))) known.set(file.path, fingerprint(file));
+  const idsByFile = new Map<string, Set<string>>();
+  for (const article of library().articles()) {
+    const ids = idsByFile.get(article.origin.file) ?? new Set<string>();
+    ids.add(article.id);
+    idsByFile.set(article.origin.file, ids);
+  }
+
+  const scanOnce = async (): Promise<CorpusChange> => {
+    parseOptions = (await readCorpusOptions(dir)).options;
+    const files = await listCorpusFiles(dir);
+    const seen = new Set<string>();
+    const upserted: string[] = [];
+    const removed: string[] = [];
+    const touched: string[] = [];
+    for (const file of files) {
+      seen.add(file.path);
+      if (known.get(file.path) === fingerprint(file)) continue;
+      known.set(file.path, fingerprint(file));
+      touched.push(file.path);
+      const loaded = await loadCorpusFile(dir, file.path, parseOptions);
+      for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
+      const result = library().upsert(loaded.articles);
+      upserted.push(...result.added, ...result.changed);
+      const before = idsByFile.get(file.path) ?? new Set<string>();
+      const now = new Set(loaded.articles.map((a) => a.id));
+      removed.push(...library().remove([...before].filter((id) => !now.has(id))));
+      idsByFile.set(file.path, now);
+    }
+    for (const path of [...known.keys()]) {
+      if (seen.has(path)) continue;
+      known.delete(path);
+      touched.push(path);
+      removed.push(...library().remove(idsByFile.get(path) ?? []));
+      idsByFile.delete(path);
+    }
+    const change = { upserted, removed, files: touched };
+    if (upserted.length > 0 || removed.length > 0) {
+      logger.info('corpus updated', { added_or_changed: upserted.length, removed: removed.length, files: touched.length });
+      options.onChange?.(change);
+    }
+    return change;
+  };
+
+  // Scans never run concurrently: a request during a scan runs one more scan after it.
+  let running: Promise<CorpusChange> | null = null;
+  let again = false;
+  const rescan = (): Promise<CorpusChange> => {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    running = scanOnce()
+      .catch((error: unknown) => {
+        logger.warn('corpus scan failed', { error });
+        return { upserted: [], removed: [], files: [] };
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          void rescan();
+        }
+      });
+    return running;
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void rescan();
+    }, options.debounceMs ?? 300);
+  };
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(dir, { recursive: true, persistent: false }, schedule);
+    watcher.on('error', (error) => logger.warn('corpus watch error; relying on the periodic scan', { error }));
+  } catch (error) {
+    logger.warn('cannot watch the corpus folder; relying on the periodic scan', { dir, error });
+  }
+  const pollMs = options.pollMs ?? 5_000;
+  const poll = pollMs > 0 ? setInterval(() => void rescan(), pollMs) : null;
+  poll?.unref();
+
+  return {
+    rescan,
+    close() {
+      watcher?.close();
+      if (timer !== null) clearTimeout(timer);
+      if (poll !== null) clearInterval(poll);
+    },
+  };
+}
