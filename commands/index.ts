@@ -1,0 +1,19 @@
+/**
+ * Every slash command Verbatim serves, in /help order. The runtime dispatches through this
+ * array and the command sync puts exactly these definitions, so a command exists in one place.
+ */
+import type { Command } from '../src/discord/command.js';
+import { about } from './about.js';
+import { ask } from './ask.js';
+import { help } from './help.js';
+import { search } from './search.js';
+import { sources } from './sources.js';
+
+export const COMMANDS: readonly Command[] = [
+  ask,
+  search,
+  sources,
+  about,
+  // digest: the digest issue adds its command module here (import { digest } from './digest.js').
+  help,
+];

@@ -1,0 +1,155 @@
+/**
+ * The Discord bot: one discord.js Client whose REST base comes from the config (tests point it
+ * at a fake Discord), the interaction dispatcher, chat-style questions when enabled, and the
+ * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
+ */
+import { mkdirSync } from 'node:fs';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  RESTEvents,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import { COMMANDS } from '../../commands/index.js';
+import type { Config } from '../config.js';
+import { openCorpus } from '../corpus/open.js';
+import type { Logger } from '../log.js';
+import type { Library } from '../search/library.js';
+import { createMessageHandler } from './chat.js';
+import type { Command, CommandContext } from './command.js';
+import { createDispatcher } from './dispatch.js';
+import { openButtonStateStore, type ButtonStateStore } from './state.js';
+import { syncCommands, type SyncOutcome } from './sync.js';
+
+/** What the bot needs; everything but config and logger has a default. */
+export interface BotDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Shown by /about; default "dev". */
+  readonly version?: string;
+  /** The current Library; default: the corpus in CORPUS_DIR, loaded once at start. */
+  readonly library?: () => Library;
+  /** When the served corpus was loaded (ms since epoch), for /about. */
+  readonly loadedAt?: () => number;
+  readonly now?: () => Date;
+  /** The commands to serve and sync; default the one list in commands/index.ts. */
+  readonly commands?: readonly Command[];
+}
+
+/** A running bot. */
+export interface BotHandle {
+  readonly client: Client<true>;
+  /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
+  readonly sync: SyncOutcome | 'failed';
+  readonly buttons: ButtonStateStore;
+  /** Disconnects and saves the button state. */
+  stop(): Promise<void>;
+}
+
+/** The gateway intents: guilds always; guild messages and their content only for chat. */
+export function intentsFor(config: Config): GatewayIntentBits[] {
+  return config.chatEnabled
+    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
+    : [GatewayIntentBits.Guilds];
+}
+
+function writableDataDir(dir: string, logger: Logger): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch (error) {
+    logger.warn('DATA_DIR cannot be created; buttons will not survive a restart', { dir, error });
+    return null;
+  }
+}
+
+/** Starts the bot; rejects if it cannot log in (the message says why, never the token). */
+export async function startBot(deps: BotDeps): Promise<BotHandle> {
+  const { config, logger } = deps;
+  if (config.discordToken === null) throw new Error('startBot needs DISCORD_TOKEN');
+  const now = deps.now ?? (() => new Date());
+  const commands = deps.commands ?? COMMANDS;
+  let library = deps.library;
+  let loadedAt = deps.loadedAt;
+  if (library === undefined) {
+    const opened = await openCorpus(config.corpusDir, logger, () => now().getTime());
+    library = () => opened.library;
+    loadedAt ??= () => opened.loadedAt;
+  }
+  const startedAt = now().getTime();
+  const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
+  const context: CommandContext = {
+    library,
+    config,
+    logger,
+    now,
+    buttons,
+    loadedAt: loadedAt ?? (() => startedAt),
+    version: deps.version ?? 'dev',
+    commands: () => commands,
+  };
+
+  const client = new Client({
+    intents: intentsFor(config),
+    rest: { api: config.discordApiBase },
+    allowedMentions: { parse: [] },
+  });
+  const dispatch = createDispatcher(commands, context);
+  client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
+  if (config.chatEnabled) {
+    const onMessage = createMessageHandler(context);
+    client.on(Events.MessageCreate, (message: Message) => void onMessage(message));
+  }
+  client.on(Events.Error, (error) => logger.error('Discord client error', { error }));
+  client.on(Events.Warn, (message) => logger.warn(`Discord client: ${message}`));
+  client.on(Events.ShardDisconnect, (event) =>
+    logger.warn('gateway disconnected', { code: event.code }),
+  );
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    logger.warn('rate limited by Discord; waiting', {
+      route: info.route,
+      retryAfterMs: info.retryAfter,
+      global: info.global,
+    }),
+  );
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(config.discordToken);
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  const readyClient = await ready;
+  logger.info('connected to Discord', {
+    user: readyClient.user.tag,
+    guilds: readyClient.guilds.cache.size,
+  });
+
+  let sync: SyncOutcome | 'failed';
+  try {
+    sync = await syncCommands({
+      rest: readyClient.rest,
+      definitions: commands.map((c) => c.data.toJSON()),
+      target: { applicationId: readyClient.application.id, guildId: config.discordGuildId },
+      dataDir: config.dataDir,
+      logger,
+      now,
+    });
+  } catch (error) {
+    logger.error('command sync failed; serving whatever commands Discord already has', { error });
+    sync = 'failed';
+  }
+
+  return {
+    client: readyClient,
+    sync,
+    buttons,
+    async stop() {
+      buttons.flush();
+      await readyClient.destroy();
+    },
+  };
+}

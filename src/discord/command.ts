@@ -1,0 +1,54 @@
+/**
+ * The shape of a slash command module (`commands/*.ts`) and of what every handler receives.
+ * One typed array (`commands/index.ts`) lists the modules; the runtime dispatches through it and
+ * the command sync puts exactly its definitions.
+ */
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Library } from '../search/library.js';
+import type { ButtonStateStore } from './state.js';
+
+/** Everything a handler may use; passed down, never global. */
+export interface CommandContext {
+  /** The current Library (the index may be swapped while the bot runs). */
+  readonly library: () => Library;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The clock (tests pass a fixed one). */
+  readonly now: () => Date;
+  /** State behind buttons, kept in DATA_DIR. */
+  readonly buttons: ButtonStateStore;
+  /** When the corpus was loaded, ms since epoch. */
+  readonly loadedAt: () => number;
+  readonly version: string;
+  /** The commands being served (for /help). */
+  readonly commands: () => readonly Command[];
+}
+
+/** A button handler, chosen by the custom id's prefix (the text before the first ':'). */
+export type ButtonHandler = (
+  interaction: ButtonInteraction,
+  args: string,
+  context: CommandContext,
+) => Promise<void>;
+
+/** A slash command module. */
+export interface Command {
+  /** The definition put to Discord (a SlashCommandBuilder or anything with `toJSON`). */
+  readonly data: {
+    readonly name: string;
+    toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody;
+  };
+  /** One line for /help. */
+  readonly usage: string;
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
+  /** Buttons this command's messages carry, by custom-id prefix. */
+  readonly buttons?: Readonly<Record<string, ButtonHandler>>;
+}

@@ -1,0 +1,94 @@
+/**
+ * Test harness: a fake Discord plus the real bot (`startBot`) connected to it, over a Library
+ * built from the bundled corpus and/or inline articles, with DATA_DIR in a temporary folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readConfig } from '../../src/config.js';
+import { loadCorpus } from '../../src/corpus/load.js';
+import { startBot, type BotHandle } from '../../src/discord/bot.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { Library } from '../../src/search/library.js';
+import type { Article } from '../../src/types.js';
+import type { FakeDiscord } from '../fake-discord/index.js';
+
+/** The repository root (for the bundled corpus). */
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The bundled seed corpus's articles. */
+export async function seedArticles(): Promise<Article[]> {
+  return (await loadCorpus(path.join(ROOT, 'corpus'))).articles;
+}
+
+/** An inline article with sensible defaults. */
+export function article(fields: Partial<Article> & { id: string; text: string }): Article {
+  return {
+    title: null,
+    source: null,
+    url: null,
+    date: null,
+    lang: 'en',
+    origin: { file: `${fields.id}.txt`, line: 1 },
+    ...fields,
+  };
+}
+
+/** A temporary DATA_DIR, removed by the caller. */
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'verbatim-discord-'));
+}
+
+/** Log lines kept for assertions. */
+export interface CapturedLog {
+  readonly lines: string[];
+  readonly logger: Logger;
+}
+
+export function captureLog(secret: string): CapturedLog {
+  const lines: string[] = [];
+  return {
+    lines,
+    logger: createLogger('debug', { secrets: [secret], sink: (l) => lines.push(l) }),
+  };
+}
+
+/** Starts the bot against `fake` with the given library getter and DATA_DIR. */
+export async function startTestBot(options: {
+  fake: FakeDiscord;
+  library: () => Library;
+  dataDir: string;
+  logger: Logger;
+  chat?: boolean;
+  guildSync?: boolean;
+}): Promise<BotHandle> {
+  const config = readConfig(
+    {
+      DISCORD_TOKEN: options.fake.token,
+      DISCORD_API_BASE: options.fake.apiBase,
+      DATA_DIR: options.dataDir,
+      CORPUS_DIR: path.join(ROOT, 'corpus'),
+      CHAT_ENABLED: options.chat ? 'true' : 'false',
+      WATCH_CORPUS: 'false',
+      ...(options.guildSync ? { DISCORD_GUILD_ID: options.fake.guildId } : {}),
+    },
+    ROOT,
+  );
+  return startBot({
+    config,
+    logger: options.logger,
+    library: options.library,
+    loadedAt: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    version: '9.9.9-test',
+  });
+}
+
+/** Builds a Library. */
+export function libraryOf(articles: Iterable<Article>): Library {
+  return Library.build(articles);
+}
+
+/** Removes a temporary folder. */
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
