@@ -122,7 +122,8 @@ describe('openLibrary', () => {
     await openLibrary({ corpusDir, dataDir, logger: logger() });
     const file = path.join(dataDir, SNAPSHOT_FILE);
     const bytes = await readFile(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0xff;
     await writeFile(file, bytes);
     const opened = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(opened.how).toBe('built');
