@@ -1,11 +1,14 @@
 /**
  * Verbatim as the performance benchmark drives it: the real loader, Library, answer path,
- * autocomplete and renderer, and the persisted index. Kept apart from bench/perf.ts so the
- * baselines' children never load Verbatim's modules.
+ * autocomplete and renderer, and the persisted index (src/indexing/store.ts). Kept apart from
+ * bench/perf.ts so the baselines' children never load Verbatim's modules.
  */
 import { loadCorpus } from '../src/corpus/load.js';
+import { openLibrary, saveLibrary, scanCorpus } from '../src/indexing/store.js';
+import { SILENT_LOGGER } from '../src/log.js';
 import { answerQuestion } from '../src/quote/answer.js';
 import { renderAnswer } from '../src/render/console.js';
+import { TERM_PROCESSING_VERSION } from '../src/search/analyze.js';
 import { suggestCompletions } from '../src/search/keywords.js';
 import { Library } from '../src/search/library.js';
 
@@ -24,20 +27,33 @@ export function createVerbatimSystem(options: {
   completionLimit: number;
 }): VerbatimSystem {
   let library = Library.build([]);
+  let corpus = '';
   return {
     async build(corpusDir) {
+      corpus = corpusDir;
       const started = performance.now();
       const { articles } = await loadCorpus(corpusDir);
       const readMs = performance.now() - started;
       library = Library.build(articles);
       return { readMs };
     },
-    async save() {
-      return 0;
+    async save(dir) {
+      const scan = await scanCorpus(corpus);
+      const { bytes } = await saveLibrary(dir, library, {
+        fingerprint: scan.fingerprint,
+        termProcessingVersion: TERM_PROCESSING_VERSION,
+        files: scan.files,
+        problems: [],
+      });
+      return bytes.length;
     },
-    async load(_dir, corpusDir) {
-      const { articles } = await loadCorpus(corpusDir);
-      library = Library.build(articles);
+    async load(dir, corpusDir) {
+      // A start-up with an unchanged corpus: fingerprint the files, load the snapshot.
+      library = Library.build([]);
+      const opened = await openLibrary({ corpusDir, dataDir: dir, logger: SILENT_LOGGER });
+      if (opened.how !== 'loaded')
+        throw new Error(`expected the persisted index to load, got "${opened.how}"`);
+      library = opened.library;
     },
     ask(question) {
       const answer = answerQuestion(library, question, { limit: options.answerLimit });
