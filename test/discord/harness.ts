@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { startBot, type BotHandle } from '../../src/discord/bot.js';
+import type { Command } from '../../src/discord/command.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { Library } from '../../src/search/library.js';
 import type { Article } from '../../src/types.js';
@@ -61,6 +62,7 @@ export async function startTestBot(options: {
   logger: Logger;
   chat?: boolean;
   guildSync?: boolean;
+  commands?: readonly Command[];
 }): Promise<BotHandle> {
   const config = readConfig(
     {
@@ -80,6 +82,7 @@ export async function startTestBot(options: {
     library: options.library,
     loadedAt: () => Date.UTC(2026, 0, 2, 3, 4, 5),
     version: '9.9.9-test',
+    ...(options.commands ? { commands: options.commands } : {}),
   });
 }
 
