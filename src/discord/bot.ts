@@ -15,7 +15,14 @@ import {
 import { COMMANDS } from '../../commands/index.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../corpus/open.js';
+import { watchCorpus, type CorpusWatcher } from '../corpus/watch.js';
 import type { Logger } from '../log.js';
+import { servesGuildOf } from '../scheduler/discord.js';
+import {
+  openDigestRuntime,
+  type DigestRuntime,
+  type DigestRuntimeDeps,
+} from '../scheduler/runtime.js';
 import type { Library } from '../search/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
@@ -29,13 +36,18 @@ export interface BotDeps {
   readonly logger: Logger;
   /** Shown by /about; default "dev". */
   readonly version?: string;
-  /** The current Library; default: the corpus in CORPUS_DIR, loaded once at start. */
+  /**
+   * The current Library; default: the corpus in CORPUS_DIR, loaded at start and, with
+   * WATCH_CORPUS, kept in step with the folder while the bot runs.
+   */
   readonly library?: () => Library;
   /** When the served corpus was loaded (ms since epoch), for /about. */
   readonly loadedAt?: () => number;
   readonly now?: () => Date;
   /** The commands to serve and sync; default the one list in commands/index.ts. */
   readonly commands?: readonly Command[];
+  /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
+  readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
 }
 
 /** A running bot. */
@@ -44,6 +56,8 @@ export interface BotHandle {
   /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
   readonly sync: SyncOutcome | 'failed';
   readonly buttons: ButtonStateStore;
+  /** Scheduled digests; null when DATA_DIR's database could not be opened. */
+  readonly digests: DigestRuntime | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -73,10 +87,21 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   const commands = deps.commands ?? COMMANDS;
   let library = deps.library;
   let loadedAt = deps.loadedAt;
+  let watcher: CorpusWatcher | null = null;
+  let digests: DigestRuntime | null = null;
   if (library === undefined) {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime());
-    library = () => opened.library;
+    const served = (): Library => opened.library;
+    library = served;
     loadedAt ??= () => opened.loadedAt;
+    if (config.watchCorpus) {
+      watcher = await watchCorpus(config.corpusDir, served, {
+        logger,
+        initialFiles: opened.files,
+        // New and changed passages count as new material for digests.
+        onChange: (change) => digests?.scheduler.recordArrivals(change.upserted),
+      });
+    }
   }
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
@@ -89,12 +114,21 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     loadedAt: loadedAt ?? (() => startedAt),
     version: deps.version ?? 'dev',
     commands: () => commands,
+    digests: () => digests?.scheduler ?? null,
   };
 
   const client = new Client({
     intents: intentsFor(config),
     rest: { api: config.discordApiBase },
     allowedMentions: { parse: [] },
+  });
+  digests = openDigestRuntime({
+    config,
+    logger,
+    library,
+    rest: client.rest,
+    servesGuild: servesGuildOf(client),
+    ...deps.digests,
   });
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
@@ -119,6 +153,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   try {
     await client.login(config.discordToken);
   } catch (error) {
+    watcher?.close();
+    await digests?.stop();
     await client.destroy();
     throw error;
   }
@@ -143,11 +179,17 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     sync = 'failed';
   }
 
+  // Reconciles unfinished posts, runs slots missed while down (once each), then beats.
+  await digests?.start();
+
   return {
     client: readyClient,
     sync,
     buttons,
+    digests,
     async stop() {
+      watcher?.close();
+      await digests?.stop();
       buttons.flush();
       await readyClient.destroy();
     },

@@ -11,6 +11,7 @@ import type {
 } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { DigestScheduler } from '../scheduler/scheduler.js';
 import type { Library } from '../search/library.js';
 import type { ButtonStateStore } from './state.js';
 
@@ -29,6 +30,8 @@ export interface CommandContext {
   readonly version: string;
   /** The commands being served (for /help). */
   readonly commands: () => readonly Command[];
+  /** Scheduled digests (/digest); null when the database could not be opened. */
+  readonly digests?: () => DigestScheduler | null;
 }
 
 /** A button handler, chosen by the custom id's prefix (the text before the first ':'). */

@@ -3,7 +3,14 @@
  * (`POST /channels/{id}/messages`, with the body's nonce and `enforce_nonce`) and deciding which
  * guilds this shard serves.
  */
-import { DiscordAPIError, HTTPError, RateLimitError, Routes, type Client, type REST } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  RateLimitError,
+  Routes,
+  type Client,
+  type REST,
+} from 'discord.js';
 import { SendError, type MessageSender } from './scheduler.js';
 
 /**

@@ -138,7 +138,8 @@ export class DigestScheduler {
     this.servesGuild = deps.servesGuild ?? (() => true);
   }
 
-  private get store(): DigestStore {
+  /** The store behind this scheduler (for listing and settings). */
+  get store(): DigestStore {
     return this.deps.store;
   }
 
