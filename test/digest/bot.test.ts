@@ -320,7 +320,9 @@ describe('/digest against the fake Discord', () => {
     clock.t = T0 + 780_000;
     await tick();
     expect(digestPosts()).toHaveLength(3);
-    expect(digestPosts()[2]?.text).toContain('“**Gomel** **negotiations** were suspended.”\n— *TASS*, 11 Mar 2022');
+    expect(digestPosts()[2]?.text).toContain(
+      '“**Gomel** **negotiations** were suspended.”\n— *TASS*, 11 Mar 2022',
+    );
     expect(
       fake.rejections().filter((r) => !r.path.startsWith(`/channels/${GONE_CHANNEL}`)),
     ).toEqual([]);
