@@ -1,16 +1,18 @@
 /**
  * Button state that survives a restart. A custom id holds at most 100 characters, too few for a
- * long question and its filters, so the state is stored under a short content hash in a JSON
- * file in DATA_DIR and the custom id carries only the hash. Writes are coalesced and atomic
- * (temporary file + rename); a missing or unreadable file starts empty.
+ * long question and its filters, so the state is stored under a short content hash and the
+ * custom id carries only the hash. The store is an append-only JSON-lines file in DATA_DIR (one
+ * small append per new entry, coalesced per tick, so a busy bot never rewrites a large file per
+ * answer); it is compacted when it holds twice as many lines as entries. A torn last line after a
+ * crash is skipped; a missing file starts empty.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 
 /** File name of the button state in DATA_DIR. */
-export const BUTTON_STATE_FILE = 'button-state.json';
+export const BUTTON_STATE_FILE = 'button-state.jsonl';
 /** The oldest entries are dropped beyond this many. */
 export const MAX_BUTTON_STATES = 20_000;
 
@@ -31,7 +33,7 @@ export function stateKey(value: unknown): string {
 
 /**
  * Opens the store kept in `dir` (null: memory only, e.g. when DATA_DIR cannot be written).
- * Write failures are logged once per burst and the store keeps working in memory.
+ * Write failures are logged and the store keeps working in memory.
  */
 export function openButtonStateStore(
   dir: string | null,
@@ -40,36 +42,64 @@ export function openButtonStateStore(
 ): ButtonStateStore {
   const entries = new Map<string, unknown>();
   const file = dir === null ? null : path.join(dir, BUTTON_STATE_FILE);
+  let linesInFile = 0;
   if (file !== null) {
+    let text = '';
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (parsed !== null && typeof parsed === 'object') {
-        for (const [key, value] of Object.entries(parsed as Record<string, unknown>))
-          entries.set(key, value);
-      }
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         logger.warn('button state unreadable; starting empty', { file, error });
       }
     }
+    let skipped = 0;
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      linesInFile++;
+      try {
+        const { k, v } = JSON.parse(line) as { k?: unknown; v?: unknown };
+        if (typeof k !== 'string') throw new Error('no key');
+        entries.delete(k);
+        entries.set(k, v);
+      } catch {
+        skipped++;
+      }
+    }
+    if (skipped > 0) logger.warn(`button state: skipped ${skipped} unreadable line(s)`, { file });
+    while (entries.size > max) {
+      const oldest = entries.keys().next().value;
+      if (oldest === undefined) break;
+      entries.delete(oldest);
+    }
   }
-  let dirty = false;
+  let pending: string[] = [];
   let scheduled = false;
+  const write = (): void => {
+    if (file === null) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (linesInFile + pending.length > 2 * max) {
+      const temp = `${file}.${process.pid}.tmp`;
+      const lines = [...entries].map(([k, v]) => JSON.stringify({ k, v }) + '\n');
+      writeFileSync(temp, lines.join(''));
+      renameSync(temp, file);
+      linesInFile = lines.length;
+    } else {
+      appendFileSync(file, pending.join(''));
+      linesInFile += pending.length;
+    }
+  };
   const flush = (): void => {
     scheduled = false;
-    if (!dirty || file === null) return;
-    dirty = false;
+    if (pending.length === 0) return;
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(Object.fromEntries(entries)));
-      renameSync(temp, file);
+      write();
     } catch (error) {
       logger.warn('could not save button state; buttons will not survive a restart', {
         file,
         error,
       });
     }
+    pending = [];
   };
   return {
     put(value) {
@@ -81,7 +111,7 @@ export function openButtonStateStore(
           if (oldest === undefined) break;
           entries.delete(oldest);
         }
-        dirty = true;
+        pending.push(JSON.stringify({ k: key, v: value }) + '\n');
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

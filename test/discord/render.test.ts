@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDateOption } from '../../src/discord/answers.js';
 import {
@@ -18,7 +18,7 @@ import {
   renderAnswerEmbed,
   renderSourcesEmbed,
 } from '../../src/discord/render.js';
-import { openButtonStateStore, BUTTON_STATE_FILE } from '../../src/discord/state.js';
+import { BUTTON_STATE_FILE, openButtonStateStore, stateKey } from '../../src/discord/state.js';
 import { hashCommands } from '../../src/discord/sync.js';
 import { SILENT_LOGGER, createLogger } from '../../src/log.js';
 import type { Answer, QuoteResult } from '../../src/types.js';
@@ -343,16 +343,36 @@ describe('openButtonStateStore', () => {
     expect([store.get(a), store.get(b), store.get(c)]).toEqual([undefined, 'b', 'c']);
   });
 
-  it('starts empty with a warning when the file is unreadable', () => {
+  it('skips a torn line with a warning and keeps the rest', () => {
     const dir = tempDataDir();
     try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, BUTTON_STATE_FILE), '{not json');
+      const first = openButtonStateStore(dir, SILENT_LOGGER);
+      const key = first.put({ question: 'kept' });
+      first.flush();
+      appendFileSync(path.join(dir, BUTTON_STATE_FILE), '{"k":"torn","v":{"quest');
       const lines: string[] = [];
       const store = openButtonStateStore(dir, createLogger('warn', { sink: (l) => lines.push(l) }));
-      expect(store.get('anything')).toBeUndefined();
+      expect(store.get(key)).toEqual({ question: 'kept' });
+      expect(store.get('torn')).toBeUndefined();
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('button state unreadable; starting empty');
+      expect(lines[0]).toContain('button state: skipped 1 unreadable line(s)');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('compacts the file once it holds twice as many lines as entries', () => {
+    const dir = tempDataDir();
+    try {
+      const store = openButtonStateStore(dir, SILENT_LOGGER, 3);
+      for (const value of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
+        store.put(value);
+        store.flush();
+      }
+      const lines = readFileSync(path.join(dir, BUTTON_STATE_FILE), 'utf8').trim().split('\n');
+      expect(lines.map((l) => (JSON.parse(l) as { v: string }).v)).toEqual(['e', 'f', 'g']);
+      const reopened = openButtonStateStore(dir, SILENT_LOGGER, 3);
+      expect(['e', 'f', 'g'].map((v) => reopened.get(stateKey(v)))).toEqual(['e', 'f', 'g']);
     } finally {
       removeDir(dir);
     }
