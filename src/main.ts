@@ -42,7 +42,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const { startBot } = await import('./discord/bot.js');
-  await startBot({ config, logger, version: VERSION });
+  const bot = await startBot({ config, logger, version: VERSION });
+  // A stop signal finishes in-flight work (digest runs, button state) before leaving.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info(`received ${signal}; shutting down`);
+      bot.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+    });
+  }
   return 0;
 }
 
