@@ -11,7 +11,7 @@ import {
   type Client,
   type REST,
 } from 'discord.js';
-import { SendError, type MessageSender } from './scheduler.js';
+import { SendError, type MessageSender, type SentMessageFinder } from './scheduler.js';
 
 /**
  * A sender that posts through discord.js's REST client (`client.rest`). @discordjs/rest already waits out 429s; what still
@@ -36,6 +36,39 @@ export function createDiscordSender(rest: REST): MessageSender {
       if (error instanceof RateLimitError) throw new SendError(error.message, 429);
       throw new SendError((error as Error).message ?? String(error), null);
     }
+  };
+}
+
+interface ListedMessage {
+  readonly id: string;
+  readonly author: { readonly id: string };
+  readonly content: string;
+  readonly embeds: readonly { readonly title?: string; readonly description?: string }[];
+}
+
+function sameMessage(message: ListedMessage, body: Record<string, unknown>): boolean {
+  const embeds = (body['embeds'] ?? []) as readonly { title?: string; description?: string }[];
+  return (
+    message.content === (body['content'] ?? '') &&
+    message.embeds.length === embeds.length &&
+    message.embeds.every(
+      (e, i) => e.title === embeds[i]?.title && e.description === embeds[i]?.description,
+    )
+  );
+}
+
+/**
+ * A finder that lists the channel's last 50 messages (`GET /channels/{id}/messages`) and returns
+ * the one this bot posted with the same content and embeds.
+ */
+export function createSentMessageFinder(rest: REST): SentMessageFinder {
+  let botId: string | null = null;
+  return async (channelId, body) => {
+    botId ??= ((await rest.get(Routes.user())) as { id: string }).id;
+    const recent = (await rest.get(Routes.channelMessages(channelId), {
+      query: new URLSearchParams({ limit: '50' }),
+    })) as ListedMessage[];
+    return recent.find((m) => m.author.id === botId && sameMessage(m, body))?.id ?? null;
   };
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { Library } from '../search/library.js';
 import { DATABASE_FILE, openDatabase, type Db } from '../store/db.js';
 import { DigestStore } from '../store/digests.js';
-import { createDiscordSender } from './discord.js';
+import { createDiscordSender, createSentMessageFinder } from './discord.js';
 import { CRON_HEARTBEAT, DigestScheduler, type Clock, type Heartbeat } from './scheduler.js';
 
 /** Digests wired into one bot process. */
@@ -54,6 +54,7 @@ export function openDigestRuntime(deps: DigestRuntimeDeps): DigestRuntime | null
     store: new DigestStore(db),
     library: deps.library,
     send: createDiscordSender(deps.rest),
+    findSent: createSentMessageFinder(deps.rest),
     logger,
     ...(deps.clock !== undefined ? { clock: deps.clock } : {}),
     ...(deps.servesGuild !== undefined ? { servesGuild: deps.servesGuild } : {}),

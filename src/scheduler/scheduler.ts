@@ -57,17 +57,28 @@ export type MessageSender = (
   body: Record<string, unknown>,
 ) => Promise<{ id: string }>;
 
+/**
+ * Looks among a channel's recent messages for one this bot posted with exactly `body`; resolves
+ * with its id or null. Used for intents older than Discord's nonce memory.
+ */
+export type SentMessageFinder = (
+  channelId: string,
+  body: Record<string, unknown>,
+) => Promise<string | null>;
+
 /** Calls `beat` periodically until stopped. */
 export type Heartbeat = (beat: () => void) => { stop(): void };
 
-/** The production heartbeat: node-cron at second 0 of every minute (cron's own granularity). */
-export const CRON_HEARTBEAT: Heartbeat = (beat) => {
-  const task = cron.schedule('* * * * *', () => beat(), {
-    name: 'verbatim-digests',
-    noOverlap: false,
-  });
-  return { stop: () => void task.stop() };
-};
+/** A node-cron heartbeat on `expression` (default: second 0 of every minute, cron's granularity). */
+export function cronHeartbeat(expression = '* * * * *'): Heartbeat {
+  return (beat) => {
+    const task = cron.schedule(expression, () => beat(), { name: 'verbatim-digests' });
+    return { stop: () => void task.stop() };
+  };
+}
+
+/** The production heartbeat. */
+export const CRON_HEARTBEAT: Heartbeat = cronHeartbeat();
 
 /** Retry policy for 429, 5xx and network failures. */
 export interface RetryPolicy {
@@ -82,6 +93,8 @@ export interface SchedulerDeps {
   readonly store: DigestStore;
   readonly library: () => Library;
   readonly send: MessageSender;
+  /** Finds an already-posted copy of an old intent before re-sending it; optional. */
+  readonly findSent?: SentMessageFinder;
   readonly clock?: Clock;
   readonly logger: Logger;
   /** Whether this process serves a guild (sharding); default all. */
@@ -96,6 +109,12 @@ export interface RunResult {
   readonly detail: string | null;
   readonly messageId: string | null;
 }
+
+/**
+ * How long Discord is trusted to remember a nonce ("the past few minutes"); an intent older than
+ * this is looked for among the channel's recent messages before it is re-sent.
+ */
+export const NONCE_MEMORY_MS = 60_000;
 
 /** A run is "catch-up" when it starts this long after its slot. */
 const CATCH_UP_AFTER_MS = 120_000;
@@ -432,6 +451,27 @@ export class DigestScheduler {
       nonce: post.nonce,
       enforce_nonce: true,
     };
+    if (this.deps.findSent !== undefined && this.clock.now() - post.createdAt > NONCE_MEMORY_MS) {
+      try {
+        const found = await this.deps.findSent(post.channelId, body);
+        if (found !== null) {
+          this.store.markSent(post.id, found, this.clock.now());
+          this.deps.logger.info(
+            'an unfinished digest post is already in the channel; not re-sent',
+            {
+              post: post.id,
+              message: found,
+            },
+          );
+          return { outcome: 'posted', posted: 0, detail: null, messageId: found };
+        }
+      } catch (error) {
+        this.deps.logger.warn('could not look for an unfinished digest post; re-sending it', {
+          post: post.id,
+          error,
+        });
+      }
+    }
     let lastError: unknown = null;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       try {

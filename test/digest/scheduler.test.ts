@@ -5,8 +5,17 @@ import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { passageKey } from '../../src/digest/build.js';
 import { SILENT_LOGGER } from '../../src/log.js';
-import { createDiscordSender, shardOfGuild } from '../../src/scheduler/discord.js';
-import { DigestScheduler, type Clock, type Heartbeat } from '../../src/scheduler/scheduler.js';
+import {
+  createDiscordSender,
+  createSentMessageFinder,
+  shardOfGuild,
+} from '../../src/scheduler/discord.js';
+import {
+  cronHeartbeat,
+  DigestScheduler,
+  type Clock,
+  type Heartbeat,
+} from '../../src/scheduler/scheduler.js';
 import { Library } from '../../src/search/library.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { DigestStore, type NewSubscription } from '../../src/store/digests.js';
@@ -61,6 +70,7 @@ function makeScheduler(): DigestScheduler {
     store,
     library: () => library,
     send: createDiscordSender(rest),
+    findSent: createSentMessageFinder(rest),
     clock,
     logger: SILENT_LOGGER,
     retry: { attempts: 3, baseDelayMs: 1_000 },
@@ -310,5 +320,94 @@ describe('DigestScheduler', () => {
     expect(store.subscription(mine.id)?.lastOutcome).toBe('posted');
     expect(store.subscription(theirs.id)?.lastOutcome).toBeNull();
     expect(shardOfGuild('175928847299117063', 2)).toBe(Number((175928847299117063n >> 22n) % 2n));
+  });
+
+  it("does not re-send an intent older than Discord's nonce memory that is already in the channel", async () => {
+    const s = scheduler.add(sub);
+    const runId = store.startRun({
+      subscriptionId: s.id,
+      trigger: 'scheduled',
+      scheduledFor: T0,
+      startedAt: T0,
+    });
+    const body = {
+      content: 'old digest',
+      embeds: [{ title: 'T', description: 'D' }],
+      allowed_mentions: { parse: [] },
+    };
+    const post = store.recordIntent({
+      subscriptionId: s.id,
+      runId,
+      channelId: fake.channelId,
+      nonce: 'vdold1',
+      payload: JSON.stringify(body),
+      passageKeys: [],
+      now: T0,
+    });
+    const sent = (await rest.post(`/channels/${fake.channelId}/messages`, {
+      body: { ...body, nonce: 'vdold1', enforce_nonce: true },
+    })) as { id: string };
+    clock.t = T0 + 3_600_000; // down for an hour: Discord has forgotten the nonce
+    await scheduler.start(NO_HEARTBEAT);
+    // One POST with that nonce: the test's own; the catch-up digest after it is a new post.
+    expect(
+      fake.requests.filter(
+        (r) => r.method === 'POST' && (r.body as { nonce?: string }).nonce === 'vdold1',
+      ),
+    ).toHaveLength(1);
+    expect(store.post(post.id)).toMatchObject({ status: 'sent', messageId: sent.id });
+  });
+
+  it('re-sends an old intent that never reached the channel', async () => {
+    const s = scheduler.add(sub);
+    const runId = store.startRun({
+      subscriptionId: s.id,
+      trigger: 'scheduled',
+      scheduledFor: T0,
+      startedAt: T0,
+    });
+    const body = { content: 'lost digest', embeds: [], allowed_mentions: { parse: [] } };
+    const post = store.recordIntent({
+      subscriptionId: s.id,
+      runId,
+      channelId: fake.channelId,
+      nonce: 'vdlost1',
+      payload: JSON.stringify(body),
+      passageKeys: [],
+      now: T0,
+    });
+    clock.t = T0 + 3_600_000;
+    await scheduler.start(NO_HEARTBEAT);
+    // The intent goes out first; the catch-up digest follows as a new post.
+    expect(posts().map((p) => [p.nonce, p.content])).toEqual([
+      ['vdlost1', 'lost digest'],
+      [expect.stringMatching(/^vd/), '**Digest: talks** · 1 new quote'],
+    ]);
+    expect(store.post(post.id)?.status).toBe('sent');
+  });
+
+  it('waits out a 429 and posts once', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const s = scheduler.add(sub);
+    fake.setRateLimit({
+      method: 'POST',
+      path: `/channels/${fake.channelId}/messages`,
+      times: 1,
+      retryAfter: 0.05,
+    });
+    expect(await scheduler.runNow(s.id)).toMatchObject({ outcome: 'posted', posted: 1 });
+    expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([
+      429, 200,
+    ]);
+  });
+});
+
+describe('cronHeartbeat', () => {
+  it('beats through node-cron until stopped', async () => {
+    let stop = (): void => undefined;
+    await new Promise<void>((resolve) => {
+      stop = cronHeartbeat('* * * * * *')(resolve).stop;
+    });
+    stop();
   });
 });

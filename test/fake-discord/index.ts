@@ -35,6 +35,7 @@
  * - `POST /channels/{id}/messages` with `nonce` and `enforce_nonce: true` returns the message
  *   already created with that nonce in the channel instead of creating another.
  * - `setServerError` answers the next matching requests with a 5xx (default 500).
+ * - `GET /channels/{id}/messages?limit=` lists a channel's messages newest first, without nonces.
  * - `setRateLimit` answers the next matching requests 429 with `retry-after` (seconds) and a
  *   JSON body; @discordjs/rest waits, retries and emits `rateLimited`.
  *
@@ -716,6 +717,25 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       pattern: /^\/channels\/(\d+)$/,
       auth: true,
       handle: (m) => ({ status: 200, body: channelFor(m[1] ?? '') }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/channels\/(\d+)\/messages$/,
+      auth: true,
+      handle: (m, _body, query) => {
+        channelFor(m[1] ?? '');
+        const limit = Math.min(100, Math.max(1, Number(query['limit'] ?? 50) || 50));
+        // Newest first, as Discord lists them; a fetched message carries no nonce.
+        const listed = [...messages.values()]
+          .filter((message) => message.channel_id === m[1])
+          .reverse()
+          .slice(0, limit)
+          .map((message) => {
+            const { nonce: _nonce, ...rest } = message as APIMessage & { nonce?: unknown };
+            return rest;
+          });
+        return { status: 200, body: listed };
+      },
     },
     {
       method: 'GET',
