@@ -145,7 +145,7 @@ export class DigestScheduler {
   private readonly servesGuild: (guildId: string) => boolean;
   private readonly inFlight = new Map<number, Promise<RunResult>>();
   private heartbeat: { stop(): void } | null = null;
-  private ticking: Promise<void> | null = null;
+  private readonly ticks = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly deps: SchedulerDeps) {
@@ -193,8 +193,8 @@ export class DigestScheduler {
 
   /** Resolves when no tick or run is in progress. */
   async idle(): Promise<void> {
-    while (this.ticking !== null || this.inFlight.size > 0) {
-      await Promise.allSettled([this.ticking, ...this.inFlight.values()]);
+    while (this.ticks.size > 0 || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.ticks, ...this.inFlight.values()]);
     }
   }
 
@@ -208,11 +208,11 @@ export class DigestScheduler {
 
   /** Runs every due subscription this process serves; resolves when those runs finish. */
   tick(): Promise<void> {
-    if (this.ticking !== null) return this.ticking;
-    this.ticking = this.tickOnce().finally(() => {
-      this.ticking = null;
-    });
-    return this.ticking;
+    // Ticks may overlap (a slow run must not hold up other digests); a subscription that is
+    // already running is skipped, so no run is doubled.
+    const tick: Promise<void> = this.tickOnce().finally(() => this.ticks.delete(tick));
+    this.ticks.add(tick);
+    return tick;
   }
 
   private async tickOnce(): Promise<void> {
