@@ -278,7 +278,12 @@ describe('the bot against a fake Discord', () => {
     }
   });
 
-  it('retries a reply that Discord answers with 429', async () => {
+  it('retries a deferral and a reply that Discord answers with 429', async () => {
+    fake.setRateLimit({
+      path: /^\/interactions\/\d+\/[^/]+\/callback$/,
+      times: 1,
+      retryAfter: 0.05,
+    });
     fake.setRateLimit({
       method: 'PATCH',
       path: /\/messages\/@original$/,
@@ -288,8 +293,13 @@ describe('the bot against a fake Discord', () => {
     const ask = fake.sendCommand('ask', [{ name: 'question', type: 3, value: 'Gomel delegation' }]);
     const reply = await ask.reply();
     expect(description(reply)).toContain('Gomel');
-    const edits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes(ask.token));
-    expect(edits.map((r) => r.status)).toEqual([429, 200]);
+    const calls = fake.requests.filter((r) => r.path.includes(ask.token));
+    expect(calls.map((r) => `${r.method} ${r.status}`)).toEqual([
+      'POST 429',
+      'POST 204',
+      'PATCH 429',
+      'PATCH 200',
+    ]);
   });
 
   it('a handler that throws gets a private error reply, is logged, and the bot keeps serving', async () => {
