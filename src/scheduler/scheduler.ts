@@ -116,6 +116,9 @@ export interface RunResult {
  */
 export const NONCE_MEMORY_MS = 60_000;
 
+/** Runs that posted nothing are kept this long (30 days); runs with posts are kept for good. */
+export const RUN_RETENTION_MS = 30 * 86_400_000;
+
 /** A run is "catch-up" when it starts this long after its slot. */
 const CATCH_UP_AFTER_MS = 120_000;
 
@@ -171,6 +174,7 @@ export class DigestScheduler {
     const interrupted = this.store.closeInterruptedRuns(now);
     if (interrupted > 0)
       this.deps.logger.warn('digest runs interrupted by a stop', { count: interrupted });
+    this.store.pruneQuietRuns(now - RUN_RETENTION_MS);
     this.recordArrivals();
     await this.reconcile();
     await this.tick();

@@ -353,6 +353,19 @@ export class DigestStore {
       .run(now).changes;
   }
 
+  /**
+   * Deletes finished runs older than `before` that posted nothing (a `* * * * *` digest records
+   * 1,440 a day); runs with posts are kept, as their posts and deliveries hang on them.
+   */
+  pruneQuietRuns(before: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?
+           AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)`,
+      )
+      .run(before).changes;
+  }
+
   /** A subscription's runs, newest first. */
   runsOf(subscriptionId: number, limit = 20): RunRecord[] {
     const rows = this.db

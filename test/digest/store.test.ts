@@ -301,4 +301,46 @@ describe('DigestStore', () => {
     store.setBaseline(sub.id, T0 + 2);
     expect(store.subscription(sub.id)?.baselineAt).toBe(T0 + 1);
   });
+
+  it('prunes old runs that posted nothing, and keeps runs with posts', () => {
+    const sub = store.addSubscription(SUB, T0, T0);
+    const quiet = store.startRun({
+      subscriptionId: sub.id,
+      trigger: 'scheduled',
+      scheduledFor: T0,
+      startedAt: T0,
+    });
+    store.finishRun(quiet, { finishedAt: T0, outcome: 'nothing-new', detail: null, posted: 0 });
+    const posted = store.startRun({
+      subscriptionId: sub.id,
+      trigger: 'scheduled',
+      scheduledFor: T0,
+      startedAt: T0,
+    });
+    store.recordIntent({
+      subscriptionId: sub.id,
+      runId: posted,
+      channelId: SUB.channelId,
+      nonce: 'n1',
+      payload: '{}',
+      passageKeys: ['k1'],
+      now: T0,
+    });
+    store.finishRun(posted, { finishedAt: T0, outcome: 'posted', detail: null, posted: 1 });
+    const recent = store.startRun({
+      subscriptionId: sub.id,
+      trigger: 'scheduled',
+      scheduledFor: T0,
+      startedAt: T0 + 10,
+    });
+    store.finishRun(recent, {
+      finishedAt: T0 + 10,
+      outcome: 'nothing-new',
+      detail: null,
+      posted: 0,
+    });
+    expect(store.pruneQuietRuns(T0 + 5)).toBe(1);
+    expect(store.runsOf(sub.id).map((r) => r.id)).toEqual([recent, posted]);
+    expect(store.isDelivered(sub.id, 'k1')).toBe(true);
+  });
 });
