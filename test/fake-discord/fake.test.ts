@@ -130,6 +130,18 @@ describe('the fake Discord', () => {
     expect(sent.callbacks).toEqual([]);
   });
 
+  it('rejects allowed_mentions that parse users and also list user ids', async () => {
+    const outcome = nextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a slash command');
+      await i.reply({
+        content: 'hi',
+        allowedMentions: { parse: ['users'], users: ['123456789012345678'] },
+      });
+    });
+    fake.sendCommand('ask');
+    expect(((await outcome) as DiscordAPIError).code).toBe(50035);
+  });
+
   it('rejects embeds over 6,000 characters in all, though each field fits', async () => {
     const fields = Array.from({ length: 7 }, (_, n) => ({
       name: `f${n}`,

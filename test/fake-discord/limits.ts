@@ -256,7 +256,51 @@ export function checkMessage(body: unknown): FieldError[] {
     }
   }
   checkComponents(errors, body['components']);
+  checkAllowedMentions(errors, body['allowed_mentions']);
   return errors;
+}
+
+const MENTION_TYPES = ['roles', 'users', 'everyone'];
+
+/** `allowed_mentions`: known parse types, and no explicit ids for a type that is also parsed. */
+function checkAllowedMentions(errors: FieldError[], allowed: unknown): void {
+  if (allowed === undefined || allowed === null) return;
+  if (!isObject(allowed)) {
+    errors.push({
+      path: ['allowed_mentions'],
+      code: 'MODEL_TYPE_CONVERT',
+      message: 'Only dictionaries may be used in a ModelType',
+    });
+    return;
+  }
+  const parse = allowed['parse'];
+  if (parse !== undefined && !Array.isArray(parse)) {
+    errors.push({
+      path: ['allowed_mentions', 'parse'],
+      code: 'BASE_TYPE_ARRAY',
+      message: 'Must be an array.',
+    });
+    return;
+  }
+  (parse ?? []).forEach((type: unknown, i: number) => {
+    if (typeof type !== 'string' || !MENTION_TYPES.includes(type)) {
+      errors.push({
+        path: ['allowed_mentions', 'parse', i],
+        code: 'BASE_TYPE_CHOICES',
+        message: `Value must be one of {'everyone', 'roles', 'users'}.`,
+      });
+    }
+  });
+  for (const key of ['users', 'roles'] as const) {
+    const ids = allowed[key];
+    if (Array.isArray(ids) && ids.length > 0 && Array.isArray(parse) && parse.includes(key)) {
+      errors.push({
+        path: ['allowed_mentions', key],
+        code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+        message: `parse:["${key}"] and ${key}: [ids...] are mutually exclusive.`,
+      });
+    }
+  }
 }
 
 /** Whether a message body would create a message with nothing in it (Discord error 50006). */
