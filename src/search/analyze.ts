@@ -47,9 +47,17 @@ export { scriptOf } from '../lang/script.js';
 export type { TermContext } from '../lang/terms.js';
 export { DEFAULT_TERM_CONTEXT, isNameKeyTerm } from '../lang/terms.js';
 
-/** Lowercases and folds spelling variants ("Erdoğan" → "erdogan"; Cyrillic "ё" → "е"). */
+const normalizeCache = new Map<string, string>();
+
+/** Lowercases and folds spelling variants ("Erdoğan" → "erdogan"; Cyrillic "ё" → "е"). Cached. */
 export function normalizeWord(word: string): string {
-  return normalizeToken(word);
+  let normalized = normalizeCache.get(word);
+  if (normalized === undefined) {
+    normalized = normalizeToken(word);
+    if (normalizeCache.size >= TERM_CACHE_LIMIT) normalizeCache.clear();
+    normalizeCache.set(word, normalized);
+  }
+  return normalized;
 }
 
 /** Whether a normalised word is a stop word in its script's language. */
@@ -60,19 +68,34 @@ export function isStopWord(
   return stemWord(normalized, context) === null;
 }
 
-const TERM_CACHE_LIMIT = 500_000;
-const stemCache = new Map<string, string | null>();
-const indexCache = new Map<string, readonly string[]>();
-const queryCache = new Map<string, readonly string[]>();
+/**
+ * Entries per cache before it is emptied. Vocabulary grows slowly (≈0.5M word forms at 1M
+ * passages), so the caches hold nearly every form and each is processed about once.
+ */
+const TERM_CACHE_LIMIT = 1_000_000;
 
-function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = make();
-  if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-  return value;
+/** A cache per Cyrillic context, so lookups need no concatenated key string per token. */
+class TermCache<T> {
+  private readonly byContext = new Map<string, Map<string, T>>();
+
+  get(context: TermContext, word: string, make: () => T): T {
+    let cache = this.byContext.get(context.cyrillic);
+    if (cache === undefined) {
+      cache = new Map();
+      this.byContext.set(context.cyrillic, cache);
+    }
+    const hit = cache.get(word);
+    if (hit !== undefined) return hit;
+    const value = make();
+    if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
+    cache.set(word, value);
+    return value;
+  }
 }
+
+const stemCache = new TermCache<string | null>();
+const indexCache = new TermCache<readonly string[]>();
+const queryCache = new TermCache<readonly string[]>();
 
 /**
  * The word-stem term for one word, or null for a stop word: Latin words are Porter-stemmed,
@@ -80,9 +103,7 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
  * text is Russian). Results are cached: a corpus's vocabulary is far smaller than its tokens.
  */
 export function termOf(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): string | null {
-  return cached(stemCache, `${context.cyrillic}${word}`, () =>
-    stemWord(normalizeToken(word), context),
-  );
+  return stemCache.get(context, word, () => stemWord(normalizeWord(word), context));
 }
 
 /**
@@ -93,7 +114,23 @@ export function indexTermsOfWord(
   word: string,
   context: TermContext = DEFAULT_TERM_CONTEXT,
 ): readonly string[] {
-  return cached(indexCache, `${context.cyrillic}${word}`, () => indexTermsOf(word, context));
+  return indexCache.get(context, word, () => indexTermsOf(word, context));
+}
+
+/** What indexing needs of one written word: its index terms and its normalised form. */
+export interface WordInfo {
+  readonly terms: readonly string[];
+  readonly normalized: string;
+}
+
+const wordInfoCache = new TermCache<WordInfo>();
+
+/** `indexTermsOfWord` and `normalizeWord` of a word in one cached lookup (the indexing hot path). */
+export function wordInfo(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): WordInfo {
+  return wordInfoCache.get(context, word, () => ({
+    terms: indexTermsOfWord(word, context),
+    normalized: normalizeWord(word),
+  }));
 }
 
 /** The query terms of one word: its stem and the name key to look up in the other script. */
@@ -101,7 +138,7 @@ export function queryTermsOfWord(
   word: string,
   context: TermContext = DEFAULT_TERM_CONTEXT,
 ): readonly string[] {
-  return cached(queryCache, `${context.cyrillic}${word}`, () => queryTermsOf(word, context));
+  return queryCache.get(context, word, () => queryTermsOf(word, context));
 }
 
 /** The distinct stem terms of a text, in first-seen order. */
@@ -124,10 +161,13 @@ const RUSSIAN_CONTEXT: TermContext = { cyrillic: 'ru' };
 /** Separates pre-processed index terms in the strings handed to MiniSearch. */
 export const TERM_SEPARATOR = ' ';
 
-/** A text as the space-separated index terms MiniSearch stores (see Library). */
-export function indexTermString(text: string, context: TermContext = DEFAULT_TERM_CONTEXT): string {
+/** A text (or its tokens) as the space-separated index terms MiniSearch stores (see Library). */
+export function indexTermString(
+  text: string | readonly Token[],
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): string {
   const out: string[] = [];
-  for (const token of tokenize(text))
+  for (const token of typeof text === 'string' ? tokenize(text) : text)
     for (const term of indexTermsOfWord(token.text, context)) out.push(term);
   return out.join(TERM_SEPARATOR);
 }

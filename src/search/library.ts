@@ -8,15 +8,16 @@ import { splitPassages } from '../ingest/passages.js';
 import type { AnswerFilters, Article, Passage } from '../types.js';
 import { detectCyrillicLanguage } from '../lang/script.js';
 import {
-  indexTermString,
-  indexTermsOfWord,
   normalizeWord,
   TERM_SEPARATOR,
   type TermContext,
   termContextOfArticle,
   termOf,
   tokenize,
+  type Token,
+  wordInfo,
 } from './analyze.js';
+import { addProcessedDocument, type FieldTermData } from './fast-index.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './persist.js';
 
 /** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
@@ -248,6 +249,8 @@ export class Library {
     const changed: string[] = [];
     const unchanged: string[] = [];
     const seen = new Set<string>();
+    // Term → postings shortcut for this call only (see addProcessedDocument).
+    const termData = new Map<string, FieldTermData>();
     for (const article of articles) {
       if (seen.has(article.id)) continue;
       seen.add(article.id);
@@ -262,7 +265,7 @@ export class Library {
       } else {
         added.push(article.id);
       }
-      this.addOne(article);
+      this.addOne(article, termData);
     }
     return { added, changed, unchanged };
   }
@@ -279,21 +282,21 @@ export class Library {
     return removed;
   }
 
-  private addOne(article: Article): void {
+  private addOne(article: Article, termData: Map<string, FieldTermData>): void {
     this.articleById.set(article.id, article);
     const passages = splitPassages(article);
     this.passagesByDoc.set(article.id, passages);
     const context = termContextOfArticle(article);
     this.countLanguage(article, 1);
-    const title = indexTermString(article.title ?? '', context);
-    const documents: IndexedPassage[] = [];
+    const title = this.countTerms(tokenize(article.title ?? ''), 0, context);
     for (const passage of passages) {
       this.passageById.set(passage.id, passage);
-      const text = article.text.slice(passage.start, passage.end);
-      documents.push({ id: passage.id, text: indexTermString(text, context), title });
-      this.countTerms(text, 1, context);
+      // One tokenisation serves both the index and the Library's own tables; the index gets
+      // term frequencies directly (src/search/fast-index.ts), fields in the order text, title.
+      const tokens = tokenize(article.text.slice(passage.start, passage.end));
+      const text = this.countTerms(tokens, 1, context);
+      addProcessedDocument(this.index as MiniSearch<never>, passage.id, [text, title], termData);
     }
-    this.index.addAll(documents);
   }
 
   private removeOne(docId: string): void {
@@ -303,7 +306,7 @@ export class Library {
       this.index.discard(passage.id);
       this.passageById.delete(passage.id);
       this.countTerms(
-        article.text.slice(passage.start, passage.end),
+        tokenize(article.text.slice(passage.start, passage.end)),
         -1,
         termContextOfArticle(article),
       );
@@ -318,30 +321,42 @@ export class Library {
       this.cyrillicArticles[article.lang] += delta;
   }
 
-  private countTerms(text: string, delta: 1 | -1, context: TermContext): void {
-    const terms = new Set<string>();
-    for (const token of tokenize(text)) {
-      for (const term of indexTermsOfWord(token.text, context)) terms.add(term);
-      const lower = normalizeWord(token.text);
-      const entry = this.surfaceWords.get(lower);
+  /**
+   * Counts the words of a passage's tokens into the surface-word table and its terms into the
+   * document frequencies (`delta` 1 when adding, -1 when removing, 0 to only compute), and
+   * returns the terms with their frequencies in the passage.
+   */
+  private countTerms(
+    tokens: readonly Token[],
+    delta: 1 | -1 | 0,
+    context: TermContext,
+  ): Map<string, number> {
+    const terms = new Map<string, number>();
+    for (const token of tokens) {
+      const info = wordInfo(token.text, context);
+      for (const term of info.terms) if (term !== '') terms.set(term, (terms.get(term) ?? 0) + 1);
+      if (delta === 0) continue;
+      const entry = this.surfaceWords.get(info.normalized);
       if (entry === undefined) {
         if (delta > 0) {
-          this.surfaceWords.set(lower, { display: token.text.toLowerCase(), count: 1 });
+          this.surfaceWords.set(info.normalized, { display: token.text.toLowerCase(), count: 1 });
           this.sortedSurface = null;
         }
       } else {
         entry.count += delta;
         if (entry.count <= 0) {
-          this.surfaceWords.delete(lower);
+          this.surfaceWords.delete(info.normalized);
           this.sortedSurface = null;
         }
       }
     }
-    for (const term of terms) {
+    if (delta === 0) return terms;
+    for (const term of terms.keys()) {
       const next = (this.documentFrequencies.get(term) ?? 0) + delta;
       if (next <= 0) this.documentFrequencies.delete(term);
       else this.documentFrequencies.set(term, next);
     }
+    return terms;
   }
 
   /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
@@ -397,7 +412,13 @@ export class Library {
    */
   searchTermGroups(
     groups: readonly (readonly string[])[],
-    options: LibrarySearchOptions & { readonly bm25?: Bm25Params } = {},
+    options: LibrarySearchOptions & {
+      readonly bm25?: Bm25Params;
+      /** Per processed term: also match words it is a prefix of. */
+      readonly prefix?: (term: string) => boolean;
+      /** Per processed term: also match words within this edit distance (fraction if < 1). */
+      readonly fuzzy?: (term: string) => number | false;
+    } = {},
   ): Hit[] {
     const hasFilter =
       options.since !== undefined ||
@@ -413,6 +434,8 @@ export class Library {
       },
       {
         ...(options.bm25 === undefined ? {} : { bm25: options.bm25 }),
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
         ...(hasFilter
           ? {
               filter: (result: { id: string }) => {

@@ -16,6 +16,7 @@ import { crc32 } from 'node:zlib';
 import type MiniSearch from 'minisearch';
 import type { Article, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
+import { internalsOf } from './fast-index.js';
 
 /** Bumped whenever the byte layout below changes. */
 export const SNAPSHOT_FORMAT_VERSION = 1;
@@ -52,25 +53,7 @@ export interface DecodedSnapshot<Extras = unknown> {
   readonly extras: Extras;
 }
 
-/** MiniSearch's private state, as of 7.x (checked on decode via its field ids). */
-interface MiniSearchInternals {
-  _index: {
-    set(term: string, data: Map<number, Map<number, number>>): void;
-    [Symbol.iterator](): Iterator<[string, Map<number, Map<number, number>>]>;
-  };
-  _documentCount: number;
-  _documentIds: Map<number, unknown>;
-  _idToShortId: Map<unknown, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, Record<string, unknown>>;
-  _nextId: number;
-  _dirtCount: number;
-}
-
-const internals = (index: MiniSearch<never>): MiniSearchInternals =>
-  index as unknown as MiniSearchInternals;
+const internals = internalsOf;
 
 class Writer {
   private buffer = new Uint8Array(1 << 20);
