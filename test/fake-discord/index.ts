@@ -37,7 +37,8 @@
  * - `setServerError` answers the next matching requests with a 5xx (default 500).
  * - `GET /channels/{id}/messages?limit=` lists a channel's messages newest first, without nonces.
  * - `setRateLimit` answers the next matching requests 429 with `retry-after` (seconds) and a
- *   JSON body; @discordjs/rest waits, retries and emits `rateLimited`.
+ *   JSON body; @discordjs/rest waits `retry-after` and retries (its `rateLimited` event is only
+ *   emitted for waits it schedules itself, not for an unexpected 429 like this one).
  *
  * Every REST request is kept in `requests` (method, decoded path without `/api/v10`, query,
  * parsed JSON body, status and response) so tests assert on what the bot really sent.
