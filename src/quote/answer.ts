@@ -3,14 +3,17 @@
  * (console, CLI, Discord, digests) goes through `answerQuestion` or `rankPassages`.
  */
 import {
+  isNameKeyTerm,
+  normalizeWord,
   queryTermsOfWord,
   type TermContext,
   termContextOfArticle,
   tokenize,
 } from '../search/analyze.js';
-import type { Hit, Library } from '../search/library.js';
+import { analyzePassage, phraseCoverage, sentenceCoverage } from '../search/features.js';
+import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../search/library.js';
 import type { Answer, AnswerOptions, QuoteResult } from '../types.js';
-import { pickQuote } from './pick.js';
+import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
 
 /** Quotes per answer when no limit is given. */
 export const DEFAULT_LIMIT = 5;
@@ -54,6 +57,8 @@ export interface QueryTerms {
   readonly words: readonly QueryWord[];
   /** How the question's Cyrillic words were read. */
   readonly context: TermContext;
+  /** The answer type and words of the question, for the quote choice. */
+  readonly hints: QuoteHints;
 }
 
 /** Processes a question into at most MAX_QUERY_TERMS weighted words. */
@@ -78,6 +83,10 @@ export function weighQuery(library: Library, question: string): QueryTerms {
     searchText: words.map((w) => w.word).join(' '),
     words,
     context,
+    hints: {
+      answerType: answerTypeOf(question),
+      questionWords: new Set(tokenize(question).map((t) => normalizeWord(t.text))),
+    },
   };
 }
 
@@ -89,28 +98,93 @@ function coverageOf(hit: Hit, query: QueryTerms, total: number): number {
 }
 
 /**
+ * The knobs of the reranking, chosen on the SQuAD dev tuning split (bench/tune.ts), never on
+ * the figures reported.
+ */
+export interface RankingParams {
+  readonly bm25: Bm25Params;
+  /** Score multiplier is (coverageFloor + coverage)^coveragePower: soft AND for long questions. */
+  readonly coverageFloor: number;
+  readonly coveragePower: number;
+  /** Weight of the best single sentence's share of the question (proximity). */
+  readonly sentenceWeight: number;
+  /** Weight of the share of the question's word pairs found as adjacent words (phrases). */
+  readonly phraseWeight: number;
+  /** How many BM25 candidates are reranked with sentence and phrase features. */
+  readonly rerankDepth: number;
+  /** Passages covering less of the question's weight than this are dropped (see MIN_COVERAGE). */
+  readonly minCoverage: number;
+  /** Word stems at least this long also match longer words they begin ("lab" → "laboratory"). */
+  readonly prefixMinLength: number;
+  /** Word stems and name keys at least this long also match with 1 edit per 5 letters. */
+  readonly fuzzyMinLength: number;
+}
+
+/** The ranking used by answerQuestion. */
+export const RANKING: RankingParams = {
+  bm25: BM25_PARAMS,
+  coverageFloor: 0.25,
+  coveragePower: 1,
+  sentenceWeight: 2,
+  phraseWeight: 1,
+  rerankDepth: 40,
+  minCoverage: 0.25,
+  prefixMinLength: 3,
+  fuzzyMinLength: 7,
+};
+
+/**
  * Ranks passages for a question: MiniSearch's BM25 score scaled by how much of the question
- * the passage covers, passages under MIN_COVERAGE dropped, and further passages from the same
- * article decayed so the list stays diverse across articles.
+ * the passage covers, how much of it one sentence holds, and how many of its word pairs occur
+ * as phrases; passages under MIN_COVERAGE dropped, and further passages from the same article
+ * decayed so the list stays diverse across articles.
  */
 export function rankPassages(
   library: Library,
   query: QueryTerms,
   options: AnswerOptions = {},
+  params: RankingParams = RANKING,
 ): RankedPassage[] {
   if (query.words.length === 0) return [];
   const total = query.words.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  for (const hit of library.searchTermGroups(
+  const hits = library.searchTermGroups(
     query.words.map((w) => w.terms),
-    options,
-  )) {
+    {
+      ...options,
+      bm25: params.bm25,
+      prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
+      fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
+    },
+  );
+  for (const hit of hits) {
     const coverage = coverageOf(hit, query, total);
-    if (coverage < MIN_COVERAGE) continue;
-    candidates.push({ hit, coverage, score: hit.score * (0.25 + 0.75 * coverage) });
+    if (coverage < params.minCoverage) continue;
+    const score = hit.score * (params.coverageFloor + coverage) ** params.coveragePower;
+    candidates.push({ hit, coverage, score });
     if (candidates.length >= CANDIDATE_LIMIT) break;
   }
   candidates.sort((a, b) => b.score - a.score);
+  if (params.sentenceWeight > 0 || params.phraseWeight > 0) {
+    const depth = Math.min(params.rerankDepth, candidates.length);
+    for (let i = 0; i < depth; i++) {
+      const c = candidates[i];
+      if (c === undefined) continue;
+      const analysis = analyzePassage(c.hit.article, c.hit.passage);
+      const sentence = sentenceCoverage(analysis, query.words, total);
+      const phrase = params.phraseWeight > 0 ? phraseCoverage(analysis, query.words) : 0;
+      candidates[i] = {
+        ...c,
+        score:
+          c.score * (1 + params.sentenceWeight * sentence) * (1 + params.phraseWeight * phrase),
+      };
+    }
+    // Candidates past the rerank depth keep their order behind the reranked ones.
+    const head = candidates.slice(0, depth).sort((a, b) => b.score - a.score);
+    const floor = Math.min(...head.map((c) => c.score));
+    const tail = candidates.slice(depth).map((c) => ({ ...c, score: Math.min(c.score, floor) }));
+    candidates.splice(0, candidates.length, ...head, ...tail);
+  }
   const ranked: RankedPassage[] = [];
   const perArticle = new Map<string, number>();
   const pending = [...candidates];
@@ -148,7 +222,14 @@ export function quoteRanked(
 ): QuoteResult[] {
   return ranked.map((entry, i) => {
     const { article, passage } = entry.hit;
-    const picked = pickQuote(article.text, passage, query.weights, termContextOfArticle(article));
+    const picked = pickQuote(
+      article.text,
+      passage,
+      query.weights,
+      termContextOfArticle(article),
+      query.hints,
+      normalizeWord,
+    );
     return {
       rank: firstRank + i,
       quote: article.text.slice(picked.span.start, picked.span.end),
@@ -176,6 +257,7 @@ export function answerQuestion(
   library: Library,
   question: string,
   options: AnswerOptions = {},
+  params: RankingParams = RANKING,
 ): Answer {
   const query = question.normalize('NFC').trim();
   const limit = clampLimit(options.limit);
@@ -190,7 +272,7 @@ export function answerQuestion(
   if (query === '') return empty('empty-question');
   const weighed = weighQuery(library, query);
   if (weighed.terms.length === 0) return empty('only-stop-words');
-  const ranked = rankPassages(library, weighed, options);
+  const ranked = rankPassages(library, weighed, options, params);
   const page = ranked.slice(offset, offset + limit);
   if (page.length === 0) return empty('no-match', weighed.terms);
   return {

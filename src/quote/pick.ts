@@ -26,12 +26,6 @@ export const MAX_PAIR_WORDS = 80;
  */
 export const PAIR_GAIN = 0.15;
 
-interface ScoredSentence {
-  readonly span: Span;
-  readonly terms: ReadonlySet<string>;
-  readonly words: number;
-}
-
 function weightOf(terms: Iterable<string>, weights: ReadonlyMap<string, number>): number {
   let sum = 0;
   for (const term of terms) sum += weights.get(term) ?? 0;
@@ -53,65 +47,126 @@ export function highlightTerms(
   return highlights;
 }
 
+/** What kind of string a question asks for, when its wording says so. */
+export type AnswerType = 'number' | 'name';
+
+const NUMBER_QUESTION =
+  /(?<![\p{L}])(?:when|how (?:many|much|long|old|far|large|big|high|often)|what (?:year|date|time|percentage|age|day|month|century|decade)|which (?:year|date|century)|кога|колко|когда|сколько|в како[мй] году)(?![\p{L}])/iu;
+const NAME_QUESTION =
+  /(?<![\p{L}])(?:who|whom|whose|where|кой|коя|кои|кого|къде|кто|кого|где)(?![\p{L}])/iu;
+
+/**
+ * The answer type a question's wording asks for: a number for "when", "how many", "what
+ * year", "кога", "колко"…; a name for "who", "where", "кой", "къде"…; else null.
+ */
+export function answerTypeOf(question: string): AnswerType | null {
+  if (NUMBER_QUESTION.test(question)) return 'number';
+  if (NAME_QUESTION.test(question)) return 'name';
+  return null;
+}
+
+/** What the question says beyond its weighted terms, for choosing the sentence that answers. */
+export interface QuoteHints {
+  readonly answerType: AnswerType | null;
+  /** The question's words, normalised: a candidate answer is a word the question lacks. */
+  readonly questionWords: ReadonlySet<string>;
+}
+
+/**
+ * The bonus, as a share of the question's weight, for a sentence holding a candidate of the
+ * asked-for type (a number, a name) that the question does not already contain.
+ */
+export const ANSWER_TYPE_BONUS = 0.2;
+
+const NUMBER_WORD =
+  /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)$/iu;
+
+function hasCandidate(
+  text: string,
+  span: Span,
+  hints: QuoteHints,
+  normalize: (word: string) => string,
+): boolean {
+  const type = hints.answerType;
+  if (type === null) return false;
+  const tokens = tokenize(text.slice(span.start, span.end));
+  return tokens.some((token, i) => {
+    const word = normalize(token.text);
+    if (hints.questionWords.has(word)) return false;
+    if (type === 'number') return NUMBER_WORD.test(token.text);
+    return i > 0 && /^\p{Lu}/u.test(token.text);
+  });
+}
+
 /**
  * Picks the quote for a passage `text[passage]`. `weights` maps each processed query term to
- * its weight (e.g. IDF). Ties go to the earlier, then the shorter sentence. A passage where no
- * sentence matches (a title-only match) quotes its first sentence.
+ * its weight (e.g. IDF). A sentence scores its share of the question's weight, plus
+ * ANSWER_TYPE_BONUS when `hints` ask for a number or a name and it holds one the question
+ * lacks; a neighbour is added when it brings PAIR_GAIN of the weight or, if the best sentence
+ * has no candidate of the asked-for type, when the neighbour has one. Ties go to the earlier,
+ * then the shorter sentence. A passage where no sentence matches quotes its first sentence.
  */
 export function pickQuote(
   text: string,
   passage: Span,
   weights: ReadonlyMap<string, number>,
   context: TermContext = DEFAULT_TERM_CONTEXT,
+  hints: QuoteHints = { answerType: null, questionWords: new Set() },
+  normalize: (word: string) => string = (w) => w.toLowerCase(),
 ): PickedQuote {
-  const sentences: ScoredSentence[] = splitSentences(text, passage.start, passage.end).map(
-    (span) => {
-      const terms = new Set<string>();
-      let words = 0;
-      for (const token of tokenize(text.slice(span.start, span.end))) {
-        words++;
-        for (const term of indexTermsOfWord(token.text, context))
-          if (weights.has(term)) terms.add(term);
-      }
-      return { span, terms, words };
-    },
-  );
-  const first = sentences[0];
-  if (first === undefined) return { span: passage, highlights: [] };
+  const sentences = splitSentences(text, passage.start, passage.end).map((span) => {
+    const terms = new Set<string>();
+    let words = 0;
+    for (const token of tokenize(text.slice(span.start, span.end))) {
+      words++;
+      for (const term of indexTermsOfWord(token.text, context))
+        if (weights.has(term)) terms.add(term);
+    }
+    return { span, terms, words, candidate: hasCandidate(text, span, hints, normalize) };
+  });
+  if (sentences.length === 0) return { span: passage, highlights: [] };
   const total = weightOf(weights.keys(), weights);
-  let best: { span: Span; terms: ReadonlySet<string>; weight: number; words: number } = {
-    span: first.span,
-    terms: first.terms,
-    weight: weightOf(first.terms, weights),
-    words: first.words,
+  const scoreOf = (s: { terms: ReadonlySet<string>; candidate: boolean }): number => {
+    const share = total > 0 ? weightOf(s.terms, weights) / total : 0;
+    return share > 0 && s.candidate ? share + ANSWER_TYPE_BONUS : share;
   };
-  for (const sentence of sentences.slice(1)) {
-    const weight = weightOf(sentence.terms, weights);
+  let bestIndex = 0;
+  let bestScore = scoreOf(sentences[0] ?? { terms: new Set(), candidate: false });
+  sentences.forEach((sentence, i) => {
+    const score = scoreOf(sentence);
+    const best = sentences[bestIndex];
     if (
-      weight > best.weight + 1e-9 ||
-      (Math.abs(weight - best.weight) <= 1e-9 && sentence.words < best.words && weight > 0)
+      score > bestScore + 1e-9 ||
+      (Math.abs(score - bestScore) <= 1e-9 &&
+        score > 0 &&
+        best !== undefined &&
+        sentence.words < best.words)
     ) {
-      best = { span: sentence.span, terms: sentence.terms, weight, words: sentence.words };
+      bestIndex = i;
+      bestScore = score;
+    }
+  });
+  const best = sentences[bestIndex];
+  if (best === undefined) return { span: passage, highlights: [] };
+  let span: Span = best.span;
+  const bestWeight = weightOf(best.terms, weights);
+  let bestGain = 0;
+  for (const j of [bestIndex + 1, bestIndex - 1]) {
+    const other = sentences[j];
+    if (other === undefined || other.words + best.words > MAX_PAIR_WORDS) continue;
+    const gain =
+      total > 0
+        ? (weightOf(new Set([...best.terms, ...other.terms]), weights) - bestWeight) / total
+        : 0;
+    const bringsAnswer = hints.answerType !== null && !best.candidate && other.candidate;
+    const value = gain + (bringsAnswer ? ANSWER_TYPE_BONUS : 0);
+    if ((gain > PAIR_GAIN || bringsAnswer) && value > bestGain) {
+      bestGain = value;
+      span =
+        j > bestIndex
+          ? { start: best.span.start, end: other.span.end }
+          : { start: other.span.start, end: best.span.end };
     }
   }
-  for (let i = 0; i + 1 < sentences.length; i++) {
-    const a = sentences[i];
-    const b = sentences[i + 1];
-    if (a === undefined || b === undefined || a.words + b.words > MAX_PAIR_WORDS) continue;
-    const union = new Set([...a.terms, ...b.terms]);
-    const weight = weightOf(union, weights);
-    const containsBest = a.span === best.span || b.span === best.span;
-    if (containsBest && weight - best.weight > PAIR_GAIN * total) {
-      best = {
-        span: { start: a.span.start, end: b.span.end },
-        terms: union,
-        weight,
-        words: a.words + b.words,
-      };
-    }
-  }
-  return {
-    span: best.span,
-    highlights: highlightTerms(text, best.span, new Set(weights.keys()), context),
-  };
+  return { span, highlights: highlightTerms(text, span, new Set(weights.keys()), context) };
 }

@@ -1,0 +1,113 @@
+/**
+ * Per-passage analysis used to rerank BM25 candidates and to choose quotes: the passage's
+ * sentences with the index terms each holds, and the passage's term sequence (for phrases).
+ * Computed lazily and memoised per Passage object, so a passage dropped from the library is
+ * garbage-collected with its analysis.
+ */
+import { splitSentences } from '../ingest/sentences.js';
+import type { Article, Passage, Span } from '../types.js';
+import { indexTermsOfWord, termContextOfArticle, tokenize } from './analyze.js';
+
+/** One sentence of a passage: its span in the article, its index terms, its word count. */
+export interface AnalyzedSentence {
+  readonly span: Span;
+  readonly terms: ReadonlySet<string>;
+  readonly words: number;
+}
+
+/** A passage's sentences and, in reading order, each content word's index terms. */
+export interface PassageAnalysis {
+  readonly sentences: readonly AnalyzedSentence[];
+  /** Content words only (stop words skipped), each as its index terms. */
+  readonly sequence: readonly (readonly string[])[];
+}
+
+const analyses = new WeakMap<Passage, PassageAnalysis>();
+
+/** The (memoised) analysis of a passage of `article`. */
+export function analyzePassage(article: Article, passage: Passage): PassageAnalysis {
+  const cached = analyses.get(passage);
+  if (cached !== undefined) return cached;
+  const context = termContextOfArticle(article);
+  const sequence: (readonly string[])[] = [];
+  const sentences: AnalyzedSentence[] = splitSentences(
+    article.text,
+    passage.start,
+    passage.end,
+  ).map((span) => {
+    const terms = new Set<string>();
+    let words = 0;
+    for (const token of tokenize(article.text.slice(span.start, span.end))) {
+      words++;
+      const termsOfWord = indexTermsOfWord(token.text, context);
+      if (termsOfWord.length === 0) continue;
+      sequence.push(termsOfWord);
+      for (const term of termsOfWord) terms.add(term);
+    }
+    return { span, terms, words };
+  });
+  const analysis = { sentences, sequence };
+  analyses.set(passage, analysis);
+  return analysis;
+}
+
+/** A question word as the features see it: its alternative terms and weight. */
+export interface WeightedWord {
+  readonly terms: readonly string[];
+  readonly weight: number;
+}
+
+function holds(terms: ReadonlySet<string>, word: WeightedWord): boolean {
+  return word.terms.some((t) => terms.has(t));
+}
+
+/**
+ * The largest share of the question's weight found inside one sentence or two adjacent
+ * sentences of the passage (0..1): a proximity signal, as the words of a question tend to meet
+ * in the sentence that answers it.
+ */
+export function sentenceCoverage(
+  analysis: PassageAnalysis,
+  words: readonly WeightedWord[],
+  total: number,
+): number {
+  if (total <= 0) return 0;
+  let best = 0;
+  const { sentences } = analysis;
+  for (let i = 0; i < sentences.length; i++) {
+    const a = sentences[i];
+    if (a === undefined) continue;
+    let single = 0;
+    for (const w of words) if (holds(a.terms, w)) single += w.weight;
+    best = Math.max(best, single);
+  }
+  return best / total;
+}
+
+/**
+ * The share of the question's adjacent content-word pairs (by weight of the pair's lighter
+ * word) that also occur next to each other in the passage: a phrase signal.
+ */
+export function phraseCoverage(analysis: PassageAnalysis, words: readonly WeightedWord[]): number {
+  if (words.length < 2) return 0;
+  let possible = 0;
+  let found = 0;
+  for (let i = 0; i + 1 < words.length; i++) {
+    const a = words[i];
+    const b = words[i + 1];
+    if (a === undefined || b === undefined) continue;
+    const weight = Math.min(a.weight, b.weight);
+    possible += weight;
+    const seq = analysis.sequence;
+    for (let j = 0; j + 1 < seq.length; j++) {
+      const x = seq[j];
+      const y = seq[j + 1];
+      if (x === undefined || y === undefined) continue;
+      if (a.terms.some((t) => x.includes(t)) && b.terms.some((t) => y.includes(t))) {
+        found += weight;
+        break;
+      }
+    }
+  }
+  return possible <= 0 ? 0 : found / possible;
+}
