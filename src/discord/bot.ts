@@ -148,6 +148,17 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       global: info.global,
     }),
   );
+  // An unexpected 429 (one the bucket did not predict) is only reported on the debug channel.
+  client.rest.on(RESTEvents.Debug, (message) => {
+    if (!message.includes('Encountered unexpected 429')) return;
+    const field = (name: string): string | undefined =>
+      new RegExp(`${name}\\s*:\\s*(.+)`).exec(message)?.[1]?.trim();
+    logger.warn('Discord answered 429; retrying after the wait it asked for', {
+      method: field('Method'),
+      route: field('Bucket'),
+      retryAfter: field('Retry After'),
+    });
+  });
 
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
   try {

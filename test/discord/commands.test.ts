@@ -300,6 +300,9 @@ describe('the bot against a fake Discord', () => {
       'PATCH 429',
       'PATCH 200',
     ]);
+    const warnings = log.lines.filter((l) => l.includes('Discord answered 429'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain('"method":"PATCH"');
   });
 
   it('a handler that throws gets a private error reply, is logged, and the bot keeps serving', async () => {
