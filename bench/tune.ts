@@ -28,11 +28,16 @@ for (const params of variants) {
   const started = performance.now();
   for (const q of tune) {
     const answer = answerQuestion(library, q.question, { limit: 10 }, params);
-    counter.add(q, { passageIds: answer.results.map((r) => r.docId), quote: answer.results[0]?.quote ?? null });
+    counter.add(q, {
+      passageIds: answer.results.map((r) => r.docId),
+      quote: answer.results[0]?.quote ?? null,
+    });
   }
   const f = counter.figures();
   const diff = Object.fromEntries(
-    Object.entries(params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(RANKING[k as keyof RankingParams])),
+    Object.entries(params).filter(
+      ([k, v]) => JSON.stringify(v) !== JSON.stringify(RANKING[k as keyof RankingParams]),
+    ),
   );
   console.log(
     `R@1 ${f.r1.toFixed(3)} R@5 ${f.r5.toFixed(3)} MRR ${f.mrr10.toFixed(3)} AiQ ${f.answerInQuote1.toFixed(3)} (${f.questions} q, ${((performance.now() - started) / 1000).toFixed(1)} s) ${JSON.stringify(diff)}`,
