@@ -388,8 +388,27 @@ export interface RunDecision {
   readonly next: Date;
 }
 
-/** At most this many passed slots are counted for `skipped`; beyond it the count is capped. */
-const MAX_COUNTED_SKIPS = 1_000;
+/** How many runs fall strictly between `after` and `before` (day by day, not run by run). */
+export function countRunsBetween(
+  schedule: Schedule,
+  timeZone: string,
+  after: Date,
+  before: Date,
+): number {
+  const afterMs = after.getTime();
+  const beforeMs = before.getTime();
+  if (beforeMs <= afterMs) return 0;
+  const last = Math.min(
+    localDayNumber(beforeMs, timeZone) + 1,
+    localDayNumber(afterMs, timeZone) + MAX_SEARCH_DAYS,
+  );
+  let count = 0;
+  for (let d = localDayNumber(afterMs, timeZone) - 1; d <= last; d++) {
+    for (const slot of slotsOfDay(schedule.fields, d, timeZone))
+      if (slot > afterMs && slot < beforeMs) count++;
+  }
+  return count;
+}
 
 /**
  * Decides whether a subscription is due. `since` is the instant after which slots count: the
@@ -406,15 +425,7 @@ export function decideRun(
   const firstDue = nextRunAfter(schedule, timeZone, since);
   if (firstDue.getTime() > now.getTime()) return { due: null, skipped: 0, next };
   const due = previousRunAtOrBefore(schedule, timeZone, now) ?? firstDue;
-  let skipped = 0;
-  for (
-    let t = firstDue;
-    t.getTime() < due.getTime() && skipped < MAX_COUNTED_SKIPS;
-    t = nextRunAfter(schedule, timeZone, t)
-  ) {
-    skipped++;
-  }
-  return { due, skipped, next };
+  return { due, skipped: countRunsBetween(schedule, timeZone, since, due), next };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  countRunsBetween,
   decideRun,
   formatInZone,
   nextRunAfter,
@@ -217,6 +218,34 @@ describe('decideRun', () => {
         from.startsWith('2026-03') ? ['Sun, 29 Mar 2026, 04:30 (Europe/Sofia)'] : [],
       );
     }
+  });
+});
+
+describe('countRunsBetween', () => {
+  it('counts the hourly runs of the Sofia spring-forward day: 23 wall hours, one of them missing', () => {
+    const hourly = parseSchedule('hourly');
+    expect(
+      countRunsBetween(
+        hourly,
+        SOFIA,
+        new Date('2026-03-28T22:00:00Z'),
+        new Date('2026-03-29T21:00:00Z'),
+      ),
+    ).toBe(22);
+  });
+
+  it('counts a week of minute runs without walking them one by one', () => {
+    const d = decideRun(
+      parseSchedule('* * * * *'),
+      'UTC',
+      new Date('2026-06-01T00:00:00Z'),
+      new Date('2026-06-08T00:00:30Z'),
+    );
+    expect(d).toEqual({
+      due: new Date('2026-06-08T00:00:00Z'),
+      skipped: 7 * 1440 - 1,
+      next: new Date('2026-06-08T00:01:00Z'),
+    });
   });
 });
 
