@@ -11,7 +11,7 @@ import {
   type InteractionEditReplyOptions,
 } from 'discord.js';
 import { UsageError, UserFacingError } from '../errors.js';
-import { answerQuestion } from '../quote/answer.js';
+import { answerQuestion, clampLimit } from '../quote/answer.js';
 import { searchKeywords } from '../search/keywords.js';
 import type { Library } from '../search/library.js';
 import type { Answer, AnswerOptions, IsoDate, Span } from '../types.js';
@@ -158,15 +158,15 @@ export function renderAnswerPage(
       found: false,
     };
   }
-  const pageSize = answer.results.length;
-  const limit = request.limit ?? pageSize;
+  // Pages are `limit` long (the core's default when none was asked for); the last may be shorter.
+  const limit = clampLimit(request.limit);
   return {
     content: '',
     embeds: [renderAnswerEmbed(answer, request.kind, title)],
     components: renderAnswerButtons(answer.results, {
       context: answer.results.map((r) => contextCustomId(r.docId, r.span, r.quote, context)),
       previous: offset > 0 ? pageCustomId(request, Math.max(0, offset - limit), context) : null,
-      more: answer.hasMore ? pageCustomId(request, offset + pageSize, context) : null,
+      more: answer.hasMore ? pageCustomId(request, offset + answer.results.length, context) : null,
     }),
     allowedMentions: NO_MENTIONS,
     found: true,

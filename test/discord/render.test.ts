@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDateOption } from '../../src/discord/answers.js';
+import { parseDateOption, renderAnswerPage } from '../../src/discord/answers.js';
+import type { CommandContext } from '../../src/discord/command.js';
 import {
   ELLIPSIS,
   emphasise,
@@ -266,6 +267,44 @@ describe('renderAnswerButtons', () => {
       ['Context 16', 'Context 17', 'Context 18', 'Context 19', 'Context 20'],
       ['◀ Previous', 'More ▶'],
     ]);
+  });
+});
+
+describe('renderAnswerPage', () => {
+  const context = {
+    buttons: openButtonStateStore(null, SILENT_LOGGER),
+  } as unknown as CommandContext;
+  const request = { kind: 'ask', question: 'Putin' } as const;
+
+  it('on a short last page, ◀ Previous goes back a whole default-size page', () => {
+    const results = [6, 7, 8].map((rank) => result({ quote: `q${rank}`, rank, docId: `d${rank}` }));
+    const answer: Answer = {
+      query: 'Putin',
+      results,
+      hasMore: false,
+      emptyReason: null,
+      terms: [],
+    };
+    const page = renderAnswerPage(answer, request, 5, context);
+    const ids = page.components.flatMap((row) => row.components.map((c) => c.custom_id));
+    const key = context.buttons.put(request);
+    expect(ids.filter((id) => id.startsWith('page:'))).toEqual([`page:${key}:0`]);
+    expect(context.buttons.get(key)).toEqual(request);
+  });
+
+  it('says there is nothing more when a later page came back empty', () => {
+    const answer: Answer = {
+      query: 'Putin',
+      results: [],
+      hasMore: false,
+      emptyReason: 'no-match',
+      terms: [],
+    };
+    expect(renderAnswerPage(answer, request, 10, context)).toMatchObject({
+      content: 'There are no more results for that question.',
+      embeds: [],
+      components: [],
+    });
   });
 });
 
