@@ -37,6 +37,9 @@ describe('npm start and npm run deploy-commands with DISCORD_TOKEN and DISCORD_A
       CORPUS_DIR: 'corpus',
       WATCH_CORPUS: 'false',
       LOG_LEVEL: 'info',
+      // Set every key so a developer's .env (which never overrides) cannot change the run.
+      DISCORD_GUILD_ID: '',
+      CHAT_ENABLED: 'false',
     };
   });
 
