@@ -39,6 +39,20 @@ function description(message: APIMessage): string {
   return message.embeds[0]?.description ?? '';
 }
 
+/** One 7,000-character sentence: longer than an embed description on its own. */
+const LONG_ARTICLE = article({
+  id: 'long',
+  title: 'T'.repeat(300),
+  source: 'Long Outlet',
+  url: 'https://example.org/long',
+  date: '2024-02-01',
+  text:
+    Array.from({ length: 600 }, (_, i) => `filler${i % 50}`).join(' ') +
+    ' the okapi sanctuary expanded ' +
+    Array.from({ length: 600 }, (_, i) => `padding${i % 50}`).join(' ') +
+    '.',
+});
+
 describe('the bot against a fake Discord', () => {
   let fake: FakeDiscord;
   let bot: BotHandle;
@@ -51,7 +65,7 @@ describe('the bot against a fake Discord', () => {
     fake = await startFakeDiscord();
     dataDir = tempDataDir();
     log = captureLog(fake.token);
-    library = libraryOf([...(await seedArticles()), MARKDOWN_ARTICLE]);
+    library = libraryOf([...(await seedArticles()), MARKDOWN_ARTICLE, LONG_ARTICLE]);
     bot = await startTestBot({
       fake,
       dataDir,
@@ -234,6 +248,45 @@ describe('the bot against a fake Discord', () => {
     expect(reply.embeds[0]?.footer?.text).toBe('Result 1 · keyword matches');
   });
 
+  it('cuts a 7,000-character quote and its paragraph to fit, keeping the matched words', async () => {
+    const reply = await fake
+      .sendCommand('ask', [{ name: 'question', type: 3, value: 'okapi sanctuary' }])
+      .reply();
+    expect(description(reply)).toMatch(
+      /^\*\*1\.\*\* “….* the \*\*okapi sanctuary\*\* expanded .*…”\n/,
+    );
+    const contextId = customIds(reply).find((id) => id.startsWith('ctx:'));
+    const shown = await fake.sendButton(reply, contextId ?? '').reply();
+    // The quote alone is longer than a description: its start is shown, in bold, and cut.
+    expect(shown.embeds[0]?.description).toMatch(
+      /^\*\*filler0 filler1 [^*]*\*\*…\n\n— \*\[Long Outlet\]\(https:\/\/example\.org\/long\)\*, 1 Feb 2024$/,
+    );
+    expect(shown.embeds[0]?.description?.length).toBeLessThanOrEqual(4_096);
+    expect(shown.embeds[0]?.title).toMatch(/^T{250,255}…$/);
+  });
+
+  it('keeps every reply within Discord’s limits for questions made of corpus words', async () => {
+    const words = [...library.articles()]
+      .flatMap((a) => a.text.split(/\s+/))
+      .filter((w) => w.length > 3);
+    let seed = 7;
+    const pick = (): string => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return words[seed % words.length] ?? 'Putin';
+    };
+    for (let i = 0; i < 30; i++) {
+      const question = Array.from({ length: 1 + (i % 4) }, pick).join(' ');
+      const reply = await fake
+        .sendCommand('ask', [
+          { name: 'question', type: 3, value: question },
+          { name: 'limit', type: 4, value: 1 + (i % 10) },
+        ])
+        .reply();
+      expect(reply.content !== '' || reply.embeds.length === 1).toBe(true);
+    }
+    expect(fake.rejections()).toEqual([]);
+  });
+
   it('a bad date option gets a private sentence that says how to write it', async () => {
     const ask = fake.sendCommand('ask', [
       { name: 'question', type: 3, value: 'Gomel' },
@@ -252,7 +305,7 @@ describe('the bot against a fake Discord', () => {
   it('/sources lists outlets with article counts and date ranges', async () => {
     const reply = await fake.sendCommand('sources').reply();
     expect(reply.embeds[0]?.description).toContain('**Sputnik** — 1 article, 27 Feb 2022');
-    expect(reply.embeds[0]?.footer?.text).toBe('6 outlets, 6 articles');
+    expect(reply.embeds[0]?.footer?.text).toBe('7 outlets, 7 articles');
   });
 
   it('/about shows the corpus figures, load time and version', async () => {
@@ -261,10 +314,10 @@ describe('the bot against a fake Discord', () => {
       (reply.embeds[0]?.fields ?? []).map((f) => [f.name, f.value]),
     );
     expect(fields).toEqual({
-      Documents: '6',
+      Documents: '7',
       Passages: String(library.stats().passages),
-      Languages: 'en 5, bg 1',
-      Dates: '27 Feb 2022 – 15 Jan 2024',
+      Languages: 'en 6, bg 1',
+      Dates: '27 Feb 2022 – 1 Feb 2024',
       Loaded: `<t:${Date.UTC(2026, 0, 2, 3, 4, 5) / 1000}:f>`,
       Version: '9.9.9-test',
     });
