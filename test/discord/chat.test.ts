@@ -61,16 +61,16 @@ describe('chat-style questions against a fake Discord', () => {
 
   it('answers a message that mentions it, as a reply saying which question it answered', async () => {
     const question = fake.sendMessageCreate({
-      content: `<@${fake.botUserId}> What did Bennett tell Putin?`,
+      content: `<@${fake.botUserId}> What did Bennett offer Putin?`,
       mentionsBot: true,
     });
     const request = await fake.waitForRequest(posted(fake.channelId));
     const body = request.body as Record<string, unknown>;
-    expect(body['content']).toBe('Answering “What did Bennett tell Putin?”');
+    expect(body['content']).toBe('Answering “What did Bennett offer Putin?”');
     expect(body['message_reference']).toMatchObject({ message_id: question.id });
     expect(body['allowed_mentions']).toEqual({ parse: [] });
     answer = request.response as APIMessage;
-    expect(answer.embeds[0]?.title).toBe('What did Bennett tell Putin?');
+    expect(answer.embeds[0]?.title).toBe('What did Bennett offer Putin?');
     expect(answer.embeds[0]?.description).toContain('**Bennett**');
   });
 
@@ -92,7 +92,7 @@ describe('chat-style questions against a fake Discord', () => {
       embeds: { title: string; description: string }[];
     };
     expect(body.content).toBe(
-      'Answering “and what did Zelensky say?”, following up on “What did Bennett tell Putin?”',
+      'Answering “and what did Zelensky say?”, following up on “What did Bennett offer Putin?”',
     );
     expect(body.embeds[0]?.title).toBe('and what did Zelensky say? Bennett Putin');
     expect(body.embeds[0]?.description).toContain('**Zelensky**');
@@ -109,7 +109,7 @@ describe('chat-style questions against a fake Discord', () => {
 
   it('ignores messages that neither mention it nor reply to it', async () => {
     const before = fake.requests.length;
-    fake.sendMessageCreate({ content: 'What did Bennett tell Putin?' });
+    fake.sendMessageCreate({ content: 'What did Bennett offer Putin?' });
     // A mention sent afterwards is answered; the plain message before it was not.
     fake.sendMessageCreate({ content: `<@${fake.botUserId}> Gomel`, mentionsBot: true });
     await fake.waitForRequest(
