@@ -327,4 +327,22 @@ describe('/digest against the fake Discord', () => {
       fake.rejections().filter((r) => !r.path.startsWith(`/channels/${GONE_CHANNEL}`)),
     ).toEqual([]);
   });
+
+  it('posts from an edited file only the paragraph whose text changed', async () => {
+    fs.writeFileSync(
+      path.join(corpusDir, 'dropped.txt'),
+      '---\nid: dropped-1\ntitle: New round\nsource: Reuters\nurl: https://example.com/new-round\ndate: 2022-03-10\nlang: en\n---\nNegotiations in Gomel resumed on Thursday with new delegations.\n\nThe Gomel negotiations will continue next week.\n',
+    );
+    const scheduler = bot.digests!.scheduler;
+    while (scheduler.preview(scheduler.store.subscription(1)!).quoteCount === 0) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    clock.t = T0 + 840_000;
+    await tick();
+    const posts = digestPosts();
+    expect(posts).toHaveLength(4);
+    expect(posts[3]?.text).toBe(
+      '**Digest: Gomel negotiations** · 1 new quote\nNew round\n“The **Gomel** **negotiations** will continue next week.”\n[— *Reuters*, 10 Mar 2022](https://example.com/new-round)',
+    );
+  });
 });
