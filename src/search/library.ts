@@ -18,6 +18,7 @@ import {
   wordInfo,
 } from './analyze.js';
 import { addProcessedDocument, type FieldTermData } from './fast-index.js';
+import { scoreGroups, type ScoredDocument } from './scorer.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './persist.js';
 
 /** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
@@ -405,6 +406,22 @@ export class Library {
     return hits;
   }
 
+  /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
+  private *hitsOf(scored: Iterable<ScoredDocument>, filters: AnswerFilters): Generator<Hit> {
+    const filtered =
+      filters.since !== undefined ||
+      filters.until !== undefined ||
+      filters.source !== undefined ||
+      filters.lang !== undefined;
+    for (const result of scored) {
+      const passage = this.passageById.get(result.id);
+      const article = passage && this.articleById.get(passage.docId);
+      if (passage === undefined || article === undefined) continue;
+      if (filtered && !this.matchesFilters(article, filters)) continue;
+      yield { passage, article, score: result.score, matchedTerms: result.terms };
+    }
+  }
+
   /**
    * Ranked passages for already-processed query terms: each group holds the alternative terms
    * of one question word (its stem, its cross-script name key), any of which may match; groups
@@ -418,8 +435,20 @@ export class Library {
       readonly prefix?: (term: string) => boolean;
       /** Per processed term: also match words within this edit distance (fraction if < 1). */
       readonly fuzzy?: (term: string) => number | false;
+      /** Score with MiniSearch.search instead of the lean scorer (the reference, for tests). */
+      readonly reference?: boolean;
     } = {},
-  ): Hit[] {
+  ): Iterable<Hit> {
+    if (options.reference !== true) {
+      const scored = scoreGroups(this.index as MiniSearch<never>, groups, {
+        bm25: options.bm25 ?? BM25_PARAMS,
+        fieldBoosts: [1, TITLE_BOOST],
+        combineWith: options.combineWith ?? 'OR',
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
+      });
+      if (scored !== null) return this.hitsOf(scored, options);
+    }
     const hasFilter =
       options.since !== undefined ||
       options.until !== undefined ||
