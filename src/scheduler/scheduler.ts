@@ -73,7 +73,7 @@ export type Heartbeat = (beat: () => void) => { stop(): void };
 export function cronHeartbeat(expression = '* * * * *'): Heartbeat {
   return (beat) => {
     const task = cron.schedule(expression, () => beat(), { name: 'verbatim-digests' });
-    return { stop: () => void task.stop() };
+    return { stop: () => void task.destroy() };
   };
 }
 
