@@ -26,6 +26,9 @@ describe('composeFollowUp', () => {
   });
 });
 
+/** A channel where the bot may post but not start threads. */
+const NO_THREADS_CHANNEL = '333333333333333333';
+
 describe('chat-style questions against a fake Discord', () => {
   let fake: FakeDiscord;
   let bot: BotHandle;
@@ -35,6 +38,7 @@ describe('chat-style questions against a fake Discord', () => {
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
+    fake.addChannel(NO_THREADS_CHANNEL, 'no-threads', 'no-threads');
     dataDir = tempDataDir();
     const library = libraryOf(await seedArticles());
     bot = await startTestBot({
@@ -98,6 +102,28 @@ describe('chat-style questions against a fake Discord', () => {
     expect(body.embeds[0]?.description).toContain('**Zelensky**');
   });
 
+  it('answers a follow-up as a reply when the channel does not allow a thread', async () => {
+    fake.sendMessageCreate({
+      channelId: NO_THREADS_CHANNEL,
+      content: `<@${fake.botUserId}> Gomel delegation`,
+      mentionsBot: true,
+    });
+    const first = await fake.waitForRequest(posted(NO_THREADS_CHANNEL));
+    const followUp = fake.sendMessageCreate({
+      channelId: NO_THREADS_CHANNEL,
+      content: 'and Kiev?',
+      replyTo: first.response as APIMessage,
+    });
+    const thread = await fake.waitForRequest((r) =>
+      r.path.endsWith(`/messages/${followUp.id}/threads`),
+    );
+    expect(thread.status).toBe(403);
+    const reply = await fake.waitForRequest((r) => posted(NO_THREADS_CHANNEL)(r) && r !== first);
+    const body = reply.body as { content: string; message_reference: { message_id: string } };
+    expect(body.content).toBe('Answering “and Kiev?”, following up on “Gomel delegation”');
+    expect(body.message_reference.message_id).toBe(followUp.id);
+  });
+
   it('explains how to ask when mentioned without a question', async () => {
     const before = fake.requests.length;
     fake.sendMessageCreate({ content: `<@${fake.botUserId}>`, mentionsBot: true });
@@ -121,7 +147,9 @@ describe('chat-style questions against a fake Discord', () => {
     ]);
   });
 
-  it('was never rejected by the fake Discord', () => {
-    expect(fake.rejections()).toEqual([]);
+  it('was never rejected by the fake Discord, except for the thread it was not allowed', () => {
+    expect(fake.rejections().map((r) => `${r.method} ${r.status} ${r.path.split('/')[1]}`)).toEqual(
+      ['POST 403 channels'],
+    );
   });
 });

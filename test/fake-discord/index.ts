@@ -80,6 +80,9 @@ export interface FakeDiscordOptions {
   readonly heartbeatIntervalMs?: number;
 }
 
+/** What the bot may do in a channel: everything, nothing (50001), or all but start threads. */
+export type ChannelAccess = 'ok' | 'forbidden' | 'no-threads';
+
 /** One REST request as the fake received and answered it. */
 export interface RecordedRequest {
   readonly method: string;
@@ -168,8 +171,11 @@ export interface FakeDiscord {
     /** The message this one replies to (must be stored in the fake). */
     replyTo?: APIMessage;
   }): APIMessage;
-  /** Adds a guild text channel (before the client connects, or it will not be cached). */
-  addChannel(id: string, name?: string, access?: 'ok' | 'forbidden'): APIChannel;
+  /**
+   * Adds a guild text channel (before the client connects, or it will not be cached).
+   * `forbidden`: every call about it is 403 / 50001; `no-threads`: only starting a thread is.
+   */
+  addChannel(id: string, name?: string, access?: ChannelAccess): APIChannel;
   /** A stored channel. */
   channel(id: string): APIChannel | undefined;
   /** Messages stored in a channel (created by the bot or `sendMessageCreate`), oldest first. */
@@ -251,7 +257,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const requests: RecordedRequest[] = [];
   const identifies: Record<string, unknown>[] = [];
   const commands = new Map<string, unknown[]>();
-  const channels = new Map<string, { channel: APIChannel; access: 'ok' | 'forbidden' }>();
+  const channels = new Map<string, { channel: APIChannel; access: ChannelAccess }>();
   const messages = new Map<string, APIMessage>();
   const interactions = new Map<string, InteractionState>();
   const rateLimits: (RateLimitRule & { remaining: number })[] = [];
@@ -808,6 +814,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (parent.type !== 0)
           throw apiError(400, 50024, 'Cannot execute action on this channel type');
         if (!messages.has(m[2] ?? '')) throw apiError(404, 10008, 'Unknown Message');
+        if (channels.get(parent.id)?.access === 'no-threads') {
+          throw apiError(403, 50001, 'Missing Access');
+        }
         const name = (body as Record<string, unknown> | undefined)?.['name'];
         if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
           throw apiError(400, 50035, 'Invalid Form Body', [
