@@ -100,6 +100,44 @@ const data = new SlashCommandBuilder()
           .setDescription('Post one short line when there is nothing new (default: post nothing)'),
       ),
   )
+  .addSubcommand((s) =>
+    s
+      .setName('edit')
+      .setDescription('Change a digest; a new schedule or time zone counts from now')
+      .addIntegerOption(idOption(true))
+      .addStringOption((o) =>
+        o.setName('topic').setDescription('New words to follow').setMaxLength(MAX_TOPIC_LENGTH),
+      )
+      .addChannelOption((o) =>
+        o
+          .setName('channel')
+          .setDescription('Post somewhere else')
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('schedule')
+          .setDescription('hourly, daily HH:MM, weekly mon HH:MM or cron')
+          .setMaxLength(100),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('timezone')
+          .setDescription('IANA time zone, e.g. Europe/Sofia')
+          .setAutocomplete(true)
+          .setMaxLength(100),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('limit')
+          .setDescription(`Most quotes per digest (1–${MAX_DIGEST_LIMIT})`)
+          .setMinValue(1)
+          .setMaxValue(MAX_DIGEST_LIMIT),
+      )
+      .addBooleanOption((o) =>
+        o.setName('say_when_empty').setDescription('Post one short line when there is nothing new'),
+      ),
+  )
   .addSubcommand((s) => s.setName('list').setDescription('This server’s digests'))
   .addSubcommand((s) =>
     s.setName('remove').setDescription('Stop and delete a digest').addIntegerOption(idOption(true)),
@@ -207,15 +245,7 @@ async function add(
   guildId: string,
 ): Promise<void> {
   const topic = interaction.options.getString('topic', true).trim();
-  if (topic === '')
-    throw new UsageError(
-      'The topic is empty; give a few words to follow, e.g. `Bennett Putin talks`.',
-    );
-  if (weighQuery(context.library(), topic).terms.length === 0) {
-    throw new UsageError(
-      'That topic has only very common words; add a name, a place or a subject, e.g. `Bennett Putin talks`.',
-    );
-  }
+  checkTopic(context, topic);
   const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
   const schedule = parseSchedule(interaction.options.getString('schedule') ?? DEFAULT_SCHEDULE);
   const rawZone =
@@ -240,6 +270,54 @@ async function add(
       ? 'Nothing in the corpus matches it yet; digests will post what arrives.'
       : `Preview of the first digest (${preview.quoteCount} quote${preview.quoteCount === 1 ? '' : 's'}):`;
   await replyPrivately(interaction, head + tail, preview);
+}
+
+function checkTopic(context: CommandContext, topic: string): void {
+  if (topic === '') {
+    throw new UsageError(
+      'The topic is empty; give a few words to follow, e.g. `Bennett Putin talks`.',
+    );
+  }
+  if (weighQuery(context.library(), topic).terms.length === 0) {
+    throw new UsageError(
+      'That topic has only very common words; add a name, a place or a subject, e.g. `Bennett Putin talks`.',
+    );
+  }
+}
+
+async function edit(
+  interaction: ChatInputCommandInteraction,
+  context: CommandContext,
+  scheduler: DigestScheduler,
+  guildId: string,
+): Promise<void> {
+  const target = subscriptionOf(scheduler, guildId, interaction.options.getInteger('id', true));
+  const changes: Parameters<DigestScheduler['update']>[1] = {};
+  const topic = interaction.options.getString('topic');
+  if (topic !== null) {
+    checkTopic(context, topic.trim());
+    Object.assign(changes, { topic: topic.trim() });
+  }
+  const channel = interaction.options.getChannel('channel');
+  if (channel !== null) Object.assign(changes, { channelId: channel.id });
+  const schedule = interaction.options.getString('schedule');
+  if (schedule !== null) Object.assign(changes, { schedule: parseSchedule(schedule).text });
+  const zone = interaction.options.getString('timezone');
+  if (zone !== null) Object.assign(changes, { timeZone: normalizeTimeZone(zone) });
+  const limit = interaction.options.getInteger('limit');
+  if (limit !== null) Object.assign(changes, { maxQuotes: limit });
+  const sayWhenEmpty = interaction.options.getBoolean('say_when_empty');
+  if (sayWhenEmpty !== null) Object.assign(changes, { postWhenEmpty: sayWhenEmpty });
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError(
+      `Say what to change, e.g. \`/digest edit id:${target.id} schedule:daily 08:00\`.`,
+    );
+  }
+  const updated = scheduler.update(target.id, changes);
+  await replyPrivately(
+    interaction,
+    `Digest #${updated.id} updated.\n${describeSubscription(updated)}`,
+  );
 }
 
 async function list(
@@ -334,6 +412,8 @@ async function execute(
         `Digest #${target.id} (${escapeMarkdown(target.topic)}) is removed.`,
       );
     }
+    case 'edit':
+      return edit(interaction, context, scheduler, guildId);
     case 'pause': {
       const target = subscriptionOf(scheduler, guildId, interaction.options.getInteger('id', true));
       scheduler.pause(target.id, `paused by <@${interaction.user.id}>`);

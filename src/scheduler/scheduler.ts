@@ -326,6 +326,35 @@ export class DigestScheduler {
     );
   }
 
+  /** Changes a subscription, effective at once (a new schedule or zone counts from now). */
+  update(
+    id: number,
+    changes: Partial<
+      Pick<
+        Subscription,
+        'channelId' | 'topic' | 'schedule' | 'timeZone' | 'maxQuotes' | 'postWhenEmpty'
+      >
+    >,
+  ): Subscription {
+    const sub = this.store.subscription(id);
+    if (sub === null) throw new Error(`subscription ${id} does not exist`);
+    const schedule = parseSchedule(changes.schedule ?? sub.schedule);
+    const timeZone = changes.timeZone ?? sub.timeZone;
+    const now = this.clock.now();
+    return this.store.updateSubscription(
+      id,
+      {
+        ...changes,
+        schedule: schedule.text,
+        ...(changes.maxQuotes !== undefined
+          ? { maxQuotes: clampDigestLimit(changes.maxQuotes) }
+          : {}),
+      },
+      now,
+      nextRunAfter(schedule, timeZone, new Date(now)).getTime(),
+    );
+  }
+
   /** Pauses a subscription (effective at once; a run in progress finishes). */
   pause(id: number, reason: string): void {
     this.store.pauseSubscription(id, reason);

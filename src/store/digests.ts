@@ -252,6 +252,44 @@ export class DigestStore {
     );
   }
 
+  /**
+   * Changes a subscription's settings. A new topic starts over from the best current matches
+   * (passages already posted stay posted); a new schedule or zone counts slots from `now`.
+   */
+  updateSubscription(
+    id: number,
+    changes: Partial<
+      Pick<
+        Subscription,
+        'channelId' | 'topic' | 'schedule' | 'timeZone' | 'maxQuotes' | 'postWhenEmpty'
+      >
+    >,
+    now: number,
+    nextRunAt: number | null,
+  ): Subscription {
+    const current = this.requireSubscription(id);
+    const next = { ...current, ...changes };
+    const rescheduled = next.schedule !== current.schedule || next.timeZone !== current.timeZone;
+    this.db
+      .prepare(
+        `UPDATE subscriptions SET channel_id = ?, topic = ?, schedule = ?, time_zone = ?, max_quotes = ?,
+           post_when_empty = ?, baseline_at = ?, anchor_at = ?, next_run_at = ? WHERE id = ?`,
+      )
+      .run(
+        next.channelId,
+        next.topic,
+        next.schedule,
+        next.timeZone,
+        next.maxQuotes,
+        next.postWhenEmpty ? 1 : 0,
+        next.topic !== current.topic ? null : current.baselineAt,
+        rescheduled ? now : current.anchorAt,
+        current.status === 'active' && rescheduled ? nextRunAt : current.nextRunAt,
+        id,
+      );
+    return this.requireSubscription(id);
+  }
+
   /** Pauses a subscription, keeping the reason to show in `list`. */
   pauseSubscription(id: number, reason: string): void {
     this.db

@@ -345,4 +345,31 @@ describe('/digest against the fake Discord', () => {
       '**Digest: Gomel negotiations** · 1 new quote\nNew round\n“The **Gomel** **negotiations** will continue next week.”\n[— *Reuters*, 10 Mar 2022](https://example.com/new-round)',
     );
   });
+
+  it('edits a digest at once: a new schedule counts from now', async () => {
+    const nothing = await fake
+      .sendCommand('digest', sub('edit', [{ name: 'id', type: 4, value: 1 }]))
+      .reply();
+    expect(nothing.content).toBe(
+      'Say what to change, e.g. `/digest edit id:1 schedule:daily 08:00`.',
+    );
+    const reply = await fake
+      .sendCommand(
+        'digest',
+        sub('edit', [
+          { name: 'id', type: 4, value: 1 },
+          { name: 'schedule', type: 3, value: 'daily 09:00' },
+        ]),
+      )
+      .reply();
+    expect(reply.content.split('\n').slice(0, 4)).toEqual([
+      'Digest #1 updated.',
+      `**#1** · Gomel negotiations → <#${fake.channelId}>`,
+      '`daily 09:00` · UTC · 2 quotes',
+      'next: Mon, 1 Jun 2026, 09:00 (UTC) · last: Mon, 1 Jun 2026, 08:14 (UTC) (posted)',
+    ]);
+    clock.t = T0 + 900_000;
+    await tick();
+    expect(digestPosts()).toHaveLength(4);
+  });
 });

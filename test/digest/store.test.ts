@@ -343,4 +343,29 @@ describe('DigestStore', () => {
     expect(store.runsOf(sub.id).map((r) => r.id)).toEqual([recent, posted]);
     expect(store.isDelivered(sub.id, 'k1')).toBe(true);
   });
+
+  it('updates a subscription: a new topic starts over, a new schedule counts from now', () => {
+    const sub = store.addSubscription(SUB, T0, T0 + 60_000);
+    store.setBaseline(sub.id, T0 + 1);
+    const limitOnly = store.updateSubscription(sub.id, { maxQuotes: 3 }, T0 + 100, T0 + 999);
+    expect(limitOnly).toMatchObject({
+      maxQuotes: 3,
+      baselineAt: T0 + 1,
+      anchorAt: T0,
+      nextRunAt: T0 + 60_000,
+    });
+    const rescheduled = store.updateSubscription(
+      sub.id,
+      { schedule: 'hourly', topic: 'Minsk' },
+      T0 + 200,
+      T0 + 3_600_000,
+    );
+    expect(rescheduled).toMatchObject({
+      schedule: 'hourly',
+      topic: 'Minsk',
+      baselineAt: null,
+      anchorAt: T0 + 200,
+      nextRunAt: T0 + 3_600_000,
+    });
+  });
 });
