@@ -14,7 +14,7 @@ import { UsageError, UserFacingError } from '../errors.js';
 import { answerQuestion, clampLimit } from '../quote/answer.js';
 import { searchKeywords } from '../search/keywords.js';
 import type { Library } from '../search/library.js';
-import type { Answer, AnswerOptions, IsoDate, Span } from '../types.js';
+import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../types.js';
 import type { ButtonHandler, CommandContext } from './command.js';
 import {
   DISCORD_LIMITS,
@@ -123,16 +123,19 @@ function quoteCheck(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 6);
 }
 
-/** The custom id of a Context button: the article and span, stored when too long. */
-export function contextCustomId(
-  docId: string,
-  span: Span,
-  quote: string,
-  context: CommandContext,
-): string {
-  const direct = `${CONTEXT_PREFIX}:${span.start.toString(36)}:${span.end.toString(36)}:${quoteCheck(quote)}:${docId}`;
+/**
+ * The custom id of a Context button: the article, the quote's span, where its first matched
+ * word is (so a long paragraph is shown around it) and a check of the quote's text; stored in
+ * the button state when it does not fit in 100 characters.
+ */
+export function contextCustomId(result: QuoteResult, context: CommandContext): string {
+  const { docId, span } = result;
+  const starts = result.highlights.map((h) => h.start);
+  const focus = starts.length > 0 ? Math.min(...starts) : 0;
+  const check = quoteCheck(result.quote);
+  const direct = `${CONTEXT_PREFIX}:${span.start.toString(36)}:${span.end.toString(36)}:${focus.toString(36)}:${check}:${docId}`;
   if (direct.length <= DISCORD_LIMITS.customId) return direct;
-  return `${CONTEXT_PREFIX}:~${context.buttons.put({ docId, start: span.start, end: span.end, check: quoteCheck(quote) })}`;
+  return `${CONTEXT_PREFIX}:~${context.buttons.put({ docId, start: span.start, end: span.end, focus, check })}`;
 }
 
 function pageCustomId(request: AnswerRequest, offset: number, context: CommandContext): string {
@@ -164,7 +167,7 @@ export function renderAnswerPage(
     content: '',
     embeds: [renderAnswerEmbed(answer, request.kind, title)],
     components: renderAnswerButtons(answer.results, {
-      context: answer.results.map((r) => contextCustomId(r.docId, r.span, r.quote, context)),
+      context: answer.results.map((r) => contextCustomId(r, context)),
       previous: offset > 0 ? pageCustomId(request, Math.max(0, offset - limit), context) : null,
       more: answer.hasMore ? pageCustomId(request, offset + answer.results.length, context) : null,
     }),
@@ -230,18 +233,20 @@ export function paragraphAround(text: string, span: Span): Span {
 
 /** Context n: the quote's whole paragraph, privately. */
 export const handleContextButton: ButtonHandler = async (interaction, args, context) => {
-  let target: { docId: string; start: number; end: number; check: string } | undefined;
+  let target:
+    { docId: string; start: number; end: number; focus: number; check: string } | undefined;
   if (args.startsWith('~')) {
     const stored = context.buttons.get(args.slice(1)) as typeof target;
     if (stored && typeof stored.docId === 'string') target = stored;
   } else {
-    const match = /^([0-9a-z]+):([0-9a-z]+):([\w-]{6}):(.+)$/.exec(args);
+    const match = /^([0-9a-z]+):([0-9a-z]+):([0-9a-z]+):([\w-]{6}):(.+)$/.exec(args);
     if (match) {
       target = {
         start: Number.parseInt(match[1] ?? '', 36),
         end: Number.parseInt(match[2] ?? '', 36),
-        check: match[3] ?? '',
-        docId: match[4] ?? '',
+        focus: Number.parseInt(match[3] ?? '', 36),
+        check: match[4] ?? '',
+        docId: match[5] ?? '',
       };
     }
   }
@@ -263,7 +268,14 @@ export const handleContextButton: ButtonHandler = async (interaction, args, cont
     );
   }
   await interaction.reply({
-    embeds: [renderContextEmbed(article, paragraphAround(article.text, span), span)],
+    embeds: [
+      renderContextEmbed(
+        article,
+        paragraphAround(article.text, span),
+        span,
+        span.start + Math.min(target.focus, span.end - span.start - 1),
+      ),
+    ],
     flags: MessageFlags.Ephemeral,
     allowedMentions: NO_MENTIONS,
   });

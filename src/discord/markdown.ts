@@ -82,10 +82,16 @@ export function truncateText(text: string, max: number): string {
 
 /**
  * A quote rendered for Discord (escaped, matched words bold) in at most `max` characters. When
- * it does not fit, a window of whole words is kept — starting at the first matched word if
- * that would otherwise be cut off — with an ellipsis wherever text was left out.
+ * it does not fit, a window of whole words is kept — starting shortly before `anchor` (default:
+ * the first matched word) if that would otherwise be cut off — with an ellipsis wherever text
+ * was left out.
  */
-export function fitQuote(quote: string, highlights: readonly Span[], max: number): string {
+export function fitQuote(
+  quote: string,
+  highlights: readonly Span[],
+  max: number,
+  anchor: Span | undefined = [...highlights].sort((a, b) => a.start - b.start)[0],
+): string {
   const full = emphasise(quote, highlights);
   if (full.length <= max) return full;
   const render = (start: number, end: number): string => {
@@ -96,9 +102,9 @@ export function fitQuote(quote: string, highlights: readonly Span[], max: number
     const body = emphasise(quote.slice(start, end), shifted);
     return (start > 0 ? ELLIPSIS : '') + body + (end < quote.length ? ELLIPSIS : '');
   };
-  // Start at the beginning unless that leaves the first matched word out of reach.
+  // Start at the beginning unless that leaves the anchor out of reach.
   let start = 0;
-  const first = [...highlights].sort((a, b) => a.start - b.start)[0];
+  const first = anchor;
   if (first !== undefined && render(0, first.end).length > max * 0.6) {
     const before = quote.slice(0, first.start);
     const back = Math.floor(max * 0.15);

@@ -193,9 +193,15 @@ export function renderEmptyAnswer(answer: Answer): string {
 
 /**
  * The paragraph around a quote (the Context button): the paragraph text with the quote in bold,
- * cut around the quote if the paragraph is longer than an embed description.
+ * cut around `focus` (an article offset, default the quote's start; the answer passes its first
+ * matched word) if the paragraph is longer than an embed description.
  */
-export function renderContextEmbed(article: Article, paragraph: Span, quote: Span): APIEmbed {
+export function renderContextEmbed(
+  article: Article,
+  paragraph: Span,
+  quote: Span,
+  focus: number = quote.start,
+): APIEmbed {
   const text = article.text.slice(paragraph.start, paragraph.end);
   const relative = { start: quote.start - paragraph.start, end: quote.end - paragraph.start };
   const attribution = formatAttributionMarkdown({
@@ -213,7 +219,13 @@ export function renderContextEmbed(article: Article, paragraph: Span, quote: Spa
     score: 0,
     alsoIn: [],
   });
-  const body = fitQuote(text, [relative], DISCORD_LIMITS.embedDescription - attribution.length - 2);
+  const at = focus - paragraph.start;
+  const body = fitQuote(
+    text,
+    [relative],
+    DISCORD_LIMITS.embedDescription - attribution.length - 2,
+    { start: at, end: at + 1 },
+  );
   const url = linkTarget(article.url);
   return {
     title: fitEscaped(article.title ?? 'Context', DISCORD_LIMITS.embedTitle),

@@ -182,7 +182,7 @@ describe('the bot against a fake Discord', () => {
     expect((await click.acknowledged()).type).toBe(4);
     const shown = await click.reply();
     expect(shown.flags).toBe(64);
-    const [, start36 = '', end36 = '', , docId = ''] = (contextId ?? '').split(':');
+    const [, start36 = '', end36 = '', , , docId = ''] = (contextId ?? '').split(':');
     const start = Number.parseInt(start36, 36);
     const end = Number.parseInt(end36, 36);
     const paragraph = library.passagesOf(docId).find((p) => p.start <= start && end <= p.end);
@@ -257,9 +257,9 @@ describe('the bot against a fake Discord', () => {
     );
     const contextId = customIds(reply).find((id) => id.startsWith('ctx:'));
     const shown = await fake.sendButton(reply, contextId ?? '').reply();
-    // The quote alone is longer than a description: its start is shown, in bold, and cut.
+    // The quote alone is longer than a description: it is shown in bold around its matched words.
     expect(shown.embeds[0]?.description).toMatch(
-      /^\*\*filler0 filler1 [^*]*\*\*…\n\n— \*\[Long Outlet\]\(https:\/\/example\.org\/long\)\*, 1 Feb 2024$/,
+      /^…\*\*[^*]* the okapi sanctuary expanded [^*]*\*\*…\n\n— \*\[Long Outlet\]\(https:\/\/example\.org\/long\)\*, 1 Feb 2024$/,
     );
     expect(shown.embeds[0]?.description?.length).toBeLessThanOrEqual(4_096);
     expect(shown.embeds[0]?.title).toMatch(/^T{250,255}…$/);
