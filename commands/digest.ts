@@ -1,6 +1,6 @@
 /**
  * /digest — scheduled digests of new quotes on a topic, posted to a channel:
- * add, list, remove, pause, resume, preview, run, settings. Members need Manage Server: it is the
+ * add, edit, list, remove, pause, resume, preview, run, settings. Members need Manage Server: it is the
  * command's default permission and is checked again whenever a subcommand runs.
  */
 import {
@@ -502,7 +502,7 @@ async function autocomplete(
 export const digest: Command = {
   data,
   usage:
-    'scheduled digests of new quotes on a topic: add, list, remove, pause, resume, preview, run, settings (Manage Server)',
+    'scheduled digests of new quotes on a topic: add, edit, list, remove, pause, resume, preview, run, settings (Manage Server)',
   execute,
   autocomplete,
 };
