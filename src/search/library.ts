@@ -96,6 +96,9 @@ function sameArticle(a: Article, b: Article): boolean {
   );
 }
 
+/** Prefixes up to this many characters have their completions cached. */
+const SHORT_PREFIX = 2;
+
 /** The Library's own tables as persisted beside the index. */
 interface LibraryTables {
   readonly cyrillicArticles: { bg: number; ru: number };
@@ -112,6 +115,8 @@ export class Library {
   private readonly documentFrequencies = new Map<string, number>();
   private readonly surfaceWords = new Map<string, { display: string; count: number }>();
   private sortedSurface: string[] | null = null;
+  /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
+  private readonly completionCache = new Map<string, string[]>();
   private readonly index: MiniSearch<IndexedPassage>;
 
   private constructor() {
@@ -137,11 +142,10 @@ export class Library {
     const extras: LibraryTables = {
       cyrillicArticles: this.cyrillicArticles,
       documentFrequencies: [...this.documentFrequencies],
-      surfaceWords: [...this.surfaceWords].map(([word, { display, count }]) => [
-        word,
-        display,
-        count,
-      ]),
+      // Sorted, so a load needs no sort before the first autocomplete.
+      surfaceWords: [...this.surfaceWords]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([word, { display, count }]) => [word, display, count]),
     };
     return encodeSnapshot(
       {
@@ -169,6 +173,7 @@ export class Library {
       library.documentFrequencies.set(term, count);
     for (const [word, display, count] of decoded.extras.surfaceWords)
       library.surfaceWords.set(word, { display, count });
+    library.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
     return library;
   }
 
@@ -352,6 +357,7 @@ export class Library {
       }
     }
     if (delta === 0) return terms;
+    this.completionCache.clear();
     for (const term of terms.keys()) {
       const next = (this.documentFrequencies.get(term) ?? 0) + delta;
       if (next <= 0) this.documentFrequencies.delete(term);
@@ -493,7 +499,15 @@ export class Library {
   completeWord(prefix: string, limit: number): string[] {
     const key = normalizeWord(prefix);
     if (key === '') return [];
-    if (this.sortedSurface === null) this.sortedSurface = [...this.surfaceWords.keys()].sort();
+    if (this.sortedSurface === null) {
+      this.sortedSurface = [...this.surfaceWords.keys()].sort();
+      this.completionCache.clear();
+    }
+    // Short prefixes match tens of thousands of words at 1M passages: remember their answers
+    // until the vocabulary or its counts change.
+    const cacheKey = key.length <= SHORT_PREFIX ? `${limit}:${key}` : null;
+    const cached = cacheKey === null ? undefined : this.completionCache.get(cacheKey);
+    if (cached !== undefined) return [...cached];
     const sorted = this.sortedSurface;
     let low = 0;
     let high = sorted.length;
@@ -502,15 +516,27 @@ export class Library {
       if ((sorted[mid] ?? '') < key) low = mid + 1;
       else high = mid;
     }
-    const matches: { display: string; count: number }[] = [];
+    // The best `limit` by count (ties alphabetical), kept sorted: no sort of every match.
+    const best: { display: string; count: number }[] = [];
+    const before = (
+      a: { display: string; count: number },
+      b: { display: string; count: number },
+    ): boolean =>
+      a.count > b.count || (a.count === b.count && a.display.localeCompare(b.display) < 0);
     for (let i = low; i < sorted.length; i++) {
       const word = sorted[i];
       if (word === undefined || !word.startsWith(key)) break;
       const entry = this.surfaceWords.get(word);
-      if (entry !== undefined) matches.push(entry);
+      if (entry === undefined) continue;
+      if (best.length >= limit && !before(entry, best[best.length - 1]!)) continue;
+      let at = best.length;
+      while (at > 0 && before(entry, best[at - 1]!)) at--;
+      best.splice(at, 0, entry);
+      if (best.length > limit) best.pop();
     }
-    matches.sort((a, b) => b.count - a.count || a.display.localeCompare(b.display));
-    return matches.slice(0, limit).map((m) => m.display);
+    const words = best.map((m) => m.display);
+    if (cacheKey !== null) this.completionCache.set(cacheKey, words);
+    return [...words];
   }
 
   /** Corpus-wide figures. */
