@@ -1,6 +1,7 @@
 /**
  * Not a test: measures /ask and /search-autocomplete round trips of the real bot against the
- * fake Discord on 127.0.0.1 (time from INTERACTION_CREATE to the message the user sees).
+ * fake Discord on 127.0.0.1 (time from INTERACTION_CREATE to the message the user sees), one at
+ * a time, then `count` /ask sent at once (when the last acknowledgement and the last answer came).
  * Run: npx tsx test/discord/measure-roundtrip.ts [count]
  */
 import { performance } from 'node:perf_hooks';
@@ -45,6 +46,22 @@ for (let i = 0; i < count; i++) {
 }
 console.log(summary('/ask (defer + edit)', ask));
 console.log(summary('/search autocomplete', auto));
+const start = performance.now();
+const burst = Array.from({ length: count }, (_, i) =>
+  fake.sendCommand('ask', [
+    { name: 'question', type: 3, value: QUESTIONS[i % QUESTIONS.length] ?? '' },
+  ]),
+);
+const acked = await Promise.all(
+  burst.map((s) => s.acknowledged().then(() => performance.now() - start)),
+);
+const answered = await Promise.all(
+  burst.map((s) => s.reply().then(() => performance.now() - start)),
+);
+console.log(
+  `${count} /ask at once: last acknowledged after ${Math.max(...acked).toFixed(0)} ms, ` +
+    `last answer after ${Math.max(...answered).toFixed(0)} ms`,
+);
 console.log(`rejections by the fake: ${fake.rejections().length}`);
 await bot.stop();
 await fake.close();
