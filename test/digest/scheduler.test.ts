@@ -165,6 +165,19 @@ describe('DigestScheduler', () => {
     );
   });
 
+  it('posts one short line when nothing is new, if the subscription asked for it', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    scheduler.add({ ...sub, postWhenEmpty: true });
+    clock.t = T0 + 60_000;
+    await scheduler.tick();
+    clock.t = T0 + 120_000;
+    await scheduler.tick();
+    expect(posts().map((p) => p.content)).toEqual([
+      '**Digest: talks** · 1 new quote',
+      '**Digest: talks** · nothing new since the last digest.',
+    ]);
+  });
+
   it('posts material that arrives later, and only that', async () => {
     await scheduler.start(NO_HEARTBEAT);
     scheduler.add(sub);
