@@ -202,7 +202,10 @@ export class DigestScheduler {
     }
   }
 
-  /** Notes the first sighting of passages (all, or of the given articles) for "new since" digests. */
+  /**
+   * Notes the first sighting of passages (all, or of the given articles) for "new since" digests.
+   * Call it after anything that changes the Library (the watcher does; so must a Library swap).
+   */
   recordArrivals(docIds?: Iterable<string>): number {
     return this.store.recordPassagesSeen(
       passageKeysOf(this.deps.library(), docIds).values(),
