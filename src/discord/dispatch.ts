@@ -12,6 +12,7 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from 'discord.js';
+import { performance } from 'node:perf_hooks';
 import { UserFacingError, userMessageFor } from '../errors.js';
 import type { LogContext } from '../log.js';
 import { ANSWER_BUTTONS, NO_MENTIONS } from './answers.js';
@@ -108,6 +109,7 @@ export function createDispatcher(
 
   return async (interaction) => {
     const details = describeInteraction(interaction);
+    const started = performance.now();
     try {
       if (interaction.isChatInputCommand()) await runCommand(interaction);
       else if (interaction.isAutocomplete()) await runAutocomplete(interaction);
@@ -117,6 +119,12 @@ export function createDispatcher(
           ...details,
           type: interaction.type,
         });
+      // Time since Discord created the interaction shows how close it came to the 3 s window.
+      logger.debug('interaction handled', {
+        ...details,
+        handlerMs: Math.round(performance.now() - started),
+        sinceCreatedMs: Date.now() - interaction.createdTimestamp,
+      });
     } catch (error) {
       if (error instanceof DiscordAPIError && error.code === UNKNOWN_INTERACTION) {
         logger.error('answered too late: Discord had already dropped the interaction', {

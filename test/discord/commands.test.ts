@@ -374,6 +374,9 @@ describe('the bot against a fake Discord', () => {
     expect(logged).toContain('"command":"ask"');
     expect(logged).toContain('index unavailable');
     expect(log.lines.join('\n')).not.toContain(fake.token);
+    expect(
+      log.lines.some((l) => l.includes('interaction handled') && l.includes('"command":"sources"')),
+    ).toBe(true);
 
     const next = fake.sendCommand('ask', [
       { name: 'question', type: 3, value: 'Gomel delegation' },
