@@ -39,6 +39,9 @@ export type WorkerReply =
     }
   | { readonly type: 'failed'; readonly message: string };
 
+/** Lets pending I/O and timers run between slices of work on the main thread. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Options of a worker build. */
 export interface WorkerOpenOptions {
   readonly corpusDir: string;
@@ -91,20 +94,20 @@ export function openLibraryInWorker(options: WorkerOpenOptions): Promise<OpenedL
         reject(new Error(`indexing worker failed: ${message.message}`));
       } else {
         settled = true;
-        try {
-          const library = Library.fromSnapshot(message.bytes, message.key);
-          resolve({
-            library,
-            problems: message.problems,
-            files: message.files,
-            fingerprint: message.fingerprint,
-            how: message.how,
-            changes: message.changes,
-            snapshot: { bytes: message.bytes, key: message.key },
-          });
-        } catch (error) {
-          reject(error as Error);
-        }
+        // Decode in slices: the process keeps answering with the old Library meanwhile.
+        Library.fromSnapshotAsync(message.bytes, message.key, yieldToEventLoop).then(
+          (library) =>
+            resolve({
+              library,
+              problems: message.problems,
+              files: message.files,
+              fingerprint: message.fingerprint,
+              how: message.how,
+              changes: message.changes,
+              snapshot: { bytes: message.bytes, key: message.key },
+            }),
+          reject,
+        );
       }
     });
     worker.on('error', (error) => {

@@ -19,7 +19,13 @@ import {
 } from './analyze.js';
 import { addProcessedDocument, type FieldTermData } from './fast-index.js';
 import { scoreGroups, type ScoredDocument } from './scorer.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './persist.js';
+import {
+  decodeSnapshot,
+  decodeSnapshotAsync,
+  encodeSnapshot,
+  type DecodedSnapshot,
+  type SnapshotKey,
+} from './persist.js';
 
 /** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
 export interface Hit {
@@ -96,6 +102,9 @@ function sameArticle(a: Article, b: Article): boolean {
   );
 }
 
+/** Items restored between two pauses of `fromSnapshotAsync`. */
+const RESTORE_SLICE = 20_000;
+
 /** Prefixes up to this many characters have their completions cached. */
 const SHORT_PREFIX = 2;
 
@@ -162,19 +171,53 @@ export class Library {
   static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
     const library = new Library();
     const decoded = decodeSnapshot<LibraryTables>(bytes, key, library.index as MiniSearch<never>);
-    for (const article of decoded.articles) library.articleById.set(article.id, article);
-    for (const [docId, passages] of decoded.passagesByDoc) {
-      library.passagesByDoc.set(docId, passages);
-      for (const passage of passages) library.passageById.set(passage.id, passage);
-    }
-    library.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
-    library.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
-    for (const [term, count] of decoded.extras.documentFrequencies)
-      library.documentFrequencies.set(term, count);
-    for (const [word, display, count] of decoded.extras.surfaceWords)
-      library.surfaceWords.set(word, { display, count });
-    library.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
+    for (const _ of library.restoreSteps(decoded));
     return library;
+  }
+
+  /**
+   * `fromSnapshot` in slices of about a millisecond, awaiting `pause` between them, so a server
+   * that swaps in a re-indexed Library keeps answering while it decodes.
+   */
+  static async fromSnapshotAsync(
+    bytes: Uint8Array,
+    key: SnapshotKey,
+    pause: () => Promise<void>,
+  ): Promise<Library> {
+    const library = new Library();
+    const decoded = await decodeSnapshotAsync<LibraryTables>(
+      bytes,
+      key,
+      library.index as MiniSearch<never>,
+      pause,
+    );
+    for (const _ of library.restoreSteps(decoded)) await pause();
+    return library;
+  }
+
+  /** Fills the Library's tables from a decoded snapshot, yielding every RESTORE_SLICE items. */
+  private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Generator<void> {
+    let work = 0;
+    for (const article of decoded.articles) {
+      this.articleById.set(article.id, article);
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    for (const [docId, passages] of decoded.passagesByDoc) {
+      this.passagesByDoc.set(docId, passages);
+      for (const passage of passages) this.passageById.set(passage.id, passage);
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    this.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
+    this.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
+    for (const [term, count] of decoded.extras.documentFrequencies) {
+      this.documentFrequencies.set(term, count);
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    for (const [word, display, count] of decoded.extras.surfaceWords) {
+      this.surfaceWords.set(word, { display, count });
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    this.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
   }
 
   /** Builds a Library from articles; a repeated id keeps the first article. */

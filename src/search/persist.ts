@@ -282,6 +282,11 @@ export function readSnapshotKey(bytes: Uint8Array): SnapshotKey {
   return { termProcessingVersion, fingerprint };
 }
 
+/** Units of decoding work (articles, documents, postings) between two pauses of an async decode. */
+const YIELD_EVERY = 20_000;
+/** Bytes checksummed between two pauses. */
+const CRC_SLICE = 4 << 20;
+
 /**
  * Decodes a snapshot, filling `index` (a new, empty MiniSearch with the options the snapshot
  * was indexed with). Throws SnapshotError when the bytes are damaged or do not match `expected`.
@@ -291,6 +296,36 @@ export function decodeSnapshot<Extras = unknown>(
   expected: SnapshotKey,
   index: MiniSearch<never>,
 ): DecodedSnapshot<Extras> {
+  const steps = decodeSteps<Extras>(bytes, expected, index);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * `decodeSnapshot` in slices of about a millisecond, awaiting `pause` between slices so a
+ * server decoding a large snapshot keeps answering (e.g. `pause` = a setImmediate promise).
+ */
+export async function decodeSnapshotAsync<Extras = unknown>(
+  bytes: Uint8Array,
+  expected: SnapshotKey,
+  index: MiniSearch<never>,
+  pause: () => Promise<void>,
+): Promise<DecodedSnapshot<Extras>> {
+  const steps = decodeSteps<Extras>(bytes, expected, index);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await pause();
+  }
+}
+
+function* decodeSteps<Extras>(
+  bytes: Uint8Array,
+  expected: SnapshotKey,
+  index: MiniSearch<never>,
+): Generator<void, DecodedSnapshot<Extras>> {
   const key = readSnapshotKey(bytes);
   if (key.termProcessingVersion !== expected.termProcessingVersion) {
     throw new SnapshotError(
@@ -305,14 +340,21 @@ export function decodeSnapshot<Extras = unknown>(
   const bodyStart = 20 + headerLength;
   if (bodyStart + bodyLength + 4 !== bytes.length)
     throw new SnapshotError('snapshot is truncated or has trailing bytes');
-  if (crc32(bytes.subarray(12, bytes.length - 4)) !== view.getUint32(bytes.length - 4, true))
+  let checksum = 0;
+  for (let at = 12; at < bytes.length - 4; at += CRC_SLICE) {
+    checksum = crc32(bytes.subarray(at, Math.min(at + CRC_SLICE, bytes.length - 4)), checksum);
+    yield;
+  }
+  if (checksum !== view.getUint32(bytes.length - 4, true))
     throw new SnapshotError('snapshot checksum mismatch');
 
   const reader = new Reader(bytes.subarray(bodyStart, bodyStart + bodyLength));
   const articleCount = reader.uint();
   const articles: Article[] = [];
   const passagesByDoc = new Map<string, Passage[]>();
+  let work = 0;
   for (let i = 0; i < articleCount; i++) {
+    if (++work % YIELD_EVERY === 0) yield;
     const id = reader.string();
     const title = reader.nullableString();
     const source = reader.nullableString();
@@ -348,6 +390,7 @@ export function decodeSnapshot<Extras = unknown>(
   for (let f = 0; f < fieldCount; f++) state._avgFieldLength.push(reader.float());
   const documentCount = reader.uint();
   for (let d = 0; d < documentCount; d++) {
+    if (++work % YIELD_EVERY === 0) yield;
     const shortId = reader.uint();
     const id = reader.string();
     state._documentIds.set(shortId, id);
@@ -367,6 +410,11 @@ export function decodeSnapshot<Extras = unknown>(
       const postingCount = reader.uint();
       const postings = new Map<number, number>();
       let shortId = 0;
+      work += postingCount;
+      if (work >= YIELD_EVERY) {
+        work = 0;
+        yield;
+      }
       for (let p = 0; p < postingCount; p++) {
         shortId += reader.int();
         postings.set(shortId, reader.uint());

@@ -49,6 +49,26 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     }
   });
 
+  it('restores the same Library in slices with fromSnapshotAsync, pausing between them', async () => {
+    const { articles } = await loadCorpus('corpus');
+    const original = Library.build(articles);
+    const bytes = original.toSnapshot(KEY);
+    let pauses = 0;
+    const restored = await Library.fromSnapshotAsync(bytes, KEY, async () => {
+      pauses++;
+    });
+    expect(pauses).toBeGreaterThan(0);
+    expect(restored.stats()).toEqual(original.stats());
+    for (const question of QUESTIONS) {
+      expect(answerQuestion(restored, question, { limit: 10 })).toEqual(
+        answerQuestion(original, question, { limit: 10 }),
+      );
+    }
+    await expect(
+      Library.fromSnapshotAsync(bytes.subarray(0, bytes.length - 1), KEY, async () => undefined),
+    ).rejects.toThrow(SnapshotError);
+  });
+
   it('keeps working incrementally after a restore: upsert and remove behave as on the original', () => {
     const original = Library.build([
       article('a', 'Grain exports resumed from Odesa.'),
