@@ -429,7 +429,8 @@ export function ensureSyntheticCorpus(
   seed = 1,
 ): SyntheticCorpus {
   const dir = path.join(root, `synthetic-${passages}`);
-  const manifestPath = path.join(dir, 'manifest.json');
+  // A dot-file, so the corpus loader (which reads .json files) skips it.
+  const manifestPath = path.join(dir, '.manifest.json');
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
     if (
