@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REST } from 'discord.js';
+import { Client, REST } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { passageKey } from '../../src/digest/build.js';
 import { SILENT_LOGGER } from '../../src/log.js';
 import {
   createDiscordSender,
   createSentMessageFinder,
+  servesGuildOf,
   shardOfGuild,
 } from '../../src/scheduler/discord.js';
 import {
@@ -332,7 +333,6 @@ describe('DigestScheduler', () => {
     await scheduler.tick();
     expect(store.subscription(mine.id)?.lastOutcome).toBe('posted');
     expect(store.subscription(theirs.id)?.lastOutcome).toBeNull();
-    expect(shardOfGuild('175928847299117063', 2)).toBe(Number((175928847299117063n >> 22n) % 2n));
   });
 
   it("does not re-send an intent older than Discord's nonce memory that is already in the channel", async () => {
@@ -422,5 +422,17 @@ describe('cronHeartbeat', () => {
       stop = cronHeartbeat('* * * * * *')(resolve).stop;
     });
     stop();
+  });
+});
+
+describe('servesGuildOf', () => {
+  it('serves the guilds of its own shards: (guild_id >> 22) % shard_count', () => {
+    // Both ids differ only in the bits above 22: the first falls on shard 0, the second on 1.
+    const [shard0, shard1] = ['175928847299117063', '175928847303311367'];
+    expect([shardOfGuild(shard0, 2), shardOfGuild(shard1, 2)]).toEqual([0, 1]);
+    const second = new Client({ intents: [], shards: [1], shardCount: 2 });
+    expect([servesGuildOf(second)(shard0), servesGuildOf(second)(shard1)]).toEqual([false, true]);
+    const only = new Client({ intents: [] });
+    expect([servesGuildOf(only)(shard0), servesGuildOf(only)(shard1)]).toEqual([true, true]);
   });
 });
