@@ -209,7 +209,7 @@ function statusOf(sub: Subscription): string {
   return sub.status === 'active' ? 'active' : `paused: ${sub.pauseReason ?? 'by a moderator'}`;
 }
 
-/** One line of `/digest list`. */
+/** One entry of `/digest list` (four lines). */
 export function describeSubscription(sub: Subscription): string {
   const last =
     sub.lastRunAt === null
