@@ -8,8 +8,10 @@ export interface QuestionDates {
   readonly until: IsoDate | null;
   /** "latest", "recent", "последни", …: prefer the newest articles. */
   readonly recent: boolean;
-  /** Where in the question the date expressions are, so they are not also searched as words. */
+  /** Where in the question the date and recency expressions are. */
   readonly spans: readonly Span[];
+  /** Where the recency words are ("latest", "последни"): they select, they are not searched. */
+  readonly recentSpans: readonly Span[];
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
@@ -147,14 +149,20 @@ export function parseQuestionDates(question: string, reference: IsoDate): Questi
       }
     }
   }
-  let recent = false;
+  const recentSpans: Span[] = [];
   RECENT.lastIndex = 0;
   for (let m = RECENT.exec(question); m !== null; m = RECENT.exec(question)) {
-    recent = true;
-    spans.push({ start: m.index, end: m.index + m[0].length });
+    recentSpans.push({ start: m.index, end: m.index + m[0].length });
   }
+  spans.push(...recentSpans);
   spans.sort((a, b) => a.start - b.start);
-  return { since: window?.[0] ?? null, until: window?.[1] ?? null, recent, spans };
+  return {
+    since: window?.[0] ?? null,
+    until: window?.[1] ?? null,
+    recent: recentSpans.length > 0,
+    spans,
+    recentSpans,
+  };
 }
 
 function num(s: string | undefined): number {
