@@ -18,7 +18,7 @@ import {
   wordInfo,
 } from './analyze.js';
 import { addProcessedDocument, type FieldTermData } from './fast-index.js';
-import { scoreGroups, type ScoredDocument } from './scorer.js';
+import { scoreGroups, type GroupScoring, type ScoredDocument } from './scorer.js';
 import {
   decodeSnapshot,
   decodeSnapshotAsync,
@@ -486,6 +486,11 @@ export class Library {
       readonly fuzzy?: (term: string) => number | false;
       /** Score with MiniSearch.search instead of the lean scorer (the reference, for tests). */
       readonly reference?: boolean;
+      /**
+       * Only hits whose matched groups weigh at least `min` of `total` (weights per group):
+       * lets the lean scorer skip them before ordering. Ignored by the reference path.
+       */
+      readonly coverage?: GroupScoring['coverage'];
     } = {},
   ): Iterable<Hit> {
     if (options.reference !== true) {
@@ -495,6 +500,7 @@ export class Library {
         combineWith: options.combineWith ?? 'OR',
         ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
         ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
+        ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
       });
       if (scored !== null) return this.hitsOf(scored, options);
     }

@@ -32,6 +32,15 @@ export interface GroupScoring {
   readonly prefix?: (term: string) => boolean;
   /** Edit distance (a fraction of the term's length when below 1), or false. */
   readonly fuzzy?: (term: string) => number | false;
+  /**
+   * Drop documents whose matched groups weigh less than `min` of `total` (the sum of `weights`,
+   * one per group): the answer path's coverage floor, applied before ordering anything.
+   */
+  readonly coverage?: {
+    readonly weights: readonly number[];
+    readonly total: number;
+    readonly min: number;
+  };
 }
 
 /** One scored document. */
@@ -72,6 +81,35 @@ function denseLengths(state: MiniSearchInternals, fieldCount: number): Dense {
   const dense = { key, lengths };
   denseCache.set(state, dense);
   return dense;
+}
+
+/** Prefix and fuzzy expansions of a term, per index state: questions repeat their words. */
+interface Expansions {
+  key: string;
+  readonly entries: Map<string, readonly (readonly [FieldTermData, number])[]>;
+}
+const expansionCache = new WeakMap<object, Expansions>();
+const EXPANSION_CACHE_LIMIT = 20_000;
+
+/** Memoised `make` for `id` while the index is unchanged (same key as the dense lengths). */
+function expansionsOf(
+  state: MiniSearchInternals,
+  id: string,
+  make: () => (readonly [FieldTermData, number])[],
+): readonly (readonly [FieldTermData, number])[] {
+  const key = `${state._nextId}:${state._documentCount}:${state._dirtCount}`;
+  let cache = expansionCache.get(state);
+  if (cache === undefined || cache.key !== key) {
+    cache = { key, entries: new Map() };
+    expansionCache.set(state, cache);
+  }
+  let found = cache.entries.get(id);
+  if (found === undefined) {
+    found = make();
+    if (cache.entries.size >= EXPANSION_CACHE_LIMIT) cache.entries.clear();
+    cache.entries.set(id, found);
+  }
+  return found;
 }
 
 /** Scratch accumulators, reused across queries and sized to the index. */
@@ -171,43 +209,46 @@ export function scoreGroups(
       const bit = termBits.get(term)!;
       const exact = state._index.get(term);
       if (exact !== undefined) addPostings(exact, 1, bit, groupBit);
-      const prefixed = new Set<string>();
-      if (scoring.prefix?.(term)) {
-        const tree = (
-          state._index as unknown as { atPrefix(p: string): Iterable<[string, FieldTermData]> }
-        ).atPrefix(term);
-        for (const [derived, data] of tree) {
-          const distance = derived.length - term.length;
-          if (distance === 0) continue;
-          prefixed.add(derived);
-          addPostings(
-            data,
-            (PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance),
-            bit,
-            groupBit,
-          );
-        }
-      }
+      const prefix = scoring.prefix?.(term) ?? false;
       const fuzzy = scoring.fuzzy?.(term) ?? false;
-      if (fuzzy !== false && fuzzy > 0) {
-        const maxDistance =
-          fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
-        if (maxDistance > 0) {
-          const matches = (
-            state._index as unknown as {
-              fuzzyGet(t: string, n: number): Map<string, [FieldTermData, number]>;
+      const maxDistance =
+        fuzzy === false || fuzzy <= 0
+          ? 0
+          : fuzzy < 1
+            ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy))
+            : fuzzy;
+      if (prefix || maxDistance > 0) {
+        const expansions = expansionsOf(state, `${prefix ? 'p' : ''}${maxDistance}:${term}`, () => {
+          const out: [FieldTermData, number][] = [];
+          const prefixed = new Set<string>();
+          if (prefix) {
+            const tree = (
+              state._index as unknown as { atPrefix(p: string): Iterable<[string, FieldTermData]> }
+            ).atPrefix(term);
+            for (const [derived, data] of tree) {
+              const distance = derived.length - term.length;
+              if (distance === 0) continue;
+              prefixed.add(derived);
+              out.push([
+                data,
+                (PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance),
+              ]);
             }
-          ).fuzzyGet(term, maxDistance);
-          for (const [derived, [data, distance]] of matches) {
-            if (distance === 0 || prefixed.has(derived)) continue;
-            addPostings(
-              data,
-              (FUZZY_WEIGHT * derived.length) / (derived.length + distance),
-              bit,
-              groupBit,
-            );
           }
-        }
+          if (maxDistance > 0) {
+            const matches = (
+              state._index as unknown as {
+                fuzzyGet(t: string, n: number): Map<string, [FieldTermData, number]>;
+              }
+            ).fuzzyGet(term, maxDistance);
+            for (const [derived, [data, distance]] of matches) {
+              if (distance === 0 || prefixed.has(derived)) continue;
+              out.push([data, (FUZZY_WEIGHT * derived.length) / (derived.length + distance)]);
+            }
+          }
+          return out;
+        });
+        for (const [data, weight] of expansions) addPostings(data, weight, bit, groupBit);
       }
     }
   });
@@ -217,8 +258,18 @@ export function scoreGroups(
   const ids: number[] = [];
   const finals: number[] = [];
   const masks: [number, number][] = [];
+  const coverage = scoring.coverage;
+  const covers = (mask: number): boolean => {
+    if (coverage === undefined) return true;
+    let sum = 0;
+    coverage.weights.forEach((weight, g) => {
+      if ((mask >>> g) & 1) sum += weight;
+    });
+    return (coverage.total === 0 ? 0 : sum / coverage.total) >= coverage.min;
+  };
   for (const doc of touched) {
-    if (scoring.combineWith === 'OR' || groupMasks[doc] === allGroups) {
+    const mask = groupMasks[doc]!;
+    if ((scoring.combineWith === 'OR' || mask === allGroups) && covers(mask)) {
       ids.push(doc);
       finals.push(scores[doc]! * (popcount(low[doc]!) + popcount(high[doc]!)));
       masks.push([low[doc]!, high[doc]!]);
