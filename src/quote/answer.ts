@@ -194,6 +194,8 @@ export function rankPassages(
       bm25: params.bm25,
       prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
       fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
+      // The coverage floor below, applied inside the scorer so it orders only passing hits.
+      coverage: { weights: query.words.map((w) => w.weight), total, min: params.minCoverage },
     },
   );
   for (const hit of hits) {
