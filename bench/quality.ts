@@ -14,6 +14,7 @@ import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } fr
 import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
 import { buildVerbatim } from './lib/verbatim.js';
+import type { Library } from '../src/search/library.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', '..', 'shared', 'bench-data');
@@ -33,7 +34,7 @@ function parseArgs(argv: readonly string[]): {
   only: string | null;
 } {
   let quick = false;
-  let sets = ['squad', 'squad-heldout', 'xquad-en', 'xquad-ru'];
+  let sets = ['squad', 'xquad-en', 'xquad-ru'];
   let data = DATA;
   let only: string | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -41,7 +42,6 @@ function parseArgs(argv: readonly string[]): {
     if (arg === '--quick') quick = true;
     else if (arg === '--sets') sets = (argv[++i] ?? '').split(',');
     else if (arg === '--data') data = argv[++i] ?? data;
-    else if (arg === '--tune') sets = ['squad-tune'];
     else if (arg === '--only') only = argv[++i] ?? null;
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -53,27 +53,55 @@ function sample<T>(items: readonly T[], quick: boolean): T[] {
   return quick ? items.filter((_, i) => i % 5 === 0) : [...items];
 }
 
-function measure(set: string, engine: Engine, questions: readonly BenchQuestion[]): Row {
+/**
+ * Asks every question once; `subsets` are also reported separately from the same answers
+ * (the SQuAD held-out half, which no parameter was chosen on).
+ */
+function measure(
+  set: string,
+  engine: Engine,
+  questions: readonly BenchQuestion[],
+  subsets: readonly { label: string; ids: ReadonlySet<string> }[] = [],
+): Row[] {
   const counter = new FigureCounter();
+  const subCounters = subsets.map(() => new FigureCounter());
   const started = performance.now();
-  for (const q of questions) counter.add(q, engine.search(q.question));
-  const row = {
-    set,
-    engine: engine.name,
-    figures: counter.figures(),
-    seconds: (performance.now() - started) / 1000,
-  };
-  const f = row.figures;
-  console.log(
-    `${set.padEnd(16)} ${engine.name.padEnd(40)} R@1 ${f.r1.toFixed(3)}  R@5 ${f.r5.toFixed(3)}  MRR@10 ${f.mrr10.toFixed(3)}  AiQ@1 ${f.answerInQuote1.toFixed(3)}  (${f.questions} q, ${row.seconds.toFixed(1)} s)`,
-  );
-  return row;
+  for (const q of questions) {
+    const hit = engine.search(q.question);
+    counter.add(q, hit);
+    subsets.forEach((sub, i) => {
+      if (sub.ids.has(q.id)) subCounters[i]?.add(q, hit);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rows: Row[] = [
+    { set, engine: engine.name, figures: counter.figures(), seconds },
+    ...subsets.map((sub, i) => ({
+      set: sub.label,
+      engine: engine.name,
+      figures: (subCounters[i] ?? new FigureCounter()).figures(),
+      seconds,
+    })),
+  ];
+  for (const row of rows) {
+    const f = row.figures;
+    console.log(
+      `${row.set.padEnd(16)} ${engine.name.padEnd(44)} R@1 ${f.r1.toFixed(3)}  R@5 ${f.r5.toFixed(3)}  MRR@10 ${f.mrr10.toFixed(3)}  AiQ@1 ${f.answerInQuote1.toFixed(3)}  quote ${f.quoteWords.toFixed(1)} w  (${f.questions} q, ${seconds.toFixed(1)} s)`,
+    );
+  }
+  return rows;
 }
 
 function engines(set: BenchSet, only: string | null): Engine[] {
   const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
+  let verbatim: Engine | null = null;
   const list: (() => Engine)[] = [
-    () => buildVerbatim(set.passages, set.lang),
+    () => (verbatim = buildVerbatim(set.passages, set.lang)),
+    () =>
+      buildVerbatim(set.passages, set.lang, {
+        library: verbatim?.library as Library,
+        withoutFloor: true,
+      }),
     () => buildMiniSearchDefaults(set.passages, stop),
     () => buildFts5(set.passages, stop),
   ];
@@ -108,32 +136,29 @@ async function main(): Promise<void> {
   const xquadRu = loadSquadLayout(join(args.data, 'xquad.ru.json'), 'XQuAD ru', 'ru', 'r');
   const split = splitForTuning(squad, new Set(xquadEn.passages.map((p) => p.text)));
   const rows: Row[] = [];
-  const runs: { label: string; set: BenchSet; questions: readonly BenchQuestion[] }[] = [];
+  const runs: {
+    label: string;
+    set: BenchSet;
+    questions: readonly BenchQuestion[];
+    subsets: { label: string; ids: ReadonlySet<string> }[];
+  }[] = [];
+  const heldOut = { label: 'SQuAD held-out', ids: new Set(split.heldOut.map((q) => q.id)) };
   if (args.sets.includes('squad'))
-    runs.push({ label: 'SQuAD dev', set: squad, questions: squad.questions });
-  if (args.sets.includes('squad-heldout'))
-    runs.push({ label: 'SQuAD held-out', set: squad, questions: split.heldOut });
-  if (args.sets.includes('squad-tune'))
-    runs.push({ label: 'SQuAD tune', set: squad, questions: split.tune });
+    runs.push({ label: 'SQuAD dev', set: squad, questions: squad.questions, subsets: [heldOut] });
   if (args.sets.includes('xquad-en'))
-    runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions });
+    runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions, subsets: [] });
   if (args.sets.includes('xquad-ru'))
-    runs.push({ label: 'XQuAD ru', set: xquadRu, questions: xquadRu.questions });
-  const built = new Map<BenchSet, Engine[]>();
+    runs.push({ label: 'XQuAD ru', set: xquadRu, questions: xquadRu.questions, subsets: [] });
   for (const run of runs) {
-    let list = built.get(run.set);
-    if (list === undefined) {
-      list = engines(run.set, args.only);
-      built.set(run.set, list);
-    }
+    const list = engines(run.set, args.only);
     for (const engine of list)
-      rows.push(measure(run.label, engine, sample(run.questions, args.quick)));
+      rows.push(...measure(run.label, engine, sample(run.questions, args.quick), run.subsets));
+    for (const engine of list) engine.close?.();
   }
-  for (const list of built.values()) for (const engine of list) engine.close?.();
   const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));
   for (const c of seed)
     console.log(`seed ${c.pass ? 'PASS' : 'FAIL'}  ${c.question}  → ${c.detail}`);
-  if (args.quick || args.only !== null || args.sets.includes('squad-tune')) {
+  if (args.quick || args.only !== null || args.sets.length < 3) {
     console.log('(quick/partial run: bench/results/quality.json not written)');
     return;
   }

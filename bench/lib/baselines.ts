@@ -6,6 +6,8 @@ import type { EngineHit } from './metrics.js';
 /** A retrieval engine under test: built once over the passages, then asked each question. */
 export interface Engine {
   readonly name: string;
+  /** Verbatim's Library, so a variant can share it. */
+  readonly library?: unknown;
   search(question: string): EngineHit;
   close?(): void;
 }

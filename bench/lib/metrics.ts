@@ -16,6 +16,8 @@ export interface Figures {
   readonly answerInQuote1: number;
   /** Same, and the first quote comes from the gold passage. */
   readonly answerInQuote1Strict: number;
+  /** Mean length of the first quote, in words. */
+  readonly quoteWords: number;
 }
 
 /** Accumulates per-question outcomes into `Figures`. */
@@ -26,6 +28,7 @@ export class FigureCounter {
   private rr = 0;
   private aiq = 0;
   private aiqStrict = 0;
+  private words = 0;
 
   add(question: BenchQuestion, hit: EngineHit): void {
     this.n += 1;
@@ -34,6 +37,7 @@ export class FigureCounter {
     if (rank >= 0 && rank < 5) this.r5 += 1;
     if (rank >= 0) this.rr += 1 / (rank + 1);
     const quote = hit.quote;
+    this.words += quote?.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
     if (quote !== null && question.answers.some((a) => quote.includes(a))) {
       this.aiq += 1;
       if (rank === 0) this.aiqStrict += 1;
@@ -50,6 +54,7 @@ export class FigureCounter {
       mrr10: r(this.rr),
       answerInQuote1: r(this.aiq),
       answerInQuote1Strict: r(this.aiqStrict),
+      quoteWords: Math.round((this.words / d) * 10) / 10,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { answerQuestion } from '../../src/quote/answer.js';
+import { answerQuestion, RANKING, type RankingParams } from '../../src/quote/answer.js';
 import { Library } from '../../src/search/library.js';
 import type { Article } from '../../src/types.js';
 import type { Engine } from './baselines.js';
@@ -18,13 +18,24 @@ export function passagesAsArticles(passages: readonly BenchPassage[], lang: stri
   }));
 }
 
-/** Verbatim's own answer path over the bench paragraphs. */
-export function buildVerbatim(passages: readonly BenchPassage[], lang: string): Engine {
-  const library = Library.build(passagesAsArticles(passages, lang));
+/**
+ * Verbatim's own answer path over the bench paragraphs. `withoutFloor` also reports it with
+ * the confidence floor off, to show what the floor costs in recall.
+ */
+export function buildVerbatim(
+  passages: readonly BenchPassage[],
+  lang: string,
+  options: { library?: Library; withoutFloor?: boolean } = {},
+): Engine {
+  const library = options.library ?? Library.build(passagesAsArticles(passages, lang));
+  const params: RankingParams = options.withoutFloor
+    ? { ...RANKING, floorCoverage: 0, floorSentence: 0 }
+    : RANKING;
   return {
-    name: 'Verbatim',
+    name: options.withoutFloor ? 'Verbatim, confidence floor off' : 'Verbatim',
+    library,
     search(question) {
-      const answer = answerQuestion(library, question, { limit: 10 });
+      const answer = answerQuestion(library, question, { limit: 10 }, params);
       return {
         passageIds: answer.results.map((r) => r.docId),
         quote: answer.results[0]?.quote ?? null,

@@ -24,7 +24,7 @@ export const MAX_PAIR_WORDS = 80;
  * A second sentence is added only when it adds at least this fraction of the question's
  * weight: a quote should be as short as the answer allows.
  */
-export const PAIR_GAIN = 0.15;
+export const PAIR_GAIN = 0.05;
 
 function weightOf(terms: Iterable<string>, weights: ReadonlyMap<string, number>): number {
   let sum = 0;
@@ -81,6 +81,7 @@ export const ANSWER_TYPE_BONUS = 0.2;
 const NUMBER_WORD =
   /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)$/iu;
 
+/** Whether `text[span]` holds a word of the asked-for type that the question lacks. */
 function hasCandidate(
   text: string,
   span: Span,

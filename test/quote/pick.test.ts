@@ -27,7 +27,7 @@ describe('pickQuote', () => {
     expect(
       quoteOf('Bennett met Putin. Later, he was accompanied by Elkin.', {
         accompani: 3,
-        bennett: 0.5,
+        bennett: 0.1,
       }),
     ).toBe('Later, he was accompanied by Elkin.');
   });
