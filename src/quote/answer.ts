@@ -46,6 +46,8 @@ export interface RankedPassage {
 /** One question word: its alternative query terms (stem, cross-script name key) and weight. */
 export interface QueryWord {
   readonly word: string;
+  /** The word normalised, for exact-form matches. */
+  readonly form: string;
   readonly terms: readonly string[];
   /** IDF of the word over the corpus, whichever of its terms matches. */
   readonly weight: number;
@@ -95,6 +97,7 @@ export function weighQuery(
     const df = terms.reduce((sum, term) => sum + library.documentFrequency(term), 0);
     words.push({
       word: token.text,
+      form: normalizeWord(token.text),
       terms,
       weight: library.idfOfCount(df),
       optional: !allOptional && inOptional(token),
@@ -137,6 +140,8 @@ export interface RankingParams {
   readonly sentenceWeight: number;
   /** Weight of the share of the question's word pairs found as adjacent words (phrases). */
   readonly phraseWeight: number;
+  /** Extra weight in the best-sentence share for a word written exactly as in the question. */
+  readonly exactFormWeight: number;
   /** How many BM25 candidates are reranked with sentence and phrase features. */
   readonly rerankDepth: number;
   /** Passages covering less of the question's weight than this are dropped (see MIN_COVERAGE). */
@@ -161,8 +166,9 @@ export const RANKING: RankingParams = {
   bm25: BM25_PARAMS,
   coverageFloor: 0.25,
   coveragePower: 1,
-  sentenceWeight: 2,
+  sentenceWeight: 3,
   phraseWeight: 1,
+  exactFormWeight: 1,
   rerankDepth: 40,
   minCoverage: 0.25,
   floorCoverage: 0.3,
@@ -213,12 +219,15 @@ export function rankPassages(
       if (c === undefined) continue;
       const analysis = analyzePassage(c.hit.article, c.hit.passage);
       const sentence = sentenceCoverage(analysis, required, total);
+      const ranked =
+        params.exactFormWeight > 0
+          ? sentenceCoverage(analysis, required, total, params.exactFormWeight)
+          : sentence;
       const phrase = params.phraseWeight > 0 ? phraseCoverage(analysis, query.words) : 0;
       candidates[i] = {
         ...c,
         sentenceCoverage: sentence,
-        score:
-          c.score * (1 + params.sentenceWeight * sentence) * (1 + params.phraseWeight * phrase),
+        score: c.score * (1 + params.sentenceWeight * ranked) * (1 + params.phraseWeight * phrase),
       };
     }
     // Candidates past the rerank depth keep their order behind the reranked ones.

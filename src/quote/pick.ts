@@ -81,6 +81,13 @@ export const ANSWER_TYPE_BONUS = 0.2;
 const NUMBER_WORD =
   /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)$/iu;
 
+/**
+ * Extra weight, relative to a stem match, of a word written in the sentence exactly as in the
+ * question ("elected" for "elected", not only "election"): the answering sentence tends to
+ * reuse the question's very words.
+ */
+export const EXACT_FORM_WEIGHT = 0.5;
+
 /** Whether `text[span]` holds a word of the asked-for type that the question lacks. */
 function hasCandidate(
   text: string,
@@ -117,22 +124,33 @@ export function pickQuote(
 ): PickedQuote {
   const sentences = splitSentences(text, passage.start, passage.end).map((span) => {
     const terms = new Set<string>();
+    const exact = new Set<string>();
     let words = 0;
     for (const token of tokenize(text.slice(span.start, span.end))) {
       words++;
+      const asWritten = hints.questionWords.has(normalize(token.text));
       for (const term of indexTermsOfWord(token.text, context))
-        if (weights.has(term)) terms.add(term);
+        if (weights.has(term)) {
+          terms.add(term);
+          if (asWritten) exact.add(term);
+        }
     }
-    return { span, terms, words, candidate: hasCandidate(text, span, hints, normalize) };
+    return { span, terms, exact, words, candidate: hasCandidate(text, span, hints, normalize) };
   });
   if (sentences.length === 0) return { span: passage, highlights: [] };
   const total = weightOf(weights.keys(), weights);
-  const scoreOf = (s: { terms: ReadonlySet<string>; candidate: boolean }): number => {
-    const share = total > 0 ? weightOf(s.terms, weights) / total : 0;
+  const scoreOf = (s: {
+    terms: ReadonlySet<string>;
+    exact: ReadonlySet<string>;
+    candidate: boolean;
+  }): number => {
+    if (total <= 0) return 0;
+    const share =
+      (weightOf(s.terms, weights) + EXACT_FORM_WEIGHT * weightOf(s.exact, weights)) / total;
     return share > 0 && s.candidate ? share + ANSWER_TYPE_BONUS : share;
   };
   let bestIndex = 0;
-  let bestScore = scoreOf(sentences[0] ?? { terms: new Set(), candidate: false });
+  let bestScore = scoreOf(sentences[0] ?? { terms: new Set(), exact: new Set(), candidate: false });
   sentences.forEach((sentence, i) => {
     const score = scoreOf(sentence);
     const best = sentences[bestIndex];

@@ -6,12 +6,14 @@
  */
 import { splitSentences } from '../ingest/sentences.js';
 import type { Article, Passage, Span } from '../types.js';
-import { indexTermsOfWord, termContextOfArticle, tokenize } from './analyze.js';
+import { indexTermsOfWord, normalizeWord, termContextOfArticle, tokenize } from './analyze.js';
 
 /** One sentence of a passage: its span in the article, its index terms, its word count. */
 export interface AnalyzedSentence {
   readonly span: Span;
   readonly terms: ReadonlySet<string>;
+  /** Its words as written (normalised), for exact-form matches. */
+  readonly forms: ReadonlySet<string>;
   readonly words: number;
 }
 
@@ -36,15 +38,17 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
     passage.end,
   ).map((span) => {
     const terms = new Set<string>();
+    const forms = new Set<string>();
     let words = 0;
     for (const token of tokenize(article.text.slice(span.start, span.end))) {
       words++;
+      forms.add(normalizeWord(token.text));
       const termsOfWord = indexTermsOfWord(token.text, context);
       if (termsOfWord.length === 0) continue;
       sequence.push(termsOfWord);
       for (const term of termsOfWord) terms.add(term);
     }
-    return { span, terms, words };
+    return { span, terms, forms, words };
   });
   const analysis = { sentences, sequence };
   analyses.set(passage, analysis);
@@ -55,6 +59,8 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
 export interface WeightedWord {
   readonly terms: readonly string[];
   readonly weight: number;
+  /** The word as written in the question, normalised. */
+  readonly form?: string;
 }
 
 function holds(terms: ReadonlySet<string>, word: WeightedWord): boolean {
@@ -70,6 +76,7 @@ export function sentenceCoverage(
   analysis: PassageAnalysis,
   words: readonly WeightedWord[],
   total: number,
+  exactWeight = 0,
 ): number {
   if (total <= 0) return 0;
   let best = 0;
@@ -78,7 +85,10 @@ export function sentenceCoverage(
     const a = sentences[i];
     if (a === undefined) continue;
     let single = 0;
-    for (const w of words) if (holds(a.terms, w)) single += w.weight;
+    for (const w of words)
+      if (holds(a.terms, w))
+        single +=
+          w.form !== undefined && a.forms.has(w.form) ? w.weight * (1 + exactWeight) : w.weight;
     best = Math.max(best, single);
   }
   return best / total;
