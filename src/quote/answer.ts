@@ -24,10 +24,11 @@ export const MAX_LIMIT = 10;
 /** Longer questions are cut to this many distinct terms (the first ones). */
 export const MAX_QUERY_TERMS = 32;
 /**
- * The share of the question's weight (sum of its terms' IDF) a passage must match to be shown:
- * below it a passage shares only incidental words with the question.
+ * The share of the question's weight (sum of its words' IDF) a passage must match to be listed:
+ * below it a passage shares only incidental words with the question. 0.25 rather than 0.4:
+ * SQuAD tuning split R@1 0.809 -> 0.813, as a passage that alone matches a key word was lost.
  */
-export const MIN_COVERAGE = 0.4;
+export const MIN_COVERAGE = 0.25;
 /** Each further passage from an already-ranked article has its score multiplied by this. */
 export const SAME_ARTICLE_DECAY = 0.5;
 /** How many hits are considered for re-ranking. */
@@ -144,7 +145,7 @@ export interface RankingParams {
   readonly exactFormWeight: number;
   /** How many BM25 candidates are reranked with sentence and phrase features. */
   readonly rerankDepth: number;
-  /** Passages covering less of the question's weight than this are dropped (see MIN_COVERAGE). */
+  /** Passages covering less of the question's weight than this are not listed (MIN_COVERAGE). */
   readonly minCoverage: number;
   /**
    * The confidence floor: an answer whose best passage covers less of the question's weight
@@ -170,7 +171,7 @@ export const RANKING: RankingParams = {
   phraseWeight: 1,
   exactFormWeight: 1,
   rerankDepth: 40,
-  minCoverage: 0.25,
+  minCoverage: MIN_COVERAGE,
   floorCoverage: 0.3,
   floorSentence: 0.15,
   prefixMinLength: 3,
