@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel, { secrets: [config.discordToken] });
   if (config.discordToken === null) {
     const quiet = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-    const opened = await openCorpus(config.corpusDir, quiet);
+    const opened = await openCorpus(config.corpusDir, quiet, Date.now, { dataDir: config.dataDir });
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     await runConsole({
       library: () => opened.library,

@@ -90,7 +90,9 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
   if (library === undefined) {
-    const opened = await openCorpus(config.corpusDir, logger, () => now().getTime());
+    const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
+      dataDir: config.dataDir,
+    });
     const served = (): Library => opened.library;
     library = served;
     loadedAt ??= () => opened.loadedAt;
