@@ -1,0 +1,208 @@
+/**
+ * `npx tsx bench/load.ts [--size 10k] [--burst 200]`: the bot under load, through the fake
+ * Discord (test/fake-discord) and the real discord.js client.
+ *
+ * 1. Idle: `--burst` /ask interactions sent at once; every one must be acknowledged within 3 s.
+ * 2. Re-index: a corpus file is added and another changed, the Library is re-indexed in the
+ *    worker (LiveLibrary + openLibraryInWorker, as the bot does) while the same burst is sent;
+ *    the event loop's delay is sampled for the whole re-index and must stay under 50 ms p99.
+ * Figures go to bench/results/perf.json under "load".
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readConfig } from '../src/config.js';
+import { startBot } from '../src/discord/bot.js';
+import { LiveLibrary, openLibraryInWorker } from '../src/indexing/background.js';
+import { openLibrary } from '../src/indexing/store.js';
+import { SILENT_LOGGER } from '../src/log.js';
+import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
+import { ensureSyntheticCorpus, loadSquadDev } from './synthetic.js';
+
+const ACK_LIMIT_MS = 3_000;
+const LOOP_P99_LIMIT_MS = 50;
+/** How long to wait for an acknowledgement or a reply before counting it as lost. */
+const ACK_WAIT_MS = 15_000;
+const OUT = path.resolve(import.meta.dirname, 'results/perf.json');
+
+function parseSize(text: string): number {
+  const match = /^(\d+)([km]?)$/i.exec(text);
+  if (match === null) throw new Error(`bad size ${text}`);
+  const unit = match[2]!.toLowerCase();
+  return Number(match[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
+}
+
+interface Burst {
+  readonly sent: number;
+  readonly acknowledgedWithin3s: number;
+  readonly ackP50Ms: number;
+  readonly ackP99Ms: number;
+  readonly ackMaxMs: number;
+  readonly allRepliedMs: number;
+}
+
+/** Sends `questions` as /ask all at once and times each acknowledgement and the last reply. */
+async function burst(fake: FakeDiscord, questions: readonly string[]): Promise<Burst> {
+  const started = performance.now();
+  const interactions = questions.map((question) => ({
+    sentAt: performance.now(),
+    interaction: fake.sendCommand('ask', [
+      { name: 'question', type: 3, value: question.slice(0, 200) },
+    ]),
+  }));
+  // An interaction acknowledged too late is dropped by Discord (and the fake): it never
+  // resolves, so every wait is bounded and a missing answer counts as a failure.
+  const within = <T>(promise: Promise<T>, ms: number): Promise<T | null> =>
+    Promise.race([
+      promise,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref()),
+    ]);
+  const acks = await Promise.all(
+    interactions.map(async ({ sentAt, interaction }) => {
+      const ack = await within(interaction.acknowledged(), ACK_WAIT_MS);
+      return ack === null ? Infinity : performance.now() - sentAt;
+    }),
+  );
+  await Promise.all(
+    interactions.map(({ interaction }) => within(interaction.reply(), ACK_WAIT_MS)),
+  );
+  const allRepliedMs = performance.now() - started;
+  acks.sort((a, b) => a - b);
+  return {
+    sent: questions.length,
+    acknowledgedWithin3s: acks.filter((ms) => ms <= ACK_LIMIT_MS).length,
+    ackP50Ms: percentile(acks, 0.5),
+    ackP99Ms: percentile(acks, 0.99),
+    ackMaxMs: acks[acks.length - 1] ?? NaN,
+    allRepliedMs,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const size = parseSize(
+    args[args.indexOf('--size') + 1] !== undefined && args.includes('--size')
+      ? args[args.indexOf('--size') + 1]!
+      : '10k',
+  );
+  const burstSize = args.includes('--burst') ? Number(args[args.indexOf('--burst') + 1]) : 200;
+  const synthetic = ensureSyntheticCorpus(
+    path.resolve(import.meta.dirname, '../data/bench'),
+    size,
+    (line) => console.error(line),
+  );
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-load-'));
+  const corpusDir = path.join(root, 'corpus');
+  const dataDir = path.join(root, 'data');
+  fs.cpSync(synthetic.dir, corpusDir, { recursive: true });
+  const logger = SILENT_LOGGER;
+  const questions = loadSquadDev()
+    .questions.slice(0, burstSize * 2)
+    .map((q) => q.question);
+  let fake: FakeDiscord | null = null;
+  let stop: (() => Promise<void>) | null = null;
+  try {
+    const opened = await openLibrary({ corpusDir, dataDir, logger });
+    console.error(`library: ${opened.library.passageCount} passages (${opened.how})`);
+    const live = new LiveLibrary(
+      opened,
+      () => openLibraryInWorker({ corpusDir, dataDir, logger, logSink: () => undefined }),
+      logger,
+    );
+    fake = await startFakeDiscord();
+    const config = readConfig(
+      {
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_BASE: fake.apiBase,
+        DATA_DIR: dataDir,
+        CORPUS_DIR: corpusDir,
+        WATCH_CORPUS: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      root,
+    );
+    const bot = await startBot({
+      config,
+      logger,
+      library: () => live.current,
+      loadedAt: () => Date.now(),
+      version: 'load-test',
+    });
+    stop = () => bot.stop();
+    await fake.waitForClient();
+
+    const idle = await burst(fake, questions.slice(0, burstSize));
+    console.error(
+      `idle burst: ${idle.acknowledgedWithin3s}/${idle.sent} acknowledged within 3 s, ack p99 ${idle.ackP99Ms.toFixed(0)} ms, all replied in ${idle.allRepliedMs.toFixed(0)} ms`,
+    );
+
+    // A new file and a changed one: the worker re-reads both and persists; the bot keeps serving.
+    const first = fs.readdirSync(corpusDir).find((f) => f.endsWith('.jsonl'))!;
+    const lines = fs
+      .readFileSync(path.join(corpusDir, first), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    fs.writeFileSync(
+      path.join(corpusDir, 'added.jsonl'),
+      lines
+        .slice(0, 100)
+        .map((l) => l.replaceAll('"id":"syn-', '"id":"new-'))
+        .join('\n') + '\n',
+    );
+    fs.writeFileSync(path.join(corpusDir, first), lines.slice(100).join('\n') + '\n');
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const reindexStarted = performance.now();
+    const refreshed = live.refresh();
+    const during = await burst(fake, questions.slice(burstSize, burstSize * 2));
+    const reopened = await refreshed;
+    const reindexMs = performance.now() - reindexStarted;
+    delay.disable();
+    const loop = {
+      samples: delay.count,
+      p50Ms: delay.percentile(50) / 1e6,
+      p99Ms: delay.percentile(99) / 1e6,
+      maxMs: delay.max / 1e6,
+    };
+    console.error(
+      `re-index (${reopened.how}, ${reopened.library.passageCount} passages) took ${reindexMs.toFixed(0)} ms; burst during it: ${during.acknowledgedWithin3s}/${during.sent} acknowledged within 3 s, ack p99 ${during.ackP99Ms.toFixed(0)} ms; event loop delay p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms`,
+    );
+    const result = {
+      measuredAt: new Date().toISOString(),
+      command: `npx tsx bench/load.ts --size ${args.includes('--size') ? args[args.indexOf('--size') + 1] : '10k'} --burst ${burstSize}`,
+      passages: opened.library.passageCount,
+      idle,
+      reindex: { how: reopened.how, ms: reindexMs, burst: during, eventLoopDelay: loop },
+      pass: {
+        idleAllAcknowledgedWithin3s: idle.acknowledgedWithin3s === idle.sent,
+        reindexAllAcknowledgedWithin3s: during.acknowledgedWithin3s === during.sent,
+        eventLoopP99Under50ms: loop.p99Ms < LOOP_P99_LIMIT_MS,
+      },
+    };
+    let report: Record<string, unknown> = {};
+    try {
+      report = JSON.parse(fs.readFileSync(OUT, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // No earlier results.
+    }
+    const load = {
+      ...((report['load'] as Record<string, unknown> | undefined) ?? {}),
+      [String(size)]: result,
+    };
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, JSON.stringify({ ...report, load }, null, 2) + '\n');
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await stop?.();
+    await fake?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
