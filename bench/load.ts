@@ -155,14 +155,36 @@ async function main(): Promise<void> {
         .join('\n') + '\n',
     );
     fs.writeFileSync(path.join(corpusDir, first), lines.slice(100).join('\n') + '\n');
+    // (a) The event loop while the worker re-indexes, with a light trickle of /ask (one every
+    // 100 ms) so the bot is serving; (b) a burst at the start of a second re-index.
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const reindexStarted = performance.now();
     const refreshed = live.refresh();
-    const during = await burst(fake, questions.slice(burstSize, burstSize * 2));
+    let trickling = true;
+    const trickle = (async () => {
+      let i = 0;
+      while (trickling) {
+        const question = questions[i++ % questions.length]!;
+        fake!.sendCommand('ask', [{ name: 'question', type: 3, value: question.slice(0, 200) }]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     const reopened = await refreshed;
     const reindexMs = performance.now() - reindexStarted;
     delay.disable();
+    trickling = false;
+    await trickle;
+    fs.writeFileSync(
+      path.join(corpusDir, 'added-2.jsonl'),
+      lines
+        .slice(0, 50)
+        .map((l) => l.replaceAll('"id":"syn-', '"id":"new2-'))
+        .join('\n') + '\n',
+    );
+    const second = live.refresh();
+    const during = await burst(fake, questions.slice(burstSize, burstSize * 2));
+    await second;
     const loop = {
       samples: delay.count,
       p50Ms: delay.percentile(50) / 1e6,
@@ -170,7 +192,7 @@ async function main(): Promise<void> {
       maxMs: delay.max / 1e6,
     };
     console.error(
-      `re-index (${reopened.how}, ${reopened.library.passageCount} passages) took ${reindexMs.toFixed(0)} ms; burst during it: ${during.acknowledgedWithin3s}/${during.sent} acknowledged within 3 s, ack p99 ${during.ackP99Ms.toFixed(0)} ms; event loop delay p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms`,
+      `re-index (${reopened.how}, ${reopened.library.passageCount} passages) took ${reindexMs.toFixed(0)} ms; burst during a second one: ${during.acknowledgedWithin3s}/${during.sent} acknowledged within 3 s, ack p99 ${during.ackP99Ms.toFixed(0)} ms; event loop delay p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms`,
     );
     const result = {
       measuredAt: new Date().toISOString(),
