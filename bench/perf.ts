@@ -616,7 +616,8 @@ async function main(): Promise<void> {
     // No earlier results.
   }
   // Sizes not measured in this run keep their earlier figures, so a quick run does not erase a 1M one.
-  const merged = { ...report, results: { ...(previous.results ?? {}), ...results } };
+  // Other keys (bench/load.ts writes "load") are kept too.
+  const merged = { ...previous, ...report, results: { ...(previous.results ?? {}), ...results } };
   fs.writeFileSync(args.out, JSON.stringify(merged, null, 2) + '\n');
   console.log(renderTable(merged.results as Record<string, Record<string, Medians>>));
 }
