@@ -3,7 +3,7 @@
  * Configuration problems stop the start with one line naming the key.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
 import { openCorpus } from './corpus/open.js';
 import { createLogger } from './log.js';
 import { runConsole } from './cli/console.js';
@@ -15,16 +15,8 @@ const VERSION = (
 ).version;
 
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = await loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = await loadConfigOrReport();
+  if (config === null) return EXIT_USAGE;
   const logger = createLogger(config.logLevel, { secrets: [config.discordToken] });
   if (config.discordToken === null) {
     const quiet = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -59,14 +51,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    if (code !== 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `Verbatim failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runMain('Verbatim', main);

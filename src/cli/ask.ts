@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
 import { isIsoDate } from '../ingest/clean.js';
 import { createLogger } from '../log.js';
 import { answerQuestion, MAX_LIMIT } from '../quote/answer.js';
@@ -116,25 +116,18 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof ArgumentError) {
       process.stderr.write(`${error.message}\n`);
-      return 2;
+      return EXIT_USAGE;
     }
     throw error;
   }
-  let corpusDir: string;
-  let logLevel: 'debug' | 'info' | 'warn' | 'error';
-  try {
-    const config = await loadConfig();
-    corpusDir = args.corpus ?? config.corpusDir;
-    logLevel = config.logLevel;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const logger = createLogger(logLevel === 'info' ? 'warn' : logLevel);
-  const { library } = await openCorpus(corpusDir, logger);
+  const config = await loadConfigOrReport();
+  if (config === null) return EXIT_USAGE;
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // The persisted index belongs to the configured corpus; another --corpus is built in memory.
+  const { library } =
+    args.corpus === null
+      ? await openCorpus(config.corpusDir, logger, Date.now, { dataDir: config.dataDir })
+      : await openCorpus(args.corpus, logger);
   const write = (s: string): void => void process.stdout.write(s);
   if (args.question !== null) {
     printAnswer(library, args.question, args, write);
@@ -148,12 +141,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`ask failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('ask', main);

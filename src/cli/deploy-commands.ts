@@ -5,24 +5,16 @@
  */
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { COMMANDS } from '../../commands/index.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
 import { syncCommands } from '../discord/sync.js';
 import { createLogger } from '../log.js';
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = await loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = await loadConfigOrReport();
+  if (config === null) return EXIT_USAGE;
   if (config.discordToken === null) {
     process.stderr.write('Configuration error: DISCORD_TOKEN: required to deploy commands\n');
-    return 2;
+    return EXIT_USAGE;
   }
   const logger = createLogger(config.logLevel, { secrets: [config.discordToken] });
   const rest = new REST({ api: config.discordApiBase }).setToken(config.discordToken);
@@ -47,14 +39,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `deploy-commands failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runMain('deploy-commands', main);

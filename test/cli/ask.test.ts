@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const DATA_DIR = mkdtempSync(path.join(tmpdir(), 'verbatim-ask-data-'));
 
 function ask(
   args: string[],
@@ -15,7 +16,7 @@ function ask(
     cwd: ROOT,
     input: input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: 'corpus', LOG_LEVEL: 'info' },
+    env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: 'corpus', DATA_DIR, LOG_LEVEL: 'info' },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -106,7 +107,7 @@ describe('npm start without a token', () => {
       cwd: ROOT,
       input: 'Where was the Russian delegation waiting for talks?\n/sources\n',
       encoding: 'utf8',
-      env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: 'corpus' },
+      env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: 'corpus', DATA_DIR },
     });
     expect(result.status).toBe(0);
     const lines = result.stdout.split('\n');
@@ -125,7 +126,7 @@ describe('npm start without a token', () => {
       cwd: ROOT,
       input: '',
       encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'loud' },
+      env: { ...process.env, DATA_DIR, LOG_LEVEL: 'loud' },
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
