@@ -112,6 +112,40 @@ function expansionsOf(
   return found;
 }
 
+/** Posting lists at least this long are iterated from packed typed arrays. */
+const PACK_MIN = 512;
+
+interface Packed {
+  readonly key: string;
+  readonly docs: Uint32Array;
+  readonly tfs: Uint16Array;
+}
+
+/** Typed-array copies of long posting lists, per postings map, while the index is unchanged. */
+const packedCache = new WeakMap<Map<number, number>, Packed>();
+
+/**
+ * A long posting list as two typed arrays (iterating them is several times faster than the
+ * Map): built on first use, rebuilt when the index changed. Costs ~6 bytes per posting of the
+ * terms actually queried.
+ */
+function packedPostings(postings: Map<number, number>, key: string): Packed {
+  const cached = packedCache.get(postings);
+  if (cached !== undefined && cached.key === key && cached.docs.length === postings.size)
+    return cached;
+  const docs = new Uint32Array(postings.size);
+  const tfs = new Uint16Array(postings.size);
+  let i = 0;
+  postings.forEach((tf, doc) => {
+    docs[i] = doc;
+    tfs[i] = Math.min(tf, 0xffff);
+    i++;
+  });
+  const packed = { key, docs, tfs };
+  packedCache.set(postings, packed);
+  return packed;
+}
+
 /** Scratch accumulators, reused across queries and sized to the index. */
 let scratch: {
   scores: Float64Array;
@@ -163,6 +197,7 @@ export function scoreGroups(
   const touched: number[] = [];
   const total = state._documentCount;
   const { k, b, d } = scoring.bm25;
+  const indexKey = `${state._nextId}:${state._documentCount}:${state._dirtCount}`;
 
   const addPostings = (
     data: FieldTermData,
@@ -187,7 +222,7 @@ export function scoreGroups(
       const factor = weight * scoring.fieldBoosts[fieldId]! * idf;
       const lowBit = bit < 32 ? (1 << bit) >>> 0 : 0;
       const highBit = bit >= 32 ? (1 << (bit - 32)) >>> 0 : 0;
-      postings.forEach((tf, doc) => {
+      const add = (doc: number, tf: number): void => {
         const length = fieldLength[doc];
         if (length === undefined || length === DEAD) return;
         const score = factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / average)));
@@ -199,7 +234,10 @@ export function scoreGroups(
         low[doc] = low[doc]! | lowBit;
         high[doc] = high[doc]! | highBit;
         groupMasks[doc] = groupMasks[doc]! | groupBit;
-      });
+      };
+      const packed = postings.size >= PACK_MIN ? packedPostings(postings, indexKey) : null;
+      if (packed === null) postings.forEach((tf, doc) => add(doc, tf));
+      else for (let i = 0; i < packed.docs.length; i++) add(packed.docs[i]!, packed.tfs[i]!);
     }
   };
 
@@ -254,10 +292,6 @@ export function scoreGroups(
   });
 
   const allGroups = groups.length === 32 ? 0xffff_ffff : ((1 << groups.length) >>> 0) - 1;
-  const terms = [...termBits.keys()];
-  const ids: number[] = [];
-  const finals: number[] = [];
-  const masks: [number, number][] = [];
   const coverage = scoring.coverage;
   const covers = (mask: number): boolean => {
     if (coverage === undefined) return true;
@@ -267,12 +301,21 @@ export function scoreGroups(
     });
     return (coverage.total === 0 ? 0 : sum / coverage.total) >= coverage.min;
   };
+  const terms = [...termBits.keys()];
+  // Typed arrays, not an object per matching document: at 1M passages a query can touch 100k+.
+  const ids = new Uint32Array(touched.length);
+  const finals = new Float64Array(touched.length);
+  const lowMasks = new Uint32Array(touched.length);
+  const highMasks = new Uint32Array(touched.length);
+  let count = 0;
   for (const doc of touched) {
     const mask = groupMasks[doc]!;
     if ((scoring.combineWith === 'OR' || mask === allGroups) && covers(mask)) {
-      ids.push(doc);
-      finals.push(scores[doc]! * (popcount(low[doc]!) + popcount(high[doc]!)));
-      masks.push([low[doc]!, high[doc]!]);
+      ids[count] = doc;
+      finals[count] = scores[doc]! * (popcount(low[doc]!) + popcount(high[doc]!));
+      lowMasks[count] = low[doc]!;
+      highMasks[count] = high[doc]!;
+      count++;
     }
     scores[doc] = 0;
     low[doc] = 0;
@@ -280,18 +323,19 @@ export function scoreGroups(
     groupMasks[doc] = 0;
     seen[doc] = 0;
   }
-  return lazilySorted(ids, finals, masks, terms, state);
+  return lazilySorted(count, ids, finals, lowMasks, highMasks, terms, state);
 }
 
 /** Yields documents by descending score (ties: first seen first) from a heap built in O(n). */
 function* lazilySorted(
-  ids: readonly number[],
-  finals: readonly number[],
-  masks: readonly [number, number][],
+  n: number,
+  ids: Uint32Array,
+  finals: Float64Array,
+  lowMasks: Uint32Array,
+  highMasks: Uint32Array,
   terms: readonly string[],
   state: MiniSearchInternals,
 ): Generator<ScoredDocument> {
-  const n = ids.length;
   const heap = new Int32Array(n);
   for (let i = 0; i < n; i++) heap[i] = i;
   const better = (a: number, b: number): boolean =>
@@ -317,7 +361,8 @@ function* lazilySorted(
     size--;
     heap[0] = heap[size]!;
     siftDown(0, size);
-    const [lowMask, highMask] = masks[top]!;
+    const lowMask = lowMasks[top]!;
+    const highMask = highMasks[top]!;
     const matched: string[] = [];
     terms.forEach((term, bit) => {
       if (bit < 32 ? (lowMask >>> bit) & 1 : (highMask >>> (bit - 32)) & 1) matched.push(term);
