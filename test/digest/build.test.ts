@@ -13,21 +13,9 @@ import {
   renderNothingNew,
 } from '../../src/digest/render.js';
 import { Library } from '../../src/search/library.js';
-import type { Article } from '../../src/types.js';
+import { makeNewsArticle } from '../fixtures.js';
 
-function article(id: string, text: string, extra: Partial<Article> = {}): Article {
-  return {
-    id,
-    title: `Title ${id}`,
-    source: 'Sputnik',
-    url: `https://example.com/${id}`,
-    date: '2022-02-27',
-    lang: 'en',
-    text,
-    origin: { file: `${id}.txt`, line: 1 },
-    ...extra,
-  };
-}
+const article = makeNewsArticle;
 
 const GOMEL = 'Peace talks between Russia and Ukraine may take place in Gomel, the Kremlin said.';
 const MINSK = 'Earlier the Ukrainian side refused talks in Minsk and proposed Warsaw instead.';

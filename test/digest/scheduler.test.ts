@@ -22,23 +22,13 @@ import { openDatabase, type Db } from '../../src/store/db.js';
 import { DigestStore, type NewSubscription } from '../../src/store/digests.js';
 import type { Article } from '../../src/types.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
+import { makeNewsArticle } from '../fixtures.js';
 
 const GOMEL = 'Peace talks between Russia and Ukraine may take place in Gomel, the Kremlin said.';
 const MINSK = 'Ukraine refused talks in Minsk and proposed Warsaw instead.';
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 
-function article(id: string, text: string): Article {
-  return {
-    id,
-    title: `Title ${id}`,
-    source: 'Sputnik',
-    url: `https://example.com/${id}`,
-    date: '2022-02-27',
-    lang: 'en',
-    text,
-    origin: { file: `${id}.txt`, line: 1 },
-  };
-}
+const article = (id: string, text: string): Article => makeNewsArticle(id, text);
 
 /** A clock the test moves by hand; `sleep` records backoffs and waits for `gate` when set. */
 class TestClock implements Clock {

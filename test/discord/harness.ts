@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import { Library } from '../../src/search/library.js';
 import type { Article } from '../../src/types.js';
 import type { FakeDiscord } from '../fake-discord/index.js';
+import { makeArticle } from '../fixtures.js';
 
 /** The repository root (for the bundled corpus). */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,15 +25,7 @@ export async function seedArticles(): Promise<Article[]> {
 
 /** An inline article with sensible defaults. */
 export function article(fields: Partial<Article> & { id: string; text: string }): Article {
-  return {
-    title: null,
-    source: null,
-    url: null,
-    date: null,
-    lang: 'en',
-    origin: { file: `${fields.id}.txt`, line: 1 },
-    ...fields,
-  };
+  return makeArticle(fields.id, fields.text, fields);
 }
 
 /** A temporary DATA_DIR, removed by the caller. */

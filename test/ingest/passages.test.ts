@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { splitPassages, MAX_PASSAGE_WORDS } from '../../src/ingest/passages.js';
 import type { Article } from '../../src/types.js';
+import { makeArticle } from '../fixtures.js';
 
-const article = (text: string): Article => ({
-  id: 'a',
-  title: null,
-  source: null,
-  url: null,
-  date: null,
-  lang: 'en',
-  text,
-  origin: { file: 'a.txt', line: 1 },
-});
+const article = (text: string): Article => makeArticle('a', text);
 
 describe('splitPassages', () => {
   it('makes one passage per paragraph', () => {

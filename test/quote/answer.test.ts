@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { answerQuestion, MAX_LIMIT } from '../../src/quote/answer.js';
 import { Library } from '../../src/search/library.js';
-import type { Article } from '../../src/types.js';
+import { makeArticle } from '../fixtures.js';
 
 const CORPUS_DIR = new URL('../../corpus', import.meta.url).pathname;
 let library: Library;
@@ -14,17 +14,7 @@ beforeAll(async () => {
   library = Library.build(loaded.articles);
 });
 
-const article = (id: string, text: string, extra: Partial<Article> = {}): Article => ({
-  id,
-  title: null,
-  source: null,
-  url: null,
-  date: null,
-  lang: 'en',
-  text,
-  origin: { file: `${id}.txt`, line: 1 },
-  ...extra,
-});
+const article = makeArticle;
 
 describe('answerQuestion on the bundled corpus', () => {
   it('quotes Gomel from Sputnik, 2022-02-27, for where the delegation waited', () => {

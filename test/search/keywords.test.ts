@@ -6,17 +6,10 @@ import {
 } from '../../src/search/keywords.js';
 import { Library } from '../../src/search/library.js';
 import type { Article } from '../../src/types.js';
+import { makeArticle } from '../fixtures.js';
 
-const article = (id: string, text: string): Article => ({
-  id,
-  title: null,
-  source: 'Wire',
-  url: null,
-  date: '2022-03-01',
-  lang: 'en',
-  text,
-  origin: { file: `${id}.txt`, line: 1 },
-});
+const article = (id: string, text: string): Article =>
+  makeArticle(id, text, { source: 'Wire', date: '2022-03-01' });
 
 const library = Library.build([
   article('a', 'The humanitarian corridor opened in Mariupol. Civilians left the city.'),
