@@ -617,7 +617,13 @@ async function main(): Promise<void> {
   }
   // Sizes not measured in this run keep their earlier figures, so a quick run does not erase a 1M one.
   // Other keys (bench/load.ts writes "load") are kept too.
-  const merged = { ...previous, ...report, results: { ...(previous.results ?? {}), ...results } };
+  const mergedResults: Record<string, Record<string, Medians>> = {
+    ...((previous.results ?? {}) as Record<string, Record<string, Medians>>),
+  };
+  // Per size and system: a run of one system keeps the others' figures for that size.
+  for (const [size, bySystem] of Object.entries(results))
+    mergedResults[size] = { ...(mergedResults[size] ?? {}), ...bySystem };
+  const merged = { ...previous, ...report, results: mergedResults };
   fs.writeFileSync(args.out, JSON.stringify(merged, null, 2) + '\n');
   console.log(renderTable(merged.results as Record<string, Record<string, Medians>>));
 }
