@@ -93,6 +93,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
     });
+    // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
+    opened.library.warmCompletions();
     const served = (): Library => opened.library;
     library = served;
     loadedAt ??= () => opened.loadedAt;

@@ -105,8 +105,31 @@ function sameArticle(a: Article, b: Article): boolean {
 /** Items restored between two pauses of `fromSnapshotAsync`. */
 const RESTORE_SLICE = 20_000;
 
-/** Prefixes up to this many characters have their completions cached. */
+/** Prefixes up to this many characters have their completions precomputed. */
 const SHORT_PREFIX = 2;
+/** Completions kept per short prefix: enough for any autocomplete request (25 choices, 2×). */
+const SHORT_PREFIX_COMPLETIONS = 50;
+
+/** A word of the corpus as written (lowercased) and how often it occurs. */
+interface SurfaceWord {
+  readonly display: string;
+  count: number;
+}
+
+/**
+ * Inserts `entry` into `best`, kept as the top `limit` by count (ties alphabetical), so the
+ * matches of a prefix are never all sorted.
+ */
+function keepBest(best: SurfaceWord[], entry: SurfaceWord, limit: number): void {
+  const before = (a: SurfaceWord, b: SurfaceWord): boolean =>
+    a.count > b.count || (a.count === b.count && a.display < b.display);
+  const last = best[best.length - 1];
+  if (best.length >= limit && last !== undefined && !before(entry, last)) return;
+  let at = best.length;
+  while (at > 0 && before(entry, best[at - 1] as SurfaceWord)) at--;
+  best.splice(at, 0, entry);
+  if (best.length > limit) best.pop();
+}
 
 /** The Library's own tables as persisted beside the index. */
 interface LibraryTables {
@@ -548,16 +571,13 @@ export class Library {
   completeWord(prefix: string, limit: number): string[] {
     const key = normalizeWord(prefix);
     if (key === '') return [];
-    if (this.sortedSurface === null) {
-      this.sortedSurface = [...this.surfaceWords.keys()].sort();
-      this.completionCache.clear();
+    const sorted = this.sortedVocabulary();
+    if (key.length <= SHORT_PREFIX && limit <= SHORT_PREFIX_COMPLETIONS) {
+      // Short prefixes match tens of thousands of words at 1M passages: all of them are
+      // answered from one pass over the vocabulary, made once after each vocabulary change.
+      if (this.completionCache.size === 0) this.warmCompletions();
+      return (this.completionCache.get(key) ?? []).slice(0, limit);
     }
-    // Short prefixes match tens of thousands of words at 1M passages: remember their answers
-    // until the vocabulary or its counts change.
-    const cacheKey = key.length <= SHORT_PREFIX ? `${limit}:${key}` : null;
-    const cached = cacheKey === null ? undefined : this.completionCache.get(cacheKey);
-    if (cached !== undefined) return [...cached];
-    const sorted = this.sortedSurface;
     let low = 0;
     let high = sorted.length;
     while (low < high) {
@@ -565,27 +585,56 @@ export class Library {
       if ((sorted[mid] ?? '') < key) low = mid + 1;
       else high = mid;
     }
-    // The best `limit` by count (ties alphabetical), kept sorted: no sort of every match.
-    const best: { display: string; count: number }[] = [];
-    const before = (
-      a: { display: string; count: number },
-      b: { display: string; count: number },
-    ): boolean =>
-      a.count > b.count || (a.count === b.count && a.display.localeCompare(b.display) < 0);
+    const best: SurfaceWord[] = [];
     for (let i = low; i < sorted.length; i++) {
       const word = sorted[i];
       if (word === undefined || !word.startsWith(key)) break;
       const entry = this.surfaceWords.get(word);
-      if (entry === undefined) continue;
-      if (best.length >= limit && !before(entry, best[best.length - 1]!)) continue;
-      let at = best.length;
-      while (at > 0 && before(entry, best[at - 1]!)) at--;
-      best.splice(at, 0, entry);
-      if (best.length > limit) best.pop();
+      if (entry !== undefined) keepBest(best, entry, limit);
     }
-    const words = best.map((m) => m.display);
-    if (cacheKey !== null) this.completionCache.set(cacheKey, words);
-    return [...words];
+    return best.map((m) => m.display);
+  }
+
+  /**
+   * Computes the completions of every prefix of up to SHORT_PREFIX characters in one pass over
+   * the sorted vocabulary (words sharing a prefix are contiguous there). Called lazily by
+   * completeWord; the bot calls it at start so the first keystroke is not the slow one.
+   */
+  warmCompletions(): void {
+    const sorted = this.sortedVocabulary();
+    this.completionCache.clear();
+    const groups: ({ key: string; best: SurfaceWord[] } | undefined)[] = [];
+    const flush = (length: number): void => {
+      const group = groups[length];
+      if (group !== undefined)
+        this.completionCache.set(
+          group.key,
+          group.best.map((m) => m.display),
+        );
+    };
+    for (const word of sorted) {
+      const entry = this.surfaceWords.get(word);
+      if (entry === undefined) continue;
+      for (let length = 1; length <= SHORT_PREFIX && length <= word.length; length++) {
+        const key = word.slice(0, length);
+        let group = groups[length];
+        if (group === undefined || group.key !== key) {
+          flush(length);
+          group = { key, best: [] };
+          groups[length] = group;
+        }
+        keepBest(group.best, entry, SHORT_PREFIX_COMPLETIONS);
+      }
+    }
+    for (let length = 1; length <= SHORT_PREFIX; length++) flush(length);
+  }
+
+  private sortedVocabulary(): string[] {
+    if (this.sortedSurface === null) {
+      this.sortedSurface = [...this.surfaceWords.keys()].sort();
+      this.completionCache.clear();
+    }
+    return this.sortedSurface;
   }
 
   /** Corpus-wide figures. */

@@ -66,6 +66,23 @@ describe('suggestCompletions', () => {
     expect(suggestCompletions(library, 'c')).toEqual(['corridor', 'city', 'civilians']);
   });
 
+  it('answers one- and two-letter prefixes from the current vocabulary after an update', () => {
+    const lib = Library.build([article('a', 'Corridor city civilians corridor.')]);
+    expect(suggestCompletions(lib, 'c')).toEqual(['corridor', 'city', 'civilians']);
+    lib.upsert([article('b', 'Cats chase cats; cats climb.')]);
+    expect(suggestCompletions(lib, 'c')).toEqual([
+      'cats',
+      'corridor',
+      'chase',
+      'city',
+      'civilians',
+      'climb',
+    ]);
+    expect(suggestCompletions(lib, 'ci')).toEqual(['city', 'civilians']);
+    lib.remove(['b']);
+    expect(suggestCompletions(lib, 'ca')).toEqual([]);
+  });
+
   it('returns at most 25 choices of at most 100 characters', () => {
     const words = Array.from({ length: 60 }, (_, i) => `zeta${i}`).join(' ');
     const lib = Library.build([article('z', `${words}.`)]);
