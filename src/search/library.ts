@@ -432,6 +432,29 @@ export class Library {
     return terms;
   }
 
+  /** A MiniSearch filter keeping passages whose article passes `filters`. */
+  private filterOf(filters: AnswerFilters): (result: { id: string }) => boolean {
+    return (result) => {
+      const passage = this.passageById.get(result.id);
+      const article = passage && this.articleById.get(passage.docId);
+      return article !== undefined && this.matchesFilters(article, filters);
+    };
+  }
+
+  /** MiniSearch results as Hits, skipping any whose passage is gone. */
+  private hitsOfResults(
+    results: readonly { id: unknown; score: number; queryTerms: string[] }[],
+  ): Hit[] {
+    const hits: Hit[] = [];
+    for (const result of results) {
+      const passage = this.passageById.get(result.id as string);
+      const article = passage && this.articleById.get(passage.docId);
+      if (passage === undefined || article === undefined) continue;
+      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
+    }
+    return hits;
+  }
+
   /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
   matchesFilters(article: Article, filters: AnswerFilters): boolean {
     if (filters.since !== undefined && (article.date === null || article.date < filters.since))
@@ -458,24 +481,9 @@ export class Library {
       ...(options.prefixLast
         ? { prefix: (_term: string, i: number, terms: string[]) => i === terms.length - 1 }
         : {}),
-      ...(hasFilter
-        ? {
-            filter: (result: { id: string }) => {
-              const passage = this.passageById.get(result.id);
-              const article = passage && this.articleById.get(passage.docId);
-              return article !== undefined && this.matchesFilters(article, options);
-            },
-          }
-        : {}),
+      ...(hasFilter ? { filter: this.filterOf(options) } : {}),
     });
-    const hits: Hit[] = [];
-    for (const result of results) {
-      const passage = this.passageById.get(result.id as string);
-      const article = passage && this.articleById.get(passage.docId);
-      if (passage === undefined || article === undefined) continue;
-      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
-    }
-    return hits;
+    return this.hitsOfResults(results);
   }
 
   /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
@@ -543,25 +551,10 @@ export class Library {
         ...(options.bm25 === undefined ? {} : { bm25: options.bm25 }),
         ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
         ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
-        ...(hasFilter
-          ? {
-              filter: (result: { id: string }) => {
-                const passage = this.passageById.get(result.id);
-                const article = passage && this.articleById.get(passage.docId);
-                return article !== undefined && this.matchesFilters(article, options);
-              },
-            }
-          : {}),
+        ...(hasFilter ? { filter: this.filterOf(options) } : {}),
       },
     );
-    const hits: Hit[] = [];
-    for (const result of results) {
-      const passage = this.passageById.get(result.id as string);
-      const article = passage && this.articleById.get(passage.docId);
-      if (passage === undefined || article === undefined) continue;
-      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
-    }
-    return hits;
+    return this.hitsOfResults(results);
   }
 
   /**

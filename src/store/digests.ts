@@ -43,16 +43,17 @@ export interface Subscription {
 }
 
 /** What `/digest add` supplies. */
-export interface NewSubscription {
-  readonly guildId: string;
-  readonly channelId: string;
-  readonly topic: string;
-  readonly schedule: string;
-  readonly timeZone: string;
-  readonly maxQuotes: number;
-  readonly postWhenEmpty: boolean;
-  readonly createdBy: string | null;
-}
+export type NewSubscription = Pick<
+  Subscription,
+  | 'guildId'
+  | 'channelId'
+  | 'topic'
+  | 'schedule'
+  | 'timeZone'
+  | 'maxQuotes'
+  | 'postWhenEmpty'
+  | 'createdBy'
+>;
 
 /** A recorded run. */
 export interface RunRecord {
