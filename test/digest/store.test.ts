@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, SCHEMA_VERSION, type Db } from '../../src/store/db.js';
-import { DigestStore, type NewSubscription } from '../../src/store/digests.js';
+import {
+  DigestStore,
+  type NewSubscription,
+  type PostRecord,
+  type Subscription,
+} from '../../src/store/digests.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0);
 const SUB: NewSubscription = {
@@ -26,6 +31,31 @@ function reopen(): void {
   db.close();
   db = openDatabase(file);
   store = new DigestStore(db);
+}
+
+/** A manual run of `sub` at T0 with one recorded send intent, as a digest run makes them. */
+function recordManualIntent(
+  sub: Subscription,
+  nonce: string,
+  passageKeys: readonly string[],
+  payload: string,
+): { runId: number; post: PostRecord } {
+  const runId = store.startRun({
+    subscriptionId: sub.id,
+    trigger: 'manual',
+    scheduledFor: null,
+    startedAt: T0,
+  });
+  const post = store.recordIntent({
+    subscriptionId: sub.id,
+    runId,
+    channelId: sub.channelId,
+    nonce,
+    payload,
+    passageKeys,
+    now: T0,
+  });
+  return { runId, post };
 }
 
 beforeEach(() => {
@@ -125,21 +155,7 @@ describe('DigestStore', () => {
 
   it('removes a subscription only from its own server, with its history', () => {
     const sub = store.addSubscription(SUB, T0, T0);
-    const runId = store.startRun({
-      subscriptionId: sub.id,
-      trigger: 'manual',
-      scheduledFor: null,
-      startedAt: T0,
-    });
-    store.recordIntent({
-      subscriptionId: sub.id,
-      runId,
-      channelId: SUB.channelId,
-      nonce: 'n1',
-      payload: '{}',
-      passageKeys: ['k1'],
-      now: T0,
-    });
+    recordManualIntent(sub, 'n1', ['k1'], '{}');
     expect(store.removeSubscription('999999999999999999', sub.id)).toBe(false);
     expect(store.removeSubscription(SUB.guildId, sub.id)).toBe(true);
     expect(store.subscription(sub.id)).toBeNull();
@@ -150,21 +166,7 @@ describe('DigestStore', () => {
   it('never delivers the same passage twice to a subscription', () => {
     const sub = store.addSubscription(SUB, T0, T0);
     const other = store.addSubscription({ ...SUB, channelId: '200000000000000002' }, T0, T0);
-    const runId = store.startRun({
-      subscriptionId: sub.id,
-      trigger: 'manual',
-      scheduledFor: null,
-      startedAt: T0,
-    });
-    store.recordIntent({
-      subscriptionId: sub.id,
-      runId,
-      channelId: SUB.channelId,
-      nonce: 'n1',
-      payload: '{"a":1}',
-      passageKeys: ['k1', 'k2'],
-      now: T0,
-    });
+    const { runId } = recordManualIntent(sub, 'n1', ['k1', 'k2'], '{"a":1}');
     expect(() =>
       store.recordIntent({
         subscriptionId: sub.id,
@@ -180,41 +182,13 @@ describe('DigestStore', () => {
     expect(store.postsOf(sub.id).map((p) => p.nonce)).toEqual(['n1']);
     expect(store.isDelivered(sub.id, 'k3')).toBe(false);
     // Another subscription may post the same passage.
-    const otherRun = store.startRun({
-      subscriptionId: other.id,
-      trigger: 'manual',
-      scheduledFor: null,
-      startedAt: T0,
-    });
-    store.recordIntent({
-      subscriptionId: other.id,
-      runId: otherRun,
-      channelId: '200000000000000002',
-      nonce: 'n3',
-      payload: '{}',
-      passageKeys: ['k2'],
-      now: T0,
-    });
+    recordManualIntent(other, 'n3', ['k2'], '{}');
     expect(store.isDelivered(other.id, 'k2')).toBe(true);
   });
 
   it('frees the passages of a failed post so a later digest can post them', () => {
     const sub = store.addSubscription(SUB, T0, T0);
-    const runId = store.startRun({
-      subscriptionId: sub.id,
-      trigger: 'manual',
-      scheduledFor: null,
-      startedAt: T0,
-    });
-    const post = store.recordIntent({
-      subscriptionId: sub.id,
-      runId,
-      channelId: SUB.channelId,
-      nonce: 'n1',
-      payload: '{}',
-      passageKeys: ['k1'],
-      now: T0,
-    });
+    const { post } = recordManualIntent(sub, 'n1', ['k1'], '{}');
     store.markFailed(post.id);
     expect(store.isDelivered(sub.id, 'k1')).toBe(false);
     expect(store.post(post.id)?.status).toBe('failed');
