@@ -5,7 +5,7 @@
  * damaged, from another term-processing or format version, or unreadable is never trusted:
  * it is logged and rebuilt.
  */
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   listCorpusFiles,
@@ -320,9 +320,4 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
     changes,
     snapshot,
   };
-}
-
-/** Deletes the persisted index (tests, or a user forcing a rebuild). */
-export async function forgetPersisted(dataDir: string): Promise<void> {
-  await rm(path.join(dataDir, 'index'), { recursive: true, force: true });
 }

@@ -27,19 +27,3 @@ export const RUSSIAN_STOP_WORDS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
-
-/** The stop-word list for a language code; an empty set for languages without one. */
-export function stopWordsFor(lang: string): ReadonlySet<string> {
-  switch (lang) {
-    case 'en':
-      return ENGLISH_STOP_WORDS;
-    case 'bg':
-      return BULGARIAN_STOP_WORDS;
-    case 'ru':
-      return RUSSIAN_STOP_WORDS;
-    default:
-      return EMPTY;
-  }
-}
-
-const EMPTY: ReadonlySet<string> = new Set();

@@ -60,14 +60,6 @@ export function normalizeWord(word: string): string {
   return normalized;
 }
 
-/** Whether a normalised word is a stop word in its script's language. */
-export function isStopWord(
-  normalized: string,
-  context: TermContext = DEFAULT_TERM_CONTEXT,
-): boolean {
-  return stemWord(normalized, context) === null;
-}
-
 /**
  * Entries per cache before it is emptied. Vocabulary grows slowly (≈0.5M word forms at 1M
  * passages), so the caches hold nearly every form and each is processed about once.
@@ -141,16 +133,6 @@ export function queryTermsOfWord(
   return queryCache.get(context, word, () => queryTermsOf(word, context));
 }
 
-/** The distinct stem terms of a text, in first-seen order. */
-export function termsOf(text: string, context: TermContext = DEFAULT_TERM_CONTEXT): string[] {
-  const seen = new Set<string>();
-  for (const token of tokenize(text)) {
-    const term = termOf(token.text, context);
-    if (term !== null) seen.add(term);
-  }
-  return [...seen];
-}
-
 /** How an article's Cyrillic words are stemmed: Russian for `lang: "ru"`, else Bulgarian. */
 export function termContextOfArticle(article: { readonly lang: string }): TermContext {
   return article.lang === 'ru' ? RUSSIAN_CONTEXT : DEFAULT_TERM_CONTEXT;
@@ -160,14 +142,3 @@ const RUSSIAN_CONTEXT: TermContext = { cyrillic: 'ru' };
 
 /** Separates pre-processed index terms in the strings handed to MiniSearch. */
 export const TERM_SEPARATOR = ' ';
-
-/** A text (or its tokens) as the space-separated index terms MiniSearch stores (see Library). */
-export function indexTermString(
-  text: string | readonly Token[],
-  context: TermContext = DEFAULT_TERM_CONTEXT,
-): string {
-  const out: string[] = [];
-  for (const token of typeof text === 'string' ? tokenize(text) : text)
-    for (const term of indexTermsOfWord(token.text, context)) out.push(term);
-  return out.join(TERM_SEPARATOR);
-}
