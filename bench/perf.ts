@@ -38,9 +38,10 @@ export interface RunFigures {
   loadCorpusMs: number;
   buildMs: number;
   passagesPerSecond: number;
-  /** Heap after the build minus heap with the articles alone, after GC. */
+  /** Heap plus ArrayBuffers after the build, minus the same with the articles alone, after GC. */
   indexHeapBytes: number;
   indexHeapBytesPerPassage: number;
+  /** Heap plus ArrayBuffers after the build. */
   heapUsedBytes: number;
   rssBytes: number;
   peakRssBytes: number;
@@ -332,11 +333,16 @@ async function runChild(
       100,
     );
     // What the corpus text alone costs in heap, to subtract from the built figure.
+    // Memory counts the JS heap and ArrayBuffers (typed-array postings live outside the heap).
+    const memoryNow = (): number => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    };
     gc();
-    const heapEmpty = process.memoryUsage().heapUsed;
+    const heapEmpty = memoryNow();
     const articles = readArticles(corpus.dir, corpus.files);
     gc();
-    const textHeap = process.memoryUsage().heapUsed - heapEmpty;
+    const textHeap = memoryNow() - heapEmpty;
     articles.length = 0;
     gc();
 
@@ -344,7 +350,7 @@ async function runChild(
     const { readMs } = await instance.build(corpus.dir, corpus.files);
     const buildMs = Math.max(1, performance.now() - buildStarted - readMs);
     gc();
-    const heapUsed = process.memoryUsage().heapUsed;
+    const heapUsed = memoryNow();
     const indexHeapBytes = heapUsed - heapEmpty - textHeap;
 
     const saveStarted = performance.now();

@@ -35,7 +35,7 @@ export function createVerbatimSystem(options: {
       const { articles } = await loadCorpus(corpusDir);
       const readMs = performance.now() - started;
       library = Library.build(articles);
-      library.warmCompletions(); // as the bot does at start
+      library.warm(); // as the bot does at start
       return { readMs };
     },
     async save(dir) {
@@ -55,7 +55,7 @@ export function createVerbatimSystem(options: {
       if (opened.how !== 'loaded')
         throw new Error(`expected the persisted index to load, got "${opened.how}"`);
       library = opened.library;
-      library.warmCompletions(); // as the bot does at start
+      library.warm(); // as the bot does at start
     },
     ask(question) {
       const answer = answerQuestion(library, question, { limit: options.answerLimit });

@@ -1,7 +1,7 @@
 /**
  * Keeps a served Library in step with the corpus folder while the bot runs: a file added,
- * changed or removed is re-read and its articles upserted or removed (MiniSearch add / discard /
- * replace through `Library.upsert` / `remove`), never a full rebuild. Changes are noticed by
+ * changed or removed is re-read and its articles upserted or removed (`Library.upsert` /
+ * `remove`: the index's delta segment takes the new postings), never a full rebuild. Changes are noticed by
  * `fs.watch` (debounced) and, as a fallback where watching is unreliable, by a periodic scan of
  * sizes and modification times.
  */

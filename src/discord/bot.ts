@@ -94,7 +94,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       dataDir: config.dataDir,
     });
     // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
-    opened.library.warmCompletions();
+    opened.library.warm();
     const served = (): Library => opened.library;
     library = served;
     loadedAt ??= () => opened.loadedAt;

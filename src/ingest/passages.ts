@@ -5,15 +5,10 @@
  */
 import type { Article, Passage, Span } from '../types.js';
 import { splitSentences } from './sentences.js';
+import { countWords } from './words.js';
 
 /** A paragraph with more words than this is split at sentence boundaries. */
 export const MAX_PASSAGE_WORDS = 120;
-
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
-
-function countWords(text: string): number {
-  return text.match(WORD)?.length ?? 0;
-}
 
 /** The paragraphs of a cleaned text (separated by blank lines) as trimmed spans. */
 export function splitParagraphs(text: string): Span[] {
@@ -45,7 +40,7 @@ export function splitPassages(article: Article): Passage[] {
     passages.push({ id: `${article.id}#${ordinal}`, docId: article.id, ordinal, start, end });
   };
   for (const paragraph of splitParagraphs(article.text)) {
-    const words = countWords(article.text.slice(paragraph.start, paragraph.end));
+    const words = countWords(article.text, paragraph.start, paragraph.end);
     if (words <= MAX_PASSAGE_WORDS) {
       push(paragraph.start, paragraph.end);
       continue;
@@ -57,7 +52,7 @@ export function splitPassages(article: Article): Passage[] {
     let runEnd = 0;
     let runWords = 0;
     for (const sentence of splitSentences(article.text, paragraph.start, paragraph.end)) {
-      const sentenceWords = countWords(article.text.slice(sentence.start, sentence.end));
+      const sentenceWords = countWords(article.text, sentence.start, sentence.end);
       if (runStart !== null && runWords + sentenceWords > MAX_PASSAGE_WORDS) {
         push(runStart, runEnd);
         runStart = null;

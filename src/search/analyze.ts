@@ -3,6 +3,7 @@
  * index, the query parser, quote choice and highlighting all go through here, so a word that
  * matched at search time is the same word highlighted in the quote.
  */
+import { WORD_PATTERN } from '../ingest/words.js';
 import { normalizeToken } from '../lang/normalize.js';
 import {
   DEFAULT_TERM_CONTEXT,
@@ -29,7 +30,7 @@ export const TERM_PROCESSING_VERSION = 2;
  * A word: letters, marks and digits, with inner apostrophes or hyphens kept out (they split).
  * Tabs, punctuation and symbols separate words, in any script.
  */
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const WORD = WORD_PATTERN;
 
 /** Splits text into words with their offsets. */
 export function tokenize(text: string): Token[] {
@@ -139,6 +140,3 @@ export function termContextOfArticle(article: { readonly lang: string }): TermCo
 }
 
 const RUSSIAN_CONTEXT: TermContext = { cyrillic: 'ru' };
-
-/** Separates pre-processed index terms in the strings handed to MiniSearch. */
-export const TERM_SEPARATOR = ' ';

@@ -1,23 +1,22 @@
 /**
- * The searchable corpus: articles, their passages and a MiniSearch index over the passages,
- * kept consistent under incremental updates. A Library is built in memory from articles; the
- * edges decide where articles come from and when a Library is replaced.
+ * The searchable corpus: articles, their passages and an inverted index over the passages
+ * (src/search/postings.ts), kept consistent under incremental updates. A Library is built in
+ * memory from articles; the edges decide where articles come from and when a Library is
+ * replaced.
  */
-import MiniSearch from 'minisearch';
 import { splitPassages } from '../ingest/passages.js';
 import type { AnswerFilters, Article, Passage } from '../types.js';
 import { detectCyrillicLanguage } from '../lang/script.js';
 import {
   normalizeWord,
-  TERM_SEPARATOR,
   type TermContext,
   termContextOfArticle,
   termOf,
   tokenize,
-  type Token,
   wordInfo,
 } from './analyze.js';
-import { addProcessedDocument, type FieldTermData } from './fast-index.js';
+import { WordTable } from './word-table.js';
+import { PostingIndex } from './postings.js';
 import { scoreGroups, type GroupScoring, type ScoredDocument } from './scorer.js';
 import {
   decodeSnapshot,
@@ -27,7 +26,7 @@ import {
   type SnapshotKey,
 } from './persist.js';
 
-/** A passage that matched a query, with MiniSearch's score and the query terms it matched. */
+/** A passage that matched a query, with its BM25 score and the query terms it matched. */
 export interface Hit {
   readonly passage: Passage;
   readonly article: Article;
@@ -85,10 +84,17 @@ export interface UpsertResult {
 /** Weight of a title match relative to a passage-text match. */
 export const TITLE_BOOST = 0.5;
 
-interface IndexedPassage {
-  readonly id: string;
-  readonly text: string;
-  readonly title: string;
+/** Index fields, by number: a passage's own text, and its article's title. */
+const TEXT_FIELD = 0;
+const TITLE_FIELD = 1;
+const FIELD_BOOSTS = [1, TITLE_BOOST];
+
+/** What indexing keeps of a written word for the length of one upsert. */
+interface WordEntry {
+  readonly termIds: readonly number[];
+  /** The surface-word table's entry for `normalized` (re-read when it was dropped at zero). */
+  surface: SurfaceWord;
+  readonly normalized: string;
 }
 
 function sameArticle(a: Article, b: Article): boolean {
@@ -116,6 +122,36 @@ interface SurfaceWord {
   count: number;
 }
 
+/** Word tables by Cyrillic term context, for one upsert or remove. */
+type WordTables = Map<string, WordTable<WordEntry>>;
+
+/** Term frequencies of one passage, by term id, reused across passages. */
+class TermCounter {
+  private counts = new Uint32Array(1_024);
+  readonly touched: number[] = [];
+
+  add(termId: number): void {
+    let counts = this.counts;
+    if (termId >= counts.length) {
+      counts = new Uint32Array(Math.max(termId + 1, counts.length * 2));
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    const count = counts[termId]!;
+    if (count === 0) this.touched.push(termId);
+    counts[termId] = count + 1;
+  }
+
+  count(termId: number): number {
+    return this.counts[termId] ?? 0;
+  }
+
+  clear(): void {
+    for (const termId of this.touched) this.counts[termId] = 0;
+    this.touched.length = 0;
+  }
+}
+
 /**
  * Inserts `entry` into `best`, kept as the top `limit` by count (ties alphabetical), so the
  * matches of a prefix are never all sorted.
@@ -134,56 +170,51 @@ function keepBest(best: SurfaceWord[], entry: SurfaceWord, limit: number): void 
 /** The Library's own tables as persisted beside the index. */
 interface LibraryTables {
   readonly cyrillicArticles: { bg: number; ru: number };
-  readonly documentFrequencies: [string, number][];
   readonly surfaceWords: [string, string, number][];
+  /** The short-prefix completions (see warmCompletions), so a load need not recompute them. */
+  readonly completions: [string, string[]][];
 }
 
 /** The searchable corpus. */
 export class Library {
   private readonly articleById = new Map<string, Article>();
-  private readonly passageById = new Map<string, Passage>();
+  /**
+   * The index slot of each article's first passage; its passages have consecutive slots
+   * (added together, and a snapshot renumbers slots keeping their order).
+   */
+  private readonly firstSlotByDoc = new Map<string, number>();
+  private readonly passageBySlot: (Passage | undefined)[] = [];
+  private livePassages = 0;
   private readonly passagesByDoc = new Map<string, Passage[]>();
   private readonly cyrillicArticles = { bg: 0, ru: 0 };
-  private readonly documentFrequencies = new Map<string, number>();
-  private readonly surfaceWords = new Map<string, { display: string; count: number }>();
+  private readonly surfaceWords = new Map<string, SurfaceWord>();
   private sortedSurface: string[] | null = null;
   /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
   private readonly completionCache = new Map<string, string[]>();
-  private readonly index: MiniSearch<IndexedPassage>;
+  private index = new PostingIndex(FIELD_BOOSTS.length);
+  private readonly counter = new TermCounter();
 
-  private constructor() {
-    // Documents reach MiniSearch already processed (terms depend on the article's language,
-    // which processTerm cannot see); queries are processed here with the corpus's context.
-    this.index = new MiniSearch<IndexedPassage>({
-      idField: 'id',
-      fields: ['text', 'title'],
-      storeFields: [],
-      tokenize: (terms: string) => (terms === '' ? [] : terms.split(TERM_SEPARATOR)),
-      processTerm: (term: string) => term,
-      searchOptions: {
-        tokenize: (text: string) => tokenize(text).map((t) => t.text),
-        processTerm: (word: string) => termOf(word, this.queryContext(word)),
-        boost: { title: TITLE_BOOST },
-        bm25: BM25_PARAMS,
-      },
-    });
-  }
+  private constructor() {}
 
   /** Serialises the Library (src/search/persist.ts); a later load must match `key`. */
   toSnapshot(key: SnapshotKey): Uint8Array {
+    if (this.completionCache.size === 0) this.warmCompletions();
     const extras: LibraryTables = {
       cyrillicArticles: this.cyrillicArticles,
-      documentFrequencies: [...this.documentFrequencies],
       // Sorted, so a load needs no sort before the first autocomplete.
       surfaceWords: [...this.surfaceWords]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([word, { display, count }]) => [word, display, count]),
+      completions: [...this.completionCache],
     };
+    const { parts, slots } = this.index.toParts();
     return encodeSnapshot(
       {
         articles: [...this.articleById.values()],
         passagesOf: (id) => this.passagesOf(id),
-        index: this.index as MiniSearch<never>,
+        slotOf: (passage) =>
+          slots[(this.firstSlotByDoc.get(passage.docId) ?? -1) + passage.ordinal] ?? -1,
+        index: parts,
         extras,
       },
       key,
@@ -193,7 +224,7 @@ export class Library {
   /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
   static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
     const library = new Library();
-    const decoded = decodeSnapshot<LibraryTables>(bytes, key, library.index as MiniSearch<never>);
+    const decoded = decodeSnapshot<LibraryTables>(bytes, key);
     for (const _ of library.restoreSteps(decoded));
     return library;
   }
@@ -208,12 +239,7 @@ export class Library {
     pause: () => Promise<void>,
   ): Promise<Library> {
     const library = new Library();
-    const decoded = await decodeSnapshotAsync<LibraryTables>(
-      bytes,
-      key,
-      library.index as MiniSearch<never>,
-      pause,
-    );
+    const decoded = await decodeSnapshotAsync<LibraryTables>(bytes, key, pause);
     for (const _ of library.restoreSteps(decoded)) await pause();
     return library;
   }
@@ -221,26 +247,31 @@ export class Library {
   /** Fills the Library's tables from a decoded snapshot, yielding every RESTORE_SLICE items. */
   private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Generator<void> {
     let work = 0;
+    this.index = PostingIndex.fromParts(decoded.index);
     for (const article of decoded.articles) {
       this.articleById.set(article.id, article);
       if (++work % RESTORE_SLICE === 0) yield;
     }
+    let at = 0;
     for (const [docId, passages] of decoded.passagesByDoc) {
       this.passagesByDoc.set(docId, passages);
-      for (const passage of passages) this.passageById.set(passage.id, passage);
+      for (const passage of passages) {
+        const slot = decoded.passageSlots[at++]!;
+        if (passage.ordinal === 0) this.firstSlotByDoc.set(docId, slot);
+        this.passageBySlot[slot] = passage;
+        this.livePassages++;
+      }
       if (++work % RESTORE_SLICE === 0) yield;
     }
     this.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
     this.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
-    for (const [term, count] of decoded.extras.documentFrequencies) {
-      this.documentFrequencies.set(term, count);
-      if (++work % RESTORE_SLICE === 0) yield;
-    }
     for (const [word, display, count] of decoded.extras.surfaceWords) {
       this.surfaceWords.set(word, { display, count });
       if (++work % RESTORE_SLICE === 0) yield;
     }
     this.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
+    for (const [prefix, words] of decoded.extras.completions)
+      this.completionCache.set(prefix, words);
   }
 
   /** Builds a Library from articles; a repeated id keeps the first article. */
@@ -252,7 +283,7 @@ export class Library {
 
   /** Number of indexed passages. */
   get passageCount(): number {
-    return this.passageById.size;
+    return this.livePassages;
   }
 
   /** Number of articles. */
@@ -265,7 +296,11 @@ export class Library {
   }
 
   passage(id: string): Passage | undefined {
-    return this.passageById.get(id);
+    // Passage ids are "<article id>#<ordinal>" (splitPassages).
+    const hash = id.lastIndexOf('#');
+    if (hash < 0) return undefined;
+    const passage = this.passagesByDoc.get(id.slice(0, hash))?.[Number(id.slice(hash + 1))];
+    return passage?.id === id ? passage : undefined;
   }
 
   /** The passages of an article in reading order (empty for an unknown id). */
@@ -295,7 +330,8 @@ export class Library {
 
   /** In how many passages a processed term occurs (0 when unknown). */
   documentFrequency(term: string): number {
-    return this.documentFrequencies.get(term) ?? 0;
+    const id = this.index.termId(term);
+    return id === undefined ? 0 : this.index.documentFrequency(TEXT_FIELD, id);
   }
 
   /**
@@ -308,7 +344,7 @@ export class Library {
 
   /** The same IDF for a passage count (e.g. of a word that has several alternative terms). */
   idfOfCount(df: number): number {
-    const n = this.passageById.size;
+    const n = this.passageCount;
     return Math.log(1 + (n - Math.min(df, n) + 0.5) / (Math.min(df, n) + 0.5));
   }
 
@@ -321,8 +357,9 @@ export class Library {
     const changed: string[] = [];
     const unchanged: string[] = [];
     const seen = new Set<string>();
-    // Term → postings shortcut for this call only (see addProcessedDocument).
-    const termData = new Map<string, FieldTermData>();
+    // Written word → its terms and surface entry, per term context, for this call only: the
+    // vocabulary is far smaller than the token stream.
+    const words: WordTables = new Map();
     for (const article of articles) {
       if (seen.has(article.id)) continue;
       seen.add(article.id);
@@ -332,58 +369,140 @@ export class Library {
           unchanged.push(article.id);
           continue;
         }
-        this.removeOne(article.id);
+        this.removeOne(article.id, words);
         changed.push(article.id);
       } else {
         added.push(article.id);
       }
-      this.addOne(article, termData);
+      this.addOne(article, words);
     }
+    if (added.length + changed.length > 0) this.completionCache.clear();
+    this.index.seal();
     return { added, changed, unchanged };
   }
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
   remove(docIds: Iterable<string>): string[] {
     const removed: string[] = [];
+    const words: WordTables = new Map();
     for (const id of docIds) {
       if (this.articleById.has(id)) {
-        this.removeOne(id);
+        this.removeOne(id, words);
         removed.push(id);
       }
     }
+    if (removed.length > 0) this.completionCache.clear();
     return removed;
   }
 
-  private addOne(article: Article, termData: Map<string, FieldTermData>): void {
-    this.articleById.set(article.id, article);
-    const passages = splitPassages(article);
-    this.passagesByDoc.set(article.id, passages);
-    const context = termContextOfArticle(article);
-    this.countLanguage(article, 1);
-    const title = this.countTerms(tokenize(article.title ?? ''), 0, context);
-    for (const passage of passages) {
-      this.passageById.set(passage.id, passage);
-      // One tokenisation serves both the index and the Library's own tables; the index gets
-      // term frequencies directly (src/search/fast-index.ts), fields in the order text, title.
-      const tokens = tokenize(article.text.slice(passage.start, passage.end));
-      const text = this.countTerms(tokens, 1, context);
-      addProcessedDocument(this.index as MiniSearch<never>, passage.id, [text, title], termData);
+  /** The word table of `context` for this upsert (see upsert). */
+  private wordTable(words: WordTables, context: TermContext): WordTable<WordEntry> {
+    let table = words.get(context.cyrillic);
+    if (table === undefined) {
+      table = new WordTable((word) => {
+        const info = wordInfo(word, context);
+        const termIds = info.terms.filter((t) => t !== '').map((t) => this.index.internTerm(t));
+        const surface = this.surfaceWords.get(info.normalized) ?? {
+          display: word.toLowerCase(),
+          count: 0,
+        };
+        return { termIds, surface, normalized: info.normalized };
+      });
+      words.set(context.cyrillic, table);
+    }
+    return table;
+  }
+
+  /** Counts a word's occurrence in or out of the surface-word table. */
+  private countSurface(entry: WordEntry, delta: 1 | -1): void {
+    let surface = entry.surface;
+    if (surface.count === 0) {
+      // Dropped at zero, or made before another spelling of the word entered the table.
+      const current = this.surfaceWords.get(entry.normalized);
+      if (current !== undefined) {
+        surface = current;
+        entry.surface = current;
+      } else if (delta > 0) {
+        this.surfaceWords.set(entry.normalized, surface);
+        this.sortedSurface = null;
+      } else return;
+    }
+    surface.count += delta;
+    if (surface.count <= 0) {
+      surface.count = 0;
+      this.surfaceWords.delete(entry.normalized);
+      this.sortedSurface = null;
     }
   }
 
-  private removeOne(docId: string): void {
+  /** The distinct term ids of a title, with their frequencies. */
+  private titleTerms(article: Article, words: WordTables): [number, number][] {
+    const table = this.wordTable(words, termContextOfArticle(article));
+    const counter = this.counter;
+    const count = table.scan(article.title ?? '');
+    for (let i = 0; i < count; i++)
+      for (const termId of table.value(table.found[i]!).termIds) counter.add(termId);
+    const terms = counter.touched.map((termId): [number, number] => [
+      termId,
+      counter.count(termId),
+    ]);
+    counter.clear();
+    return terms;
+  }
+
+  private addOne(article: Article, words: WordTables): void {
+    this.articleById.set(article.id, article);
+    const passages = splitPassages(article);
+    this.passagesByDoc.set(article.id, passages);
+    const table = this.wordTable(words, termContextOfArticle(article));
+    this.countLanguage(article, 1);
+    const title = this.titleTerms(article, words);
+    const counter = this.counter;
+    for (const passage of passages) {
+      const count = table.scan(article.text, passage.start, passage.end);
+      for (let i = 0; i < count; i++) {
+        const entry = table.value(table.found[i]!);
+        const surface = entry.surface;
+        if (surface.count > 0) surface.count++;
+        else this.countSurface(entry, 1);
+        const termIds = entry.termIds;
+        for (let t = 0; t < termIds.length; t++) counter.add(termIds[t]!);
+      }
+      const slot = this.index.beginDocument();
+      for (const termId of counter.touched)
+        this.index.addPosting(TEXT_FIELD, termId, counter.count(termId));
+      for (const [termId, tf] of title) this.index.addPosting(TITLE_FIELD, termId, tf);
+      this.index.endDocument();
+      counter.clear();
+      if (passage.ordinal === 0) this.firstSlotByDoc.set(article.id, slot);
+      this.passageBySlot[slot] = passage;
+      this.livePassages++;
+    }
+  }
+
+  private removeOne(docId: string, words: WordTables): void {
     const article = this.articleById.get(docId);
     if (article === undefined) return;
+    const table = this.wordTable(words, termContextOfArticle(article));
+    const title = this.titleTerms(article, words).map(([termId]) => termId);
+    const counter = this.counter;
     for (const passage of this.passagesByDoc.get(docId) ?? []) {
-      this.index.discard(passage.id);
-      this.passageById.delete(passage.id);
-      this.countTerms(
-        tokenize(article.text.slice(passage.start, passage.end)),
-        -1,
-        termContextOfArticle(article),
-      );
+      const count = table.scan(article.text, passage.start, passage.end);
+      for (let i = 0; i < count; i++) {
+        const entry = table.value(table.found[i]!);
+        this.countSurface(entry, -1);
+        for (const termId of entry.termIds) counter.add(termId);
+      }
+      const slot = (this.firstSlotByDoc.get(docId) ?? -1) + passage.ordinal;
+      if (this.passageBySlot[slot] === passage) {
+        this.index.removeDocument(slot, [counter.touched, title]);
+        this.passageBySlot[slot] = undefined;
+        this.livePassages--;
+      }
+      counter.clear();
     }
     this.countLanguage(article, -1);
+    this.firstSlotByDoc.delete(docId);
     this.passagesByDoc.delete(docId);
     this.articleById.delete(docId);
   }
@@ -391,68 +510,6 @@ export class Library {
   private countLanguage(article: Article, delta: 1 | -1): void {
     if (article.lang === 'ru' || article.lang === 'bg')
       this.cyrillicArticles[article.lang] += delta;
-  }
-
-  /**
-   * Counts the words of a passage's tokens into the surface-word table and its terms into the
-   * document frequencies (`delta` 1 when adding, -1 when removing, 0 to only compute), and
-   * returns the terms with their frequencies in the passage.
-   */
-  private countTerms(
-    tokens: readonly Token[],
-    delta: 1 | -1 | 0,
-    context: TermContext,
-  ): Map<string, number> {
-    const terms = new Map<string, number>();
-    for (const token of tokens) {
-      const info = wordInfo(token.text, context);
-      for (const term of info.terms) if (term !== '') terms.set(term, (terms.get(term) ?? 0) + 1);
-      if (delta === 0) continue;
-      const entry = this.surfaceWords.get(info.normalized);
-      if (entry === undefined) {
-        if (delta > 0) {
-          this.surfaceWords.set(info.normalized, { display: token.text.toLowerCase(), count: 1 });
-          this.sortedSurface = null;
-        }
-      } else {
-        entry.count += delta;
-        if (entry.count <= 0) {
-          this.surfaceWords.delete(info.normalized);
-          this.sortedSurface = null;
-        }
-      }
-    }
-    if (delta === 0) return terms;
-    this.completionCache.clear();
-    for (const term of terms.keys()) {
-      const next = (this.documentFrequencies.get(term) ?? 0) + delta;
-      if (next <= 0) this.documentFrequencies.delete(term);
-      else this.documentFrequencies.set(term, next);
-    }
-    return terms;
-  }
-
-  /** A MiniSearch filter keeping passages whose article passes `filters`. */
-  private filterOf(filters: AnswerFilters): (result: { id: string }) => boolean {
-    return (result) => {
-      const passage = this.passageById.get(result.id);
-      const article = passage && this.articleById.get(passage.docId);
-      return article !== undefined && this.matchesFilters(article, filters);
-    };
-  }
-
-  /** MiniSearch results as Hits, skipping any whose passage is gone. */
-  private hitsOfResults(
-    results: readonly { id: unknown; score: number; queryTerms: string[] }[],
-  ): Hit[] {
-    const hits: Hit[] = [];
-    for (const result of results) {
-      const passage = this.passageById.get(result.id as string);
-      const article = passage && this.articleById.get(passage.docId);
-      if (passage === undefined || article === undefined) continue;
-      hits.push({ passage, article, score: result.score, matchedTerms: result.queryTerms });
-    }
-    return hits;
   }
 
   /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
@@ -469,21 +526,28 @@ export class Library {
     return true;
   }
 
-  /** Ranked passages for a free-text query; the query goes through the same term processing. */
+  /**
+   * Ranked passages for a free-text query: each word goes through the query's term processing
+   * and is one group; stop words are dropped. All hits, best first.
+   */
   search(query: string, options: LibrarySearchOptions = {}): Hit[] {
-    const hasFilter =
-      options.since !== undefined ||
-      options.until !== undefined ||
-      options.source !== undefined ||
-      options.lang !== undefined;
-    const results = this.index.search(query, {
-      combineWith: options.combineWith ?? 'OR',
-      ...(options.prefixLast
-        ? { prefix: (_term: string, i: number, terms: string[]) => i === terms.length - 1 }
-        : {}),
-      ...(hasFilter ? { filter: this.filterOf(options) } : {}),
-    });
-    return this.hitsOfResults(results);
+    const terms: string[] = [];
+    for (const token of tokenize(query)) {
+      const term = termOf(token.text, this.queryContext(token.text));
+      if (term !== null && term !== '' && !terms.includes(term)) terms.push(term);
+    }
+    const last = terms[terms.length - 1];
+    return [
+      ...this.searchTermGroups(
+        terms.map((term) => [term]),
+        {
+          ...options,
+          ...(options.prefixLast === true && last !== undefined
+            ? { prefix: (term: string) => term === last }
+            : {}),
+        },
+      ),
+    ];
   }
 
   /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
@@ -494,7 +558,7 @@ export class Library {
       filters.source !== undefined ||
       filters.lang !== undefined;
     for (const result of scored) {
-      const passage = this.passageById.get(result.id);
+      const passage = this.passageBySlot[result.slot];
       const article = passage && this.articleById.get(passage.docId);
       if (passage === undefined || article === undefined) continue;
       if (filtered && !this.matchesFilters(article, filters)) continue;
@@ -505,7 +569,8 @@ export class Library {
   /**
    * Ranked passages for already-processed query terms: each group holds the alternative terms
    * of one question word (its stem, its cross-script name key), any of which may match; groups
-   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS.
+   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS. Scores are
+   * MiniSearch's for the same query tree (see src/search/scorer.ts).
    */
   searchTermGroups(
     groups: readonly (readonly string[])[],
@@ -515,46 +580,25 @@ export class Library {
       readonly prefix?: (term: string) => boolean;
       /** Per processed term: also match words within this edit distance (fraction if < 1). */
       readonly fuzzy?: (term: string) => number | false;
-      /** Score with MiniSearch.search instead of the lean scorer (the reference, for tests). */
-      readonly reference?: boolean;
+      /** At most this many prefix and fuzzy expansions per term (see GroupScoring). */
+      readonly maxExpansions?: number;
       /**
        * Only hits whose matched groups weigh at least `min` of `total` (weights per group):
-       * lets the lean scorer skip them before ordering. Ignored by the reference path.
+       * lets the scorer skip them before ordering.
        */
       readonly coverage?: GroupScoring['coverage'];
     } = {},
   ): Iterable<Hit> {
-    if (options.reference !== true) {
-      const scored = scoreGroups(this.index as MiniSearch<never>, groups, {
-        bm25: options.bm25 ?? BM25_PARAMS,
-        fieldBoosts: [1, TITLE_BOOST],
-        combineWith: options.combineWith ?? 'OR',
-        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-        ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
-        ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
-      });
-      if (scored !== null) return this.hitsOf(scored, options);
-    }
-    const hasFilter =
-      options.since !== undefined ||
-      options.until !== undefined ||
-      options.source !== undefined ||
-      options.lang !== undefined;
-    const results = this.index.search(
-      {
-        combineWith: options.combineWith ?? 'OR',
-        queries: groups.map((terms) => ({ combineWith: 'OR', queries: [...terms] })),
-        tokenize: (term: string) => [term],
-        processTerm: (term: string) => term,
-      },
-      {
-        ...(options.bm25 === undefined ? {} : { bm25: options.bm25 }),
-        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-        ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
-        ...(hasFilter ? { filter: this.filterOf(options) } : {}),
-      },
-    );
-    return this.hitsOfResults(results);
+    const scored = scoreGroups(this.index, groups, {
+      bm25: options.bm25 ?? BM25_PARAMS,
+      fieldBoosts: FIELD_BOOSTS,
+      combineWith: options.combineWith ?? 'OR',
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
+      ...(options.maxExpansions === undefined ? {} : { maxExpansions: options.maxExpansions }),
+      ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
+    });
+    return this.hitsOf(scored, options);
   }
 
   /**
@@ -589,11 +633,21 @@ export class Library {
   }
 
   /**
+   * Does now the work a first question or keystroke would otherwise wait for: the index's term
+   * tree (for prefix and fuzzy matches) and the short-prefix completions. The bot calls it at
+   * start.
+   */
+  warm(): void {
+    this.index.warm();
+    if (this.completionCache.size === 0) this.warmCompletions();
+  }
+
+  /**
    * Computes the completions of every prefix of up to SHORT_PREFIX characters in one pass over
    * the sorted vocabulary (words sharing a prefix are contiguous there). Called lazily by
-   * completeWord; the bot calls it at start so the first keystroke is not the slow one.
+   * completeWord.
    */
-  warmCompletions(): void {
+  private warmCompletions(): void {
     const sorted = this.sortedVocabulary();
     this.completionCache.clear();
     const groups: ({ key: string; best: SurfaceWord[] } | undefined)[] = [];
@@ -646,7 +700,7 @@ export class Library {
     }
     return {
       documents: this.articleById.size,
-      passages: this.passageById.size,
+      passages: this.passageCount,
       languages,
       firstDate,
       lastDate,

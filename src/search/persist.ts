@@ -1,25 +1,24 @@
 /**
  * The persisted Library: a compact binary snapshot of the articles, their passages, the
- * MiniSearch index and the Library's own tables, written to and read from bytes (the edge,
+ * inverted index and the Library's own tables, written to and read from bytes (the edge,
  * src/indexing/store.ts, puts them in DATA_DIR).
  *
  * MiniSearch's own toJSON/loadJSON builds one JSON text of the whole index (374 MB and a
- * 10 GB peak at 1M passages) and parses every posting key back from a string. Here postings
- * are varint pairs (doc delta, frequency) written straight from and into MiniSearch's maps, and
- * article texts are written one by one, so no string near V8's 512 MB limit is ever built.
+ * 10 GB peak at 1M passages) and parses every posting key back from a string. Here the index's
+ * typed arrays are written as they are and read back by copying bytes, and article texts are
+ * written one by one, so no string near V8's 512 MB limit is ever built.
  *
  * A snapshot is trusted only when its magic, format version, term-processing version,
  * corpus fingerprint, length and CRC-32 all match; anything else raises SnapshotError and the
  * caller rebuilds.
  */
 import { crc32 } from 'node:zlib';
-import type MiniSearch from 'minisearch';
 import type { Article, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
-import { internalsOf } from './fast-index.js';
+import type { FieldPostings, IndexParts } from './postings.js';
 
 /** Bumped whenever the byte layout below changes. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 3;
 const MAGIC = 0x5842_5256; // "VRBX" little-endian
 
 /** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
@@ -40,20 +39,26 @@ export interface LibrarySnapshot<Extras = unknown> {
   readonly articles: readonly Article[];
   /** Passages per article id, in reading order. */
   readonly passagesOf: (docId: string) => readonly Passage[];
-  readonly index: MiniSearch<never>;
+  /** A passage's document slot in `index`. */
+  readonly slotOf: (passage: Passage) => number;
+  readonly index: IndexParts;
   /** The Library's other tables, JSON-serialisable. */
   readonly extras: Extras;
 }
 
-/** A decoded snapshot (its index went into the MiniSearch passed to decodeSnapshot). */
+/** A decoded snapshot. */
 export interface DecodedSnapshot<Extras = unknown> {
   readonly key: SnapshotKey;
   readonly articles: Article[];
   readonly passagesByDoc: Map<string, Passage[]>;
+  /** The index slot of each passage, in the order of `passagesByDoc`'s values. */
+  readonly passageSlots: Uint32Array;
+  readonly index: IndexParts;
   readonly extras: Extras;
 }
 
-const internals = internalsOf;
+/** Separates terms in the snapshot's one string of all terms (never inside a term). */
+const TERM_SEPARATOR = '\u0000';
 
 class Writer {
   private buffer = new Uint8Array(1 << 20);
@@ -108,6 +113,14 @@ class Writer {
   nullableString(value: string | null): void {
     this.uint(value === null ? 0 : 1);
     if (value !== null) this.string(value);
+  }
+
+  /** A typed array's bytes as they are in memory (little-endian on every machine Node runs on). */
+  array(value: Uint32Array | Uint8Array): void {
+    this.uint(value.length);
+    this.reserve(value.byteLength);
+    this.buffer.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), this.length);
+    this.length += value.byteLength;
   }
 
   bytes(): Uint8Array {
@@ -170,6 +183,16 @@ class Reader {
     return this.uint() === 0 ? null : this.string();
   }
 
+  /** A copy (so it is aligned and owns its memory) of an array written by Writer.array. */
+  array<T extends Uint32Array | Uint8Array>(make: (length: number) => T): T {
+    const length = this.uint();
+    const out = make(length);
+    if (this.at + out.byteLength > this.buffer.length) this.fail();
+    new Uint8Array(out.buffer).set(this.buffer.subarray(this.at, this.at + out.byteLength));
+    this.at += out.byteLength;
+    return out;
+  }
+
   get done(): boolean {
     return this.at === this.buffer.length;
   }
@@ -191,47 +214,28 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, key: SnapshotKey): Uin
     body.string(article.text);
     const passages = snapshot.passagesOf(article.id);
     body.uint(passages.length);
-    for (const passage of passages) {
-      body.string(passage.id);
-      body.uint(passage.ordinal);
+    for (const [p, passage] of passages.entries()) {
+      // Ids and ordinals are not stored: a passage is "<article id>#<ordinal>", in order.
+      if (passage.id !== `${article.id}#${passage.ordinal}` || passage.ordinal !== p)
+        throw new SnapshotError(`passage ${passage.id} is out of order`);
       body.uint(passage.start);
       body.uint(passage.end - passage.start);
+      const slot = snapshot.slotOf(passage);
+      if (slot < 0) throw new SnapshotError(`passage ${passage.id} is not in the index`);
+      body.uint(slot);
     }
   }
 
-  const index = internals(snapshot.index);
-  body.string(JSON.stringify(index._fieldIds));
-  body.uint(index._documentCount);
-  body.uint(index._nextId);
-  body.uint(index._dirtCount);
-  body.uint(index._avgFieldLength.length);
-  for (const average of index._avgFieldLength) body.float(average ?? 0);
-  body.uint(index._documentIds.size);
-  for (const [shortId, id] of index._documentIds) {
-    body.uint(shortId);
-    if (typeof id !== 'string')
-      throw new SnapshotError('only string document ids can be persisted');
-    body.string(id);
-    const lengths = index._fieldLength.get(shortId) ?? [];
-    body.uint(lengths.length);
-    for (const length of lengths) body.uint(length ?? 0);
-  }
-  let termCount = 0;
-  for (const _ of index._index) termCount++;
-  body.uint(termCount);
-  for (const [term, fields] of index._index) {
-    body.string(term);
-    body.uint(fields.size);
-    for (const [fieldId, postings] of fields) {
-      body.uint(fieldId);
-      body.uint(postings.size);
-      let previous = 0;
-      for (const [shortId, frequency] of postings) {
-        body.int(shortId - previous);
-        body.uint(frequency);
-        previous = shortId;
-      }
-    }
+  const index = snapshot.index;
+  body.uint(index.fieldCount);
+  body.string(index.terms.join(TERM_SEPARATOR));
+  for (let f = 0; f < index.fieldCount; f++) {
+    body.array(index.lengths[f]!);
+    body.array(index.frequencies[f]!);
+    const postings = index.postings[f]!;
+    body.array(postings.offsets);
+    body.array(postings.docs);
+    body.array(postings.tfs);
   }
   body.string(JSON.stringify(snapshot.extras));
 
@@ -287,16 +291,12 @@ const YIELD_EVERY = 20_000;
 /** Bytes checksummed between two pauses. */
 const CRC_SLICE = 4 << 20;
 
-/**
- * Decodes a snapshot, filling `index` (a new, empty MiniSearch with the options the snapshot
- * was indexed with). Throws SnapshotError when the bytes are damaged or do not match `expected`.
- */
+/** Decodes a snapshot; throws SnapshotError when the bytes are damaged or do not match `expected`. */
 export function decodeSnapshot<Extras = unknown>(
   bytes: Uint8Array,
   expected: SnapshotKey,
-  index: MiniSearch<never>,
 ): DecodedSnapshot<Extras> {
-  const steps = decodeSteps<Extras>(bytes, expected, index);
+  const steps = decodeSteps<Extras>(bytes, expected);
   for (;;) {
     const step = steps.next();
     if (step.done === true) return step.value;
@@ -310,10 +310,9 @@ export function decodeSnapshot<Extras = unknown>(
 export async function decodeSnapshotAsync<Extras = unknown>(
   bytes: Uint8Array,
   expected: SnapshotKey,
-  index: MiniSearch<never>,
   pause: () => Promise<void>,
 ): Promise<DecodedSnapshot<Extras>> {
-  const steps = decodeSteps<Extras>(bytes, expected, index);
+  const steps = decodeSteps<Extras>(bytes, expected);
   for (;;) {
     const step = steps.next();
     if (step.done === true) return step.value;
@@ -324,7 +323,6 @@ export async function decodeSnapshotAsync<Extras = unknown>(
 function* decodeSteps<Extras>(
   bytes: Uint8Array,
   expected: SnapshotKey,
-  index: MiniSearch<never>,
 ): Generator<void, DecodedSnapshot<Extras>> {
   const key = readSnapshotKey(bytes);
   if (key.termProcessingVersion !== expected.termProcessingVersion) {
@@ -352,6 +350,7 @@ function* decodeSteps<Extras>(
   const articleCount = reader.uint();
   const articles: Article[] = [];
   const passagesByDoc = new Map<string, Passage[]>();
+  const passageSlots: number[] = [];
   let work = 0;
   for (let i = 0; i < articleCount; i++) {
     if (++work % YIELD_EVERY === 0) yield;
@@ -368,61 +367,38 @@ function* decodeSteps<Extras>(
     const passageCount = reader.uint();
     const passages: Passage[] = [];
     for (let p = 0; p < passageCount; p++) {
-      const passageId = reader.string();
-      const ordinal = reader.uint();
       const start = reader.uint();
       const end = start + reader.uint();
-      passages.push({ id: passageId, docId: id, ordinal, start, end });
+      passages.push({ id: `${id}#${p}`, docId: id, ordinal: p, start, end });
+      passageSlots.push(reader.uint());
     }
     passagesByDoc.set(id, passages);
   }
 
-  const state = internals(index);
-  if (state._documentCount !== 0 || state._nextId !== 0)
-    throw new SnapshotError('snapshot must be decoded into an empty index');
-  if (reader.string() !== JSON.stringify(state._fieldIds))
-    throw new SnapshotError('snapshot was indexed with other fields');
-  state._documentCount = reader.uint();
-  state._nextId = reader.uint();
-  state._dirtCount = reader.uint();
   const fieldCount = reader.uint();
-  state._avgFieldLength = [];
-  for (let f = 0; f < fieldCount; f++) state._avgFieldLength.push(reader.float());
-  const documentCount = reader.uint();
-  for (let d = 0; d < documentCount; d++) {
-    if (++work % YIELD_EVERY === 0) yield;
-    const shortId = reader.uint();
-    const id = reader.string();
-    state._documentIds.set(shortId, id);
-    state._idToShortId.set(id, shortId);
-    const lengthCount = reader.uint();
-    const lengths: number[] = [];
-    for (let f = 0; f < lengthCount; f++) lengths.push(reader.uint());
-    state._fieldLength.set(shortId, lengths);
+  const termText = reader.string();
+  const terms = termText === '' ? [] : termText.split(TERM_SEPARATOR);
+  for (let t = 1; t < terms.length; t++)
+    if (!(terms[t - 1]! < terms[t]!)) throw new SnapshotError('snapshot terms are not sorted');
+  yield;
+  const lengths: Uint32Array[] = [];
+  const frequencies: Uint32Array[] = [];
+  const postings: FieldPostings[] = [];
+  const u32 = (n: number): Uint32Array => new Uint32Array(n);
+  for (let f = 0; f < fieldCount; f++) {
+    lengths.push(reader.array(u32));
+    frequencies.push(reader.array(u32));
+    const offsets = reader.array(u32);
+    const docs = reader.array(u32);
+    const tfs = reader.array((n) => new Uint8Array(n));
+    if (offsets.length !== terms.length + 1 || tfs.length !== docs.length)
+      throw new SnapshotError('snapshot index is damaged');
+    postings.push({ offsets, docs, tfs });
+    yield;
   }
-  const termCount = reader.uint();
-  for (let t = 0; t < termCount; t++) {
-    const term = reader.string();
-    const fieldsOfTerm = reader.uint();
-    const data = new Map<number, Map<number, number>>();
-    for (let f = 0; f < fieldsOfTerm; f++) {
-      const fieldId = reader.uint();
-      const postingCount = reader.uint();
-      const postings = new Map<number, number>();
-      let shortId = 0;
-      work += postingCount;
-      if (work >= YIELD_EVERY) {
-        work = 0;
-        yield;
-      }
-      for (let p = 0; p < postingCount; p++) {
-        shortId += reader.int();
-        postings.set(shortId, reader.uint());
-      }
-      data.set(fieldId, postings);
-    }
-    state._index.set(term, data);
-  }
+  const slotCount = lengths[0]?.length ?? 0;
+  if (passageSlots.some((slot) => slot >= slotCount))
+    throw new SnapshotError('snapshot index is damaged');
   let extras: Extras;
   try {
     extras = JSON.parse(reader.string()) as Extras;
@@ -430,5 +406,12 @@ function* decodeSteps<Extras>(
     throw new SnapshotError('snapshot tables are damaged');
   }
   if (!reader.done) throw new SnapshotError('snapshot has unread bytes');
-  return { key, articles, passagesByDoc, extras };
+  return {
+    key,
+    articles,
+    passagesByDoc,
+    passageSlots: Uint32Array.from(passageSlots),
+    index: { fieldCount, terms, lengths, frequencies, postings },
+    extras,
+  };
 }

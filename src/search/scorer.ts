@@ -1,20 +1,17 @@
 /**
- * A lean scorer over MiniSearch's postings for the answer path's query shape (groups of
- * alternative terms, each term optionally with prefix and fuzzy expansions).
+ * The scorer over a PostingIndex for the answer path's query shape (groups of alternative
+ * terms, each term optionally with prefix and fuzzy expansions).
  *
- * It scores exactly as MiniSearch.search does for that query tree (BM25 per field and derived
- * term, prefix and fuzzy weights, OR/AND combination, the final score multiplied by the number
- * of distinct query terms matched) but accumulates into typed arrays instead of allocating a
- * result object per matching document and per term, and orders the results lazily with a heap:
- * the answer path reads a few hundred of what can be hundreds of thousands of matches at 1M
- * passages. Ties keep MiniSearch's order (first seen first).
- *
- * One difference: MiniSearch lowers a term's document frequency one by one as it meets
- * documents that were discarded but not yet vacuumed (so the result depends on posting order);
- * here the frequency counts live documents only, as after a vacuum.
+ * It scores as MiniSearch.search would over the same documents for that query tree: BM25 per
+ * field and derived term, prefix and fuzzy weights, OR/AND combination, the final score
+ * multiplied by the number of distinct query terms matched (test/search/reference.test.ts
+ * checks this against a real MiniSearch). It accumulates into typed arrays instead of
+ * allocating a result object per matching document and per term, and orders the results
+ * lazily with a heap: the answer path reads a few hundred of what can be hundreds of
+ * thousands of matches at 1M passages. Ties keep MiniSearch's order (first seen first).
+ * Document frequencies count live documents only, as in MiniSearch after a vacuum.
  */
-import type MiniSearch from 'minisearch';
-import { internalsOf, type FieldTermData, type MiniSearchInternals } from './fast-index.js';
+import { DEAD_SLOT, type PostingIndex } from './postings.js';
 
 /** BM25 parameters as MiniSearch takes them. */
 export interface ScorerBm25 {
@@ -33,6 +30,12 @@ export interface GroupScoring {
   /** Edit distance (a fraction of the term's length when below 1), or false. */
   readonly fuzzy?: (term: string) => number | false;
   /**
+   * At most this many prefix and fuzzy expansions per term, the nearest (highest weight, then
+   * most frequent) kept. Unlimited by default, as in MiniSearch; at 1M passages a 3-letter stem
+   * such as "pro" prefixes ~10,000 words.
+   */
+  readonly maxExpansions?: number;
+  /**
    * Drop documents whose matched groups weigh less than `min` of `total` (the sum of `weights`,
    * one per group): the answer path's coverage floor, applied before ordering anything.
    */
@@ -45,7 +48,8 @@ export interface GroupScoring {
 
 /** One scored document. */
 export interface ScoredDocument {
-  readonly id: string;
+  /** The document's slot in the PostingIndex. */
+  readonly slot: number;
   readonly score: number;
   /** Distinct query terms matched, in query order. */
   readonly terms: readonly string[];
@@ -55,115 +59,75 @@ export interface ScoredDocument {
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 const MAX_FUZZY = 6;
-/** Distinct terms (bits) and groups this scorer handles; larger queries return null. */
+/** Distinct terms (bits) and groups a query may have; later groups of a larger query are dropped. */
 const MAX_TERMS = 64;
 const MAX_GROUPS = 32;
-const DEAD = 0xffff_ffff;
 
-interface Dense {
-  readonly key: string;
-  /** Field lengths per field id, indexed by short id; DEAD for a discarded document. */
-  readonly lengths: readonly Uint32Array[];
-}
-
-const denseCache = new WeakMap<object, Dense>();
-
-/** Field lengths as dense arrays, rebuilt when the index changed since the last query. */
-function denseLengths(state: MiniSearchInternals, fieldCount: number): Dense {
-  const key = `${state._nextId}:${state._documentCount}:${state._dirtCount}`;
-  const cached = denseCache.get(state);
-  if (cached !== undefined && cached.key === key) return cached;
-  const lengths: Uint32Array[] = [];
-  for (let f = 0; f < fieldCount; f++) lengths.push(new Uint32Array(state._nextId).fill(DEAD));
-  for (const [shortId, fieldLengths] of state._fieldLength) {
-    for (let f = 0; f < fieldCount; f++) lengths[f]![shortId] = fieldLengths[f] ?? 0;
-  }
-  const dense = { key, lengths };
-  denseCache.set(state, dense);
-  return dense;
-}
-
-/** Prefix and fuzzy expansions of a term, per index state: questions repeat their words. */
+/** Prefix and fuzzy expansions of a term, per index version: questions repeat their words. */
 interface Expansions {
-  key: string;
-  readonly entries: Map<string, readonly (readonly [FieldTermData, number])[]>;
+  version: number;
+  readonly entries: Map<string, readonly (readonly [number, number])[]>;
 }
-const expansionCache = new WeakMap<object, Expansions>();
+const expansionCache = new WeakMap<PostingIndex, Expansions>();
 const EXPANSION_CACHE_LIMIT = 20_000;
 
-/** Memoised `make` for `id` while the index is unchanged (same key as the dense lengths). */
+/** Memoised `make` for `key` while the index is unchanged: [term id, weight] pairs. */
 function expansionsOf(
-  state: MiniSearchInternals,
-  id: string,
-  make: () => (readonly [FieldTermData, number])[],
-): readonly (readonly [FieldTermData, number])[] {
-  const key = `${state._nextId}:${state._documentCount}:${state._dirtCount}`;
-  let cache = expansionCache.get(state);
-  if (cache === undefined || cache.key !== key) {
-    cache = { key, entries: new Map() };
-    expansionCache.set(state, cache);
+  index: PostingIndex,
+  key: string,
+  make: () => (readonly [number, number])[],
+): readonly (readonly [number, number])[] {
+  let cache = expansionCache.get(index);
+  if (cache === undefined || cache.version !== index.version) {
+    cache = { version: index.version, entries: new Map() };
+    expansionCache.set(index, cache);
   }
-  let found = cache.entries.get(id);
+  let found = cache.entries.get(key);
   if (found === undefined) {
     found = make();
     if (cache.entries.size >= EXPANSION_CACHE_LIMIT) cache.entries.clear();
-    cache.entries.set(id, found);
+    cache.entries.set(key, found);
   }
   return found;
 }
 
-/** Posting lists at least this long are iterated from packed typed arrays. */
-const PACK_MIN = 512;
+/** Slots per block of accumulators (24 bytes each: 1.5 MB, which stays in cache). */
+const BLOCK_SLOTS = 1 << 16;
 
-interface Packed {
-  readonly key: string;
+/** The postings of one term in one field and segment, with what a posting of it adds. */
+interface Run {
   readonly docs: Uint32Array;
-  readonly tfs: Uint16Array;
+  readonly tfs: Uint8Array;
+  /** Next position to read. */
+  cursor: number;
+  readonly end: number;
+  readonly lengths: Uint32Array;
+  readonly average: number;
+  readonly factor: number;
+  readonly lowBit: number;
+  readonly highBit: number;
+  readonly groupBit: number;
+  /** Whether the run may touch documents no earlier run touched. */
+  readonly insert: boolean;
 }
-
-/** Typed-array copies of long posting lists, per postings map, while the index is unchanged. */
-const packedCache = new WeakMap<Map<number, number>, Packed>();
 
 /**
- * A long posting list as two typed arrays (iterating them is several times faster than the
- * Map): built on first use, rebuilt when the index changed. Costs ~6 bytes per posting of the
- * terms actually queried.
+ * Scratch accumulators, reused across queries and sized to the index: per slot one 24-byte
+ * record — its score (a float64), matched-term bits 0–31 and 32–63, matched-group bits and a
+ * touched flag (uint32s) — so a posting touches one cache line, not five; and the touched
+ * slots. Records are read through two views of one buffer: `scores[slot * 3]` and
+ * `masks[slot * 6 + 2 ..  + 5]`.
  */
-function packedPostings(postings: Map<number, number>, key: string): Packed {
-  const cached = packedCache.get(postings);
-  if (cached !== undefined && cached.key === key && cached.docs.length === postings.size)
-    return cached;
-  const docs = new Uint32Array(postings.size);
-  const tfs = new Uint16Array(postings.size);
-  let i = 0;
-  postings.forEach((tf, doc) => {
-    docs[i] = doc;
-    tfs[i] = Math.min(tf, 0xffff);
-    i++;
-  });
-  const packed = { key, docs, tfs };
-  packedCache.set(postings, packed);
-  return packed;
-}
-
-/** Scratch accumulators, reused across queries and sized to the index. */
-let scratch: {
-  scores: Float64Array;
-  low: Uint32Array;
-  high: Uint32Array;
-  groups: Uint32Array;
-  seen: Uint8Array;
-} | null = null;
+let scratch: { scores: Float64Array; masks: Uint32Array; touched: Uint32Array } | null = null;
 
 function scratchFor(size: number): NonNullable<typeof scratch> {
-  if (scratch === null || scratch.scores.length < size) {
-    const capacity = Math.max(size, Math.ceil((scratch?.scores.length ?? 0) * 1.5), 1_024);
+  if (scratch === null || scratch.touched.length < size) {
+    const capacity = Math.max(size, Math.ceil((scratch?.touched.length ?? 0) * 1.5), 1_024);
+    const records = new ArrayBuffer(capacity * 24);
     scratch = {
-      scores: new Float64Array(capacity),
-      low: new Uint32Array(capacity),
-      high: new Uint32Array(capacity),
-      groups: new Uint32Array(capacity),
-      seen: new Uint8Array(capacity),
+      scores: new Float64Array(records),
+      masks: new Uint32Array(records),
+      touched: new Uint32Array(capacity),
     };
   }
   return scratch;
@@ -177,75 +141,85 @@ function popcount(x: number): number {
 
 /**
  * Scores `groups` (an OR of alternative terms per group; groups combined with `combineWith`)
- * and returns the matching documents best first, lazily. Returns null for a query larger than
- * this scorer handles (the caller then uses MiniSearch.search).
+ * and returns the matching documents best first, lazily. Of a query with more than 32 groups
+ * or 64 distinct terms, the groups past those limits are ignored. `blockSlots` (tests only)
+ * changes the accumulator block size, which must not change any result.
  */
 export function scoreGroups(
-  index: MiniSearch<never>,
-  groups: readonly (readonly string[])[],
+  index: PostingIndex,
+  allGroupsOfQuery: readonly (readonly string[])[],
   scoring: GroupScoring,
-): Iterable<ScoredDocument> | null {
-  const state = internalsOf(index);
+  blockSlots = BLOCK_SLOTS,
+): Iterable<ScoredDocument> {
   const termBits = new Map<string, number>();
-  for (const group of groups)
-    for (const term of group) if (!termBits.has(term)) termBits.set(term, termBits.size);
-  if (termBits.size > MAX_TERMS || groups.length > MAX_GROUPS) return null;
+  const groups: (readonly string[])[] = [];
+  for (const group of allGroupsOfQuery) {
+    const fresh = new Set(group.filter((term) => !termBits.has(term)));
+    if (groups.length === MAX_GROUPS || termBits.size + fresh.size > MAX_TERMS) break;
+    for (const term of fresh) termBits.set(term, termBits.size);
+    groups.push(group);
+  }
   const fieldCount = scoring.fieldBoosts.length;
-  const { lengths } = denseLengths(state, fieldCount);
-  const work = scratchFor(state._nextId);
-  const { scores, low, high, groups: groupMasks, seen } = work;
-  const touched: number[] = [];
-  const total = state._documentCount;
+  const { scores, masks, touched } = scratchFor(index.slotCount);
+  let touchedCount = 0;
+  const total = index.documentCount;
   const { k, b, d } = scoring.bm25;
-  const indexKey = `${state._nextId}:${state._documentCount}:${state._dirtCount}`;
 
-  const addPostings = (
-    data: FieldTermData,
-    weight: number,
-    bit: number,
-    groupBit: number,
-  ): void => {
+  // Postings are read as runs (one term, one field, one segment), then applied block by
+  // block of slots so the accumulators being written stay in cache: at 1M passages they are
+  // 24 MB, and a posting list scattered over all of them costs a cache miss per posting.
+  // Within a block the runs go in query order, so each document's score adds up in the same
+  // order as run by run. A run marked `insert: false` only updates documents already touched:
+  // once the groups still to come cannot lift a document none of the earlier groups matched to
+  // the coverage floor (or, with AND, after the first group). Heavier groups go first so this
+  // happens early.
+  const runs: Run[] = [];
+  let insert = true;
+  const addPostings = (termId: number, weight: number, bit: number, groupBit: number): void => {
     for (let fieldId = 0; fieldId < fieldCount; fieldId++) {
-      const postings = data.get(fieldId);
-      if (postings === undefined) continue;
-      const fieldLength = lengths[fieldId]!;
-      // Discarded documents keep their postings until MiniSearch's vacuum: count live ones.
-      let df = postings.size;
-      if (state._dirtCount > 0) {
-        postings.forEach((_tf, doc) => {
-          const length = fieldLength[doc];
-          if (length === undefined || length === DEAD) df--;
+      const df = index.documentFrequency(fieldId, termId);
+      if (df === 0) continue;
+      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+      for (const segment of index.segments(fieldId)) {
+        if (termId + 1 >= segment.offsets.length) continue;
+        const start = segment.offsets[termId]!;
+        const end = segment.offsets[termId + 1]!;
+        if (start === end) continue;
+        runs.push({
+          docs: segment.docs,
+          tfs: segment.tfs,
+          cursor: start,
+          end,
+          lengths: index.lengths(fieldId),
+          average: index.averageLength(fieldId),
+          factor: weight * scoring.fieldBoosts[fieldId]! * idf,
+          lowBit: bit < 32 ? (1 << bit) >>> 0 : 0,
+          highBit: bit >= 32 ? (1 << (bit - 32)) >>> 0 : 0,
+          groupBit,
+          insert,
         });
       }
-      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
-      const average = state._avgFieldLength[fieldId] ?? 0;
-      const factor = weight * scoring.fieldBoosts[fieldId]! * idf;
-      const lowBit = bit < 32 ? (1 << bit) >>> 0 : 0;
-      const highBit = bit >= 32 ? (1 << (bit - 32)) >>> 0 : 0;
-      const add = (doc: number, tf: number): void => {
-        const length = fieldLength[doc];
-        if (length === undefined || length === DEAD) return;
-        const score = factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / average)));
-        if (seen[doc] === 0) {
-          seen[doc] = 1;
-          touched.push(doc);
-        }
-        scores[doc] = scores[doc]! + score;
-        low[doc] = low[doc]! | lowBit;
-        high[doc] = high[doc]! | highBit;
-        groupMasks[doc] = groupMasks[doc]! | groupBit;
-      };
-      const packed = postings.size >= PACK_MIN ? packedPostings(postings, indexKey) : null;
-      if (packed === null) postings.forEach((tf, doc) => add(doc, tf));
-      else for (let i = 0; i < packed.docs.length; i++) add(packed.docs[i]!, packed.tfs[i]!);
     }
   };
 
-  groups.forEach((group, g) => {
+  const coverage = scoring.coverage;
+  const order = groups.map((_, g) => g);
+  const weightOf = (g: number): number => coverage?.weights[g] ?? 0;
+  if (coverage !== undefined && coverage.total > 0)
+    order.sort((x, y) => weightOf(y) - weightOf(x) || x - y);
+  let remaining = order.reduce((sum, g) => sum + weightOf(g), 0);
+  order.forEach((g, position) => {
+    const group = groups[g]!;
+    insert =
+      (scoring.combineWith === 'OR' || position === 0) &&
+      (coverage === undefined ||
+        coverage.total <= 0 ||
+        remaining / coverage.total >= coverage.min * (1 - 1e-9));
+    remaining -= weightOf(g);
     const groupBit = (1 << g) >>> 0;
     for (const term of group) {
       const bit = termBits.get(term)!;
-      const exact = state._index.get(term);
+      const exact = index.termId(term);
       if (exact !== undefined) addPostings(exact, 1, bit, groupBit);
       const prefix = scoring.prefix?.(term) ?? false;
       const fuzzy = scoring.fuzzy?.(term) ?? false;
@@ -256,90 +230,133 @@ export function scoreGroups(
             ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy))
             : fuzzy;
       if (prefix || maxDistance > 0) {
-        const expansions = expansionsOf(state, `${prefix ? 'p' : ''}${maxDistance}:${term}`, () => {
-          const out: [FieldTermData, number][] = [];
+        const limit = scoring.maxExpansions ?? Infinity;
+        const key = `${prefix ? 'p' : ''}${maxDistance}:${limit}:${term}`;
+        const expansions = expansionsOf(index, key, () => {
+          const out: [number, number][] = [];
           const prefixed = new Set<string>();
           if (prefix) {
-            const tree = (
-              state._index as unknown as { atPrefix(p: string): Iterable<[string, FieldTermData]> }
-            ).atPrefix(term);
-            for (const [derived, data] of tree) {
+            for (const [derived, termId] of index.termsWithPrefix(term)) {
               const distance = derived.length - term.length;
               if (distance === 0) continue;
               prefixed.add(derived);
               out.push([
-                data,
+                termId,
                 (PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance),
               ]);
             }
           }
           if (maxDistance > 0) {
-            const matches = (
-              state._index as unknown as {
-                fuzzyGet(t: string, n: number): Map<string, [FieldTermData, number]>;
-              }
-            ).fuzzyGet(term, maxDistance);
-            for (const [derived, [data, distance]] of matches) {
+            for (const [derived, [termId, distance]] of index.termsNear(term, maxDistance)) {
               if (distance === 0 || prefixed.has(derived)) continue;
-              out.push([data, (FUZZY_WEIGHT * derived.length) / (derived.length + distance)]);
+              out.push([termId, (FUZZY_WEIGHT * derived.length) / (derived.length + distance)]);
             }
           }
-          return out;
+          if (out.length <= limit) return out;
+          const frequency = (termId: number): number => index.documentFrequency(0, termId);
+          return out
+            .sort((x, y) => y[1] - x[1] || frequency(y[0]) - frequency(x[0]) || x[0] - y[0])
+            .slice(0, limit);
         });
-        for (const [data, weight] of expansions) addPostings(data, weight, bit, groupBit);
+        for (const [termId, weight] of expansions) addPostings(termId, weight, bit, groupBit);
       }
     }
   });
 
+  const slotCount = index.slotCount;
+  for (let blockEnd = blockSlots; ; blockEnd += blockSlots) {
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r]!;
+      const { docs, tfs, end, lengths, average, factor, lowBit, highBit, groupBit } = run;
+      let i = run.cursor;
+      for (; i < end; i++) {
+        const doc = docs[i]!;
+        if (doc >= blockEnd) break;
+        const at = doc * 6;
+        const length = lengths[doc]!;
+        if (length === DEAD_SLOT) continue;
+        if (masks[at + 5] === 0) {
+          if (!run.insert) continue;
+          // The first run to touch a document, plus one: ties are ordered by it.
+          masks[at + 5] = r + 1;
+          touched[touchedCount++] = doc;
+        }
+        const tf = tfs[i]!;
+        scores[doc * 3] =
+          scores[doc * 3]! +
+          factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / average)));
+        masks[at + 2] = masks[at + 2]! | lowBit;
+        masks[at + 3] = masks[at + 3]! | highBit;
+        masks[at + 4] = masks[at + 4]! | groupBit;
+      }
+      run.cursor = i;
+    }
+    if (blockEnd >= slotCount) break;
+  }
+
   const allGroups = groups.length === 32 ? 0xffff_ffff : ((1 << groups.length) >>> 0) - 1;
-  const coverage = scoring.coverage;
+  // A query has few distinct group masks among its matches: decide each once.
+  const coverageOfMask = new Map<number, boolean>();
   const covers = (mask: number): boolean => {
     if (coverage === undefined) return true;
-    let sum = 0;
-    coverage.weights.forEach((weight, g) => {
-      if ((mask >>> g) & 1) sum += weight;
-    });
-    return (coverage.total === 0 ? 0 : sum / coverage.total) >= coverage.min;
+    let decided = coverageOfMask.get(mask);
+    if (decided === undefined) {
+      let sum = 0;
+      for (let g = 0; g < coverage.weights.length; g++)
+        if ((mask >>> g) & 1) sum += coverage.weights[g]!;
+      decided = (coverage.total === 0 ? 0 : sum / coverage.total) >= coverage.min;
+      coverageOfMask.set(mask, decided);
+    }
+    return decided;
   };
   const terms = [...termBits.keys()];
   // Typed arrays, not an object per matching document: at 1M passages a query can touch 100k+.
-  const ids = new Uint32Array(touched.length);
-  const finals = new Float64Array(touched.length);
-  const lowMasks = new Uint32Array(touched.length);
-  const highMasks = new Uint32Array(touched.length);
+  const slots = new Uint32Array(touchedCount);
+  const firsts = new Uint32Array(touchedCount);
+  const finals = new Float64Array(touchedCount);
+  const lowMasks = new Uint32Array(touchedCount);
+  const highMasks = new Uint32Array(touchedCount);
   let count = 0;
-  for (const doc of touched) {
-    const mask = groupMasks[doc]!;
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i]!;
+    const at = doc * 6;
+    const mask = masks[at + 4]!;
     if ((scoring.combineWith === 'OR' || mask === allGroups) && covers(mask)) {
-      ids[count] = doc;
-      finals[count] = scores[doc]! * (popcount(low[doc]!) + popcount(high[doc]!));
-      lowMasks[count] = low[doc]!;
-      highMasks[count] = high[doc]!;
+      slots[count] = doc;
+      firsts[count] = masks[at + 5]!;
+      finals[count] = scores[doc * 3]! * (popcount(masks[at + 2]!) + popcount(masks[at + 3]!));
+      lowMasks[count] = masks[at + 2]!;
+      highMasks[count] = masks[at + 3]!;
       count++;
     }
-    scores[doc] = 0;
-    low[doc] = 0;
-    high[doc] = 0;
-    groupMasks[doc] = 0;
-    seen[doc] = 0;
+    scores[doc * 3] = 0;
+    masks[at + 2] = 0;
+    masks[at + 3] = 0;
+    masks[at + 4] = 0;
+    masks[at + 5] = 0;
   }
-  return lazilySorted(count, ids, finals, lowMasks, highMasks, terms, state);
+  return lazilySorted(count, slots, firsts, finals, lowMasks, highMasks, terms);
 }
 
-/** Yields documents by descending score (ties: first seen first) from a heap built in O(n). */
+/**
+ * Yields documents by descending score from a heap built in O(n); ties go to the document
+ * first touched by an earlier run, then to the lower slot (MiniSearch's first-seen order).
+ */
 function* lazilySorted(
   n: number,
-  ids: Uint32Array,
+  slots: Uint32Array,
+  firsts: Uint32Array,
   finals: Float64Array,
   lowMasks: Uint32Array,
   highMasks: Uint32Array,
   terms: readonly string[],
-  state: MiniSearchInternals,
 ): Generator<ScoredDocument> {
   const heap = new Int32Array(n);
   for (let i = 0; i < n; i++) heap[i] = i;
   const better = (a: number, b: number): boolean =>
-    finals[a]! > finals[b]! || (finals[a] === finals[b] && a < b);
+    finals[a]! > finals[b]! ||
+    (finals[a] === finals[b] &&
+      (firsts[a]! < firsts[b]! || (firsts[a] === firsts[b] && slots[a]! < slots[b]!)));
   const siftDown = (start: number, size: number): void => {
     let i = start;
     for (;;) {
@@ -367,6 +384,6 @@ function* lazilySorted(
     terms.forEach((term, bit) => {
       if (bit < 32 ? (lowMask >>> bit) & 1 : (highMask >>> (bit - 32)) & 1) matched.push(term);
     });
-    yield { id: state._documentIds.get(ids[top]!) as string, score: finals[top]!, terms: matched };
+    yield { slot: slots[top]!, score: finals[top]!, terms: matched };
   }
 }

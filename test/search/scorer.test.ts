@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PostingIndex } from '../../src/search/postings.js';
+import { scoreGroups, type GroupScoring } from '../../src/search/scorer.js';
+
+const VOCABULARY = ['war', 'warn', 'ward', 'talk', 'talks', 'peace', 'grain', 'gran', 'port'];
+
+/** An index of `docs` (each a list of vocabulary indexes per field), some removed after. */
+function indexOf(docs: readonly (readonly number[])[][], removed: readonly number[]): PostingIndex {
+  const index = new PostingIndex(2);
+  const termsOf = (words: readonly number[]): Map<number, number> => {
+    const counts = new Map<number, number>();
+    for (const w of words) {
+      const id = index.internTerm(VOCABULARY[w]!);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const fields: Map<number, number>[][] = [];
+  docs.forEach((doc, i) => {
+    const slot = index.beginDocument();
+    const perField = doc.map(termsOf);
+    perField.forEach((counts, field) => {
+      for (const [termId, tf] of counts) index.addPosting(field, termId, tf);
+    });
+    index.endDocument();
+    fields[slot] = perField;
+    // Half-way, seal: later documents go to a delta segment, as after a watcher update.
+    if (i === Math.floor(docs.length / 2)) index.seal();
+  });
+  for (const slot of removed)
+    if (fields[slot] !== undefined)
+      index.removeDocument(
+        slot,
+        fields[slot].map((counts) => [...counts.keys()]),
+      );
+  return index;
+}
+
+const SCORING: GroupScoring = {
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+  fieldBoosts: [1, 0.5],
+  combineWith: 'OR',
+  prefix: (term) => term.length >= 3,
+  fuzzy: (term) => (term.length >= 4 ? 1 : false),
+};
+
+describe('scoreGroups', () => {
+  it('gives the same documents, scores and order whatever the accumulator block size', () => {
+    const doc = fc.tuple(
+      fc.array(fc.nat(VOCABULARY.length - 1), { maxLength: 12 }),
+      fc.array(fc.nat(VOCABULARY.length - 1), { maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(59), { maxLength: 10 }),
+        fc.array(fc.array(fc.constantFrom(...VOCABULARY), { minLength: 1, maxLength: 2 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.constantFrom<'AND' | 'OR'>('AND', 'OR'),
+        (docs, removed, groups, combineWith) => {
+          const index = indexOf(docs, removed);
+          const scoring = {
+            ...SCORING,
+            combineWith,
+            coverage: { weights: groups.map((_, g) => g + 1), total: groups.length, min: 0.5 },
+          };
+          const whole = [...scoreGroups(index, groups, scoring)];
+          for (const blockSlots of [1, 7, 16]) {
+            expect([...scoreGroups(index, groups, scoring, blockSlots)]).toEqual(whole);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('skips removed documents and counts only live ones in document frequencies', () => {
+    const index = indexOf(
+      [
+        [[0], []],
+        [[0, 3], []],
+        [[3], []],
+      ],
+      [0],
+    );
+    const results = [...scoreGroups(index, [['war']], SCORING)];
+    expect(results.map((r) => r.slot)).toEqual([1]);
+    expect(index.documentFrequency(0, index.termId('war')!)).toBe(1);
+  });
+});
