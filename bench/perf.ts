@@ -528,7 +528,7 @@ const fmtSize = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `
 /** The README table: one row per size and system, ratios against Verbatim's figure. */
 export function renderTable(results: Record<string, Record<string, Medians>>): string {
   const header =
-    '| passages | system | build | passages/s | index heap (per passage) | RSS | save / load | persisted | /ask p50 / p99 | autocomplete p50 / p99 |\n' +
+    '| passages | system | build | passages/s | index memory: heap + ArrayBuffers (per passage) | RSS | save / load | persisted | /ask p50 / p99 | autocomplete p50 / p99 |\n' +
     '|---|---|---|---|---|---|---|---|---|---|';
   const rows: string[] = [header];
   for (const [size, bySystem] of Object.entries(results)) {
