@@ -18,20 +18,13 @@ import { LiveLibrary, openLibraryInWorker } from '../src/indexing/background.js'
 import { openLibrary } from '../src/indexing/store.js';
 import { SILENT_LOGGER } from '../src/log.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
-import { ensureSyntheticCorpus, loadSquadDev } from './synthetic.js';
+import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 
 const ACK_LIMIT_MS = 3_000;
 const LOOP_P99_LIMIT_MS = 50;
 /** How long to wait for an acknowledgement or a reply before counting it as lost. */
 const ACK_WAIT_MS = 15_000;
 const OUT = path.resolve(import.meta.dirname, 'results/perf.json');
-
-function parseSize(text: string): number {
-  const match = /^(\d+)([km]?)$/i.exec(text);
-  if (match === null) throw new Error(`bad size ${text}`);
-  const unit = match[2]!.toLowerCase();
-  return Number(match[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1);
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { createRandom, ensureSyntheticCorpus, loadSquadDev } from './synthetic.js';
+import { createRandom, ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 
 const SYSTEMS = ['verbatim', 'minisearch', 'fts5'] as const;
 type SystemName = (typeof SYSTEMS)[number];
@@ -397,13 +397,6 @@ async function runChild(
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
-}
-
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (match === null) throw new Error(`bad size "${text}" (e.g. 10k, 100k, 1m)`);
-  const unit = match[2]!.toLowerCase();
-  return Math.round(Number(match[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1));
 }
 
 interface Args {

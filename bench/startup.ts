@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { openLibrary } from '../src/indexing/store.js';
 import { SILENT_LOGGER } from '../src/log.js';
-import { ensureSyntheticCorpus } from './synthetic.js';
+import { ensureSyntheticCorpus, parseSize } from './synthetic.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -17,8 +17,7 @@ const option = (name: string, fallback: string): string => {
   return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
 };
 const sizeText = option('--size', '100k');
-const size =
-  Number.parseFloat(sizeText) * (/m$/i.test(sizeText) ? 1e6 : /k$/i.test(sizeText) ? 1e3 : 1);
+const size = parseSize(sizeText);
 const root = path.resolve(import.meta.dirname, '../data/bench');
 const corpus = ensureSyntheticCorpus(root, size);
 const dataDir = path.resolve(option('--data', path.join(root, `startup-${sizeText}`)));

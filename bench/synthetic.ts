@@ -418,6 +418,14 @@ function paragraphCount(text: string): number {
   return text.split('\n\n').length;
 }
 
+/** A corpus size as written on a command line: "3000", "10k", "1.5m". */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (match === null) throw new Error(`bad size "${text}" (e.g. 10k, 100k, 1m)`);
+  const unit = match[2]!.toLowerCase();
+  return Math.round(Number(match[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1));
+}
+
 /**
  * Returns the cached corpus of `passages` paragraphs under `root`, generating it when missing
  * or produced by another generator version. `log` receives progress lines.

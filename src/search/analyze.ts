@@ -116,14 +116,13 @@ export interface WordInfo {
   readonly normalized: string;
 }
 
-const wordInfoCache = new TermCache<WordInfo>();
-
-/** `indexTermsOfWord` and `normalizeWord` of a word in one cached lookup (the indexing hot path). */
+/**
+ * `indexTermsOfWord` and `normalizeWord` of a word, not cached: indexing asks once per distinct
+ * word of a build (its word table is the cache), so the shared caches would only hold a second
+ * copy of the whole vocabulary.
+ */
 export function wordInfo(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): WordInfo {
-  return wordInfoCache.get(context, word, () => ({
-    terms: indexTermsOfWord(word, context),
-    normalized: normalizeWord(word),
-  }));
+  return { terms: indexTermsOf(word, context), normalized: normalizeToken(word) };
 }
 
 /** The query terms of one word: its stem and the name key to look up in the other script. */

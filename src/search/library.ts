@@ -416,6 +416,10 @@ export class Library {
   /** Counts a word's occurrence in or out of the surface-word table. */
   private countSurface(entry: WordEntry, delta: 1 | -1): void {
     let surface = entry.surface;
+    if (surface.count > 0 && delta > 0) {
+      surface.count++;
+      return;
+    }
     if (surface.count === 0) {
       // Dropped at zero, or made before another spelling of the word entered the table.
       const current = this.surfaceWords.get(entry.normalized);
@@ -435,13 +439,32 @@ export class Library {
     }
   }
 
-  /** The distinct term ids of a title, with their frequencies. */
-  private titleTerms(article: Article, words: WordTables): [number, number][] {
-    const table = this.wordTable(words, termContextOfArticle(article));
+  /**
+   * Scans `text[start, end)` into the term counter (one count per term occurrence), moving each
+   * word's surface count by `surfaceDelta` (0 for a title, whose words are not suggested).
+   */
+  private countWords(
+    table: WordTable<WordEntry>,
+    text: string,
+    start: number,
+    end: number,
+    surfaceDelta: 1 | -1 | 0,
+  ): void {
     const counter = this.counter;
-    const count = table.scan(article.title ?? '');
-    for (let i = 0; i < count; i++)
-      for (const termId of table.value(table.found[i]!).termIds) counter.add(termId);
+    const count = table.scan(text, start, end);
+    for (let i = 0; i < count; i++) {
+      const entry = table.value(table.found[i]!);
+      if (surfaceDelta !== 0) this.countSurface(entry, surfaceDelta);
+      const termIds = entry.termIds;
+      for (let t = 0; t < termIds.length; t++) counter.add(termIds[t]!);
+    }
+  }
+
+  /** The distinct term ids of a title, with their frequencies. */
+  private titleTerms(article: Article, table: WordTable<WordEntry>): [number, number][] {
+    const title = article.title ?? '';
+    this.countWords(table, title, 0, title.length, 0);
+    const counter = this.counter;
     const terms = counter.touched.map((termId): [number, number] => [
       termId,
       counter.count(termId),
@@ -456,18 +479,10 @@ export class Library {
     this.passagesByDoc.set(article.id, passages);
     const table = this.wordTable(words, termContextOfArticle(article));
     this.countLanguage(article, 1);
-    const title = this.titleTerms(article, words);
+    const title = this.titleTerms(article, table);
     const counter = this.counter;
     for (const passage of passages) {
-      const count = table.scan(article.text, passage.start, passage.end);
-      for (let i = 0; i < count; i++) {
-        const entry = table.value(table.found[i]!);
-        const surface = entry.surface;
-        if (surface.count > 0) surface.count++;
-        else this.countSurface(entry, 1);
-        const termIds = entry.termIds;
-        for (let t = 0; t < termIds.length; t++) counter.add(termIds[t]!);
-      }
+      this.countWords(table, article.text, passage.start, passage.end, 1);
       const slot = this.index.beginDocument();
       for (const termId of counter.touched)
         this.index.addPosting(TEXT_FIELD, termId, counter.count(termId));
@@ -484,15 +499,10 @@ export class Library {
     const article = this.articleById.get(docId);
     if (article === undefined) return;
     const table = this.wordTable(words, termContextOfArticle(article));
-    const title = this.titleTerms(article, words).map(([termId]) => termId);
+    const title = this.titleTerms(article, table).map(([termId]) => termId);
     const counter = this.counter;
     for (const passage of this.passagesByDoc.get(docId) ?? []) {
-      const count = table.scan(article.text, passage.start, passage.end);
-      for (let i = 0; i < count; i++) {
-        const entry = table.value(table.found[i]!);
-        this.countSurface(entry, -1);
-        for (const termId of entry.termIds) counter.add(termId);
-      }
+      this.countWords(table, article.text, passage.start, passage.end, -1);
       const slot = (this.firstSlotByDoc.get(docId) ?? -1) + passage.ordinal;
       if (this.passageBySlot[slot] === passage) {
         this.index.removeDocument(slot, [counter.touched, title]);

@@ -271,11 +271,6 @@ export class PostingIndex {
     return this.live;
   }
 
-  /** Distinct terms ever added. */
-  get termCount(): number {
-    return this.termList.length;
-  }
-
   /** The id of a term, or undefined when the index has never seen it. */
   termId(term: string): number | undefined {
     const added = this.termIds.get(term);
@@ -288,11 +283,6 @@ export class PostingIndex {
       else high = mid;
     }
     return low < this.sortedTerms && this.termList[low] === term ? low : undefined;
-  }
-
-  /** The term with id `id`. */
-  term(id: number): string {
-    return this.termList[id] ?? '';
   }
 
   /** The id of a term, numbering it when new. */
@@ -359,12 +349,6 @@ export class PostingIndex {
     this.version++;
   }
 
-  /** Whether `slot` holds a live document. */
-  isLive(slot: number): boolean {
-    const length = this.lengthsByField[0]?.data[slot];
-    return length !== undefined && length !== DEAD_SLOT && slot < this.slotCount;
-  }
-
   /** Per-slot lengths of a field (DEAD_SLOT for removed documents). */
   lengths(field: number): Uint32Array {
     return this.lengthsByField[field]!.data;
@@ -395,12 +379,12 @@ export class PostingIndex {
   /** Makes pending postings searchable: a delta segment, or a merge when the log is large. */
   seal(): void {
     const pendingCount = this.pending[0]?.terms.length ?? 0;
-    if (pendingCount === 0 && this.deadInBase <= this.basePostingsShare()) return;
+    if (pendingCount === 0 && this.deadInBase <= this.deadSlotsTolerated()) return;
     const pendingPostings = this.pending.reduce((sum, log) => sum + log.terms.length, 0);
     if (
       this.base === null ||
       pendingPostings > this.basePostings * MERGE_SHARE ||
-      this.deadInBase > this.basePostingsShare()
+      this.deadInBase > this.deadSlotsTolerated()
     ) {
       this.merge();
       return;
@@ -413,7 +397,7 @@ export class PostingIndex {
   }
 
   /** Removed documents tolerated in the base before it is rebuilt without them. */
-  private basePostingsShare(): number {
+  private deadSlotsTolerated(): number {
     return Math.max(1_000, this.baseSlots * MERGE_SHARE);
   }
 
