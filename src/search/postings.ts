@@ -201,7 +201,7 @@ export class PostingIndex {
         live++;
       }
       index.lengthSums[f] = sum;
-      index.live = live;
+      index.live = live; // the same for every field
     }
     index.base = parts.fieldCount === 0 ? null : [...parts.postings];
     index.basePostings = parts.postings.reduce((sum, p) => sum + p.docs.length, 0);
@@ -366,7 +366,7 @@ export class PostingIndex {
 
   /**
    * The segments holding `field`'s postings, oldest first; lists in a segment only include
-   * documents live when it was built, so check `isLive` (or the lengths) when reading them.
+   * documents live when it was built, so check `lengths` for DEAD_SLOT when reading them.
    */
   segments(field: number): readonly FieldPostings[] {
     this.seal();
@@ -378,9 +378,9 @@ export class PostingIndex {
 
   /** Makes pending postings searchable: a delta segment, or a merge when the log is large. */
   seal(): void {
-    const pendingCount = this.pending[0]?.terms.length ?? 0;
-    if (pendingCount === 0 && this.deadInBase <= this.deadSlotsTolerated()) return;
+    // Every field's log counts: a passage of stop words has postings in its title only.
     const pendingPostings = this.pending.reduce((sum, log) => sum + log.terms.length, 0);
+    if (pendingPostings === 0 && this.deadInBase <= this.deadSlotsTolerated()) return;
     if (
       this.base === null ||
       pendingPostings > this.basePostings * MERGE_SHARE ||

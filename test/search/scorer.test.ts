@@ -91,3 +91,17 @@ describe('scoreGroups', () => {
     expect(index.documentFrequency(0, index.termId('war')!)).toBe(1);
   });
 });
+
+describe('PostingIndex.seal', () => {
+  it('makes a document added after the base was built searchable even when only its title has terms', () => {
+    // Passage 0: text and title; then the base is built. Passage 1: stop words only, so its
+    // postings are all in the title field.
+    const index = indexOf([[[4], [6]]], []);
+    index.seal();
+    const slot = index.beginDocument();
+    index.addPosting(1, index.internTerm('grain'), 1);
+    index.endDocument();
+    const results = [...scoreGroups(index, [['grain']], SCORING)];
+    expect(results.map((r) => r.slot)).toEqual([0, slot]);
+  });
+});
