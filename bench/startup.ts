@@ -1,6 +1,6 @@
 /**
  * Start-up time with an unchanged corpus, as a fresh process sees it: fingerprint the corpus
- * files, read, check and decode the persisted index, warm the term tree and completions.
+ * files, read, check and decode the persisted index, pack the sorted terms and warm the completions.
  * Usage: `npx tsx bench/startup.ts --size 1m [--data DIR] [--runs 3]`. The first run builds and
  * persists the index in DIR (default data/bench/startup-<size>) if it is missing or stale;
  * each timed run is a new child process.

@@ -643,9 +643,9 @@ export class Library {
   }
 
   /**
-   * Does now the work a first question or keystroke would otherwise wait for: the index's term
-   * tree (for prefix and fuzzy matches) and the short-prefix completions. The bot calls it at
-   * start.
+   * Does now the work a first question or keystroke would otherwise wait for: the index's
+   * sorted, packed terms (for prefix and fuzzy matches) and the short-prefix completions. The
+   * bot calls it at start.
    */
   warm(): void {
     this.index.warm();

@@ -234,23 +234,20 @@ export function scoreGroups(
         const key = `${prefix ? 'p' : ''}${maxDistance}:${limit}:${term}`;
         const expansions = expansionsOf(index, key, () => {
           const out: [number, number][] = [];
-          const prefixed = new Set<string>();
+          const prefixed = new Set<number>();
           if (prefix) {
-            for (const [derived, termId] of index.termsWithPrefix(term)) {
-              const distance = derived.length - term.length;
-              if (distance === 0) continue;
-              prefixed.add(derived);
-              out.push([
-                termId,
-                (PREFIX_WEIGHT * derived.length) / (derived.length + 0.3 * distance),
-              ]);
-            }
+            index.forEachTermWithPrefix(term, (termId, length) => {
+              const distance = length - term.length;
+              if (distance === 0) return;
+              prefixed.add(termId);
+              out.push([termId, (PREFIX_WEIGHT * length) / (length + 0.3 * distance)]);
+            });
           }
           if (maxDistance > 0) {
-            for (const [derived, [termId, distance]] of index.termsNear(term, maxDistance)) {
-              if (distance === 0 || prefixed.has(derived)) continue;
-              out.push([termId, (FUZZY_WEIGHT * derived.length) / (derived.length + distance)]);
-            }
+            index.forEachTermNear(term, maxDistance, (termId, length, distance) => {
+              if (distance === 0 || prefixed.has(termId)) return;
+              out.push([termId, (FUZZY_WEIGHT * length) / (length + distance)]);
+            });
           }
           if (out.length <= limit) return out;
           const frequency = (termId: number): number => index.documentFrequency(0, termId);
