@@ -245,27 +245,88 @@ export function rankPassages(
     const tail = candidates.slice(depth).map((c) => ({ ...c, score: Math.min(c.score, floor) }));
     candidates.splice(0, candidates.length, ...head, ...tail);
   }
+  return diversify(candidates);
+}
+
+/**
+ * Orders candidates (given best first) so that each further passage of an already-listed
+ * article has its score multiplied by SAME_ARTICLE_DECAY once per passage listed before it;
+ * ties keep the given order. Each article's candidates stay in the given order, so only the
+ * next one of each article competes: a heap of those, O(n log n).
+ */
+export function diversify(candidates: readonly RankedPassage[]): RankedPassage[] {
+  const next = new Int32Array(candidates.length).fill(-1);
+  const heads: number[] = [];
+  const lastOf = new Map<string, number>();
+  candidates.forEach((candidate, i) => {
+    const id = candidate.hit.article.id;
+    const last = lastOf.get(id);
+    if (last === undefined) heads.push(i);
+    else next[last] = i;
+    lastOf.set(id, i);
+  });
+  const keys = new Float64Array(candidates.length);
+  for (const i of heads) keys[i] = candidates[i]!.score;
+  const before = (a: number, b: number): boolean =>
+    keys[a]! > keys[b]! || (keys[a] === keys[b] && a < b);
+  const heap = new Heap(heads, before);
   const ranked: RankedPassage[] = [];
-  const perArticle = new Map<string, number>();
-  const pending = [...candidates];
-  while (pending.length > 0) {
-    let bestIndex = 0;
-    let bestScore = -Infinity;
-    pending.forEach((candidate, i) => {
-      const seen = perArticle.get(candidate.hit.article.id) ?? 0;
-      const score = candidate.score * SAME_ARTICLE_DECAY ** seen;
-      if (score > bestScore) {
-        bestScore = score;
-        bestIndex = i;
-      }
-    });
-    const [chosen] = pending.splice(bestIndex, 1);
-    if (chosen === undefined) break;
-    const docId = chosen.hit.article.id;
-    perArticle.set(docId, (perArticle.get(docId) ?? 0) + 1);
-    ranked.push({ ...chosen, score: bestScore });
+  const seen = new Map<string, number>();
+  for (let i = heap.pop(); i !== undefined; i = heap.pop()) {
+    const chosen = candidates[i]!;
+    const id = chosen.hit.article.id;
+    const listed = (seen.get(id) ?? 0) + 1;
+    seen.set(id, listed);
+    ranked.push({ ...chosen, score: keys[i]! });
+    const following = next[i]!;
+    if (following >= 0) {
+      keys[following] = candidates[following]!.score * SAME_ARTICLE_DECAY ** listed;
+      heap.push(following);
+    }
   }
   return ranked;
+}
+
+/** A binary heap of numbers, `before` deciding which comes out first. */
+class Heap {
+  private readonly items: number[] = [];
+
+  constructor(
+    items: readonly number[],
+    private readonly before: (a: number, b: number) => boolean,
+  ) {
+    for (const item of items) this.push(item);
+  }
+
+  push(item: number): void {
+    const items = this.items;
+    let at = items.push(item) - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.before(item, items[parent]!)) break;
+      items[at] = items[parent]!;
+      at = parent;
+    }
+    items[at] = item;
+  }
+
+  pop(): number | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && this.before(items[child + 1]!, items[child]!)) child++;
+      if (!this.before(items[child]!, last)) break;
+      items[at] = items[child]!;
+      at = child;
+    }
+    items[at] = last;
+    return top;
+  }
 }
 
 /** Clamps a requested limit into 1..MAX_LIMIT, DEFAULT_LIMIT when absent. */
@@ -288,7 +349,6 @@ export function quoteRanked(
       query.weights,
       termContextOfArticle(article),
       query.hints,
-      normalizeWord,
     );
     return {
       rank: firstRank + i,

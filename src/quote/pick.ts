@@ -3,12 +3,7 @@
  * carries most of the question's informative words, cut from the stored text so it is verbatim.
  */
 import { splitSentences } from '../ingest/sentences.js';
-import {
-  DEFAULT_TERM_CONTEXT,
-  indexTermsOfWord,
-  type TermContext,
-  tokenize,
-} from '../search/analyze.js';
+import { DEFAULT_TERM_CONTEXT, scanWords, type TermContext } from '../search/analyze.js';
 import type { Span } from '../types.js';
 
 /** A quote's span in the article and the matched words' spans relative to the quote. */
@@ -40,9 +35,10 @@ export function highlightTerms(
   context: TermContext = DEFAULT_TERM_CONTEXT,
 ): Span[] {
   const highlights: Span[] = [];
-  for (const token of tokenize(text.slice(span.start, span.end))) {
-    if (indexTermsOfWord(token.text, context).some((term) => terms.has(term)))
-      highlights.push({ start: token.start, end: token.end });
+  const { count, table } = scanWords(text, span.start, span.end, context);
+  for (let k = 0; k < count; k++) {
+    if (table.value(table.found[k]!).terms.some((term) => terms.has(term)))
+      highlights.push({ start: table.starts[k]! - span.start, end: table.ends[k]! - span.start });
   }
   return highlights;
 }
@@ -88,22 +84,25 @@ const NUMBER_WORD =
  */
 export const EXACT_FORM_WEIGHT = 0.5;
 
-/** Whether `text[span]` holds a word of the asked-for type that the question lacks. */
-function hasCandidate(
+const CAPITAL = /^\p{Lu}/u;
+
+/**
+ * Whether the word `text[start, end)`, normalised as `normalized`, is a candidate answer of
+ * the asked-for type: a number or (past a sentence's first word) a capitalised word, that the
+ * question does not contain.
+ */
+function isCandidate(
   text: string,
-  span: Span,
+  start: number,
+  end: number,
+  normalized: string,
+  first: boolean,
   hints: QuoteHints,
-  normalize: (word: string) => string,
 ): boolean {
   const type = hints.answerType;
-  if (type === null) return false;
-  const tokens = tokenize(text.slice(span.start, span.end));
-  return tokens.some((token, i) => {
-    const word = normalize(token.text);
-    if (hints.questionWords.has(word)) return false;
-    if (type === 'number') return NUMBER_WORD.test(token.text);
-    return i > 0 && /^\p{Lu}/u.test(token.text);
-  });
+  if (type === null || hints.questionWords.has(normalized)) return false;
+  if (type === 'number') return NUMBER_WORD.test(text.slice(start, end));
+  return !first && CAPITAL.test(text.slice(start, Math.min(end, start + 2)));
 }
 
 /**
@@ -113,6 +112,7 @@ function hasCandidate(
  * lacks; a neighbour is added when it brings PAIR_GAIN of the weight or, if the best sentence
  * has no candidate of the asked-for type, when the neighbour has one. Ties go to the earlier,
  * then the shorter sentence. A passage where no sentence matches quotes its first sentence.
+ * Words are compared with the question's as normalizeWord writes them.
  */
 export function pickQuote(
   text: string,
@@ -120,22 +120,30 @@ export function pickQuote(
   weights: ReadonlyMap<string, number>,
   context: TermContext = DEFAULT_TERM_CONTEXT,
   hints: QuoteHints = { answerType: null, questionWords: new Set() },
-  normalize: (word: string) => string = (w) => w.toLowerCase(),
 ): PickedQuote {
   const sentences = splitSentences(text, passage.start, passage.end).map((span) => {
     const terms = new Set<string>();
     const exact = new Set<string>();
-    let words = 0;
-    for (const token of tokenize(text.slice(span.start, span.end))) {
-      words++;
-      const asWritten = hints.questionWords.has(normalize(token.text));
-      for (const term of indexTermsOfWord(token.text, context))
+    let candidate = false;
+    const { count, table } = scanWords(text, span.start, span.end, context);
+    for (let k = 0; k < count; k++) {
+      const info = table.value(table.found[k]!);
+      const asWritten = hints.questionWords.has(info.normalized);
+      for (const term of info.terms)
         if (weights.has(term)) {
           terms.add(term);
           if (asWritten) exact.add(term);
         }
+      candidate ||= isCandidate(
+        text,
+        table.starts[k]!,
+        table.ends[k]!,
+        info.normalized,
+        k === 0,
+        hints,
+      );
     }
-    return { span, terms, exact, words, candidate: hasCandidate(text, span, hints, normalize) };
+    return { span, terms, exact, words: count, candidate };
   });
   if (sentences.length === 0) return { span: passage, highlights: [] };
   const total = weightOf(weights.keys(), weights);

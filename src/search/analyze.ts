@@ -5,6 +5,7 @@
  */
 import { WORD_PATTERN } from '../ingest/words.js';
 import { normalizeToken } from '../lang/normalize.js';
+import { WordTable } from './word-table.js';
 import {
   DEFAULT_TERM_CONTEXT,
   indexTermsOf,
@@ -123,6 +124,34 @@ export interface WordInfo {
  */
 export function wordInfo(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): WordInfo {
   return { terms: indexTermsOf(word, context), normalized: normalizeToken(word) };
+}
+
+/**
+ * Distinct words the query-time word tables hold before one is emptied: enough for the
+ * passages a stream of questions reranks and quotes (each table entry is ~150 bytes).
+ */
+const WORD_TABLE_LIMIT = 200_000;
+const wordTables = new Map<string, WordTable<WordInfo>>();
+
+/**
+ * Reads the words of `text[from, to)` with their index terms and normalised forms, through a
+ * word table per term context that is shared by every read (the answer path's cache of its
+ * vocabulary: a word's occurrences are hashed in place, never cut out as strings). The result
+ * is the table: its `found`, `starts` and `ends` hold the first `count` words' ids and
+ * offsets, valid until the next call.
+ */
+export function scanWords(
+  text: string,
+  from: number,
+  to: number,
+  context: TermContext = DEFAULT_TERM_CONTEXT,
+): { readonly count: number; readonly table: WordTable<WordInfo> } {
+  let table = wordTables.get(context.cyrillic);
+  if (table === undefined || table.size >= WORD_TABLE_LIMIT) {
+    table = new WordTable((word) => wordInfo(word, context));
+    wordTables.set(context.cyrillic, table);
+  }
+  return { count: table.scan(text, from, to), table };
 }
 
 /** The query terms of one word: its stem and the name key to look up in the other script. */

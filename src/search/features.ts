@@ -1,12 +1,12 @@
 /**
  * Per-passage analysis used to rerank BM25 candidates and to choose quotes: the passage's
  * sentences with the index terms each holds, and the passage's term sequence (for phrases).
- * Computed lazily and memoised per Passage object, so a passage dropped from the library is
- * garbage-collected with its analysis.
+ * Computed lazily and memoised for the most recently analysed passages (a question's
+ * candidates are often the next question's too), so the memory they take stays bounded.
  */
 import { splitSentences } from '../ingest/sentences.js';
 import type { Article, Passage, Span } from '../types.js';
-import { indexTermsOfWord, normalizeWord, termContextOfArticle, tokenize } from './analyze.js';
+import { scanWords, termContextOfArticle } from './analyze.js';
 
 /** One sentence of a passage: its span in the article, its index terms, its word count. */
 export interface AnalyzedSentence {
@@ -24,12 +24,19 @@ export interface PassageAnalysis {
   readonly sequence: readonly (readonly string[])[];
 }
 
-const analyses = new WeakMap<Passage, PassageAnalysis>();
+/** Analyses kept: ~250 questions' reranked candidates, a few MB. */
+const ANALYSIS_CACHE_LIMIT = 10_000;
+const analyses = new Map<Passage, PassageAnalysis>();
 
 /** The (memoised) analysis of a passage of `article`. */
 export function analyzePassage(article: Article, passage: Passage): PassageAnalysis {
   const cached = analyses.get(passage);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    // Re-inserted, so the Map's order is least recently used first.
+    analyses.delete(passage);
+    analyses.set(passage, cached);
+    return cached;
+  }
   const context = termContextOfArticle(article);
   const sequence: (readonly string[])[] = [];
   const sentences: AnalyzedSentence[] = splitSentences(
@@ -39,18 +46,22 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
   ).map((span) => {
     const terms = new Set<string>();
     const forms = new Set<string>();
-    let words = 0;
-    for (const token of tokenize(article.text.slice(span.start, span.end))) {
-      words++;
-      forms.add(normalizeWord(token.text));
-      const termsOfWord = indexTermsOfWord(token.text, context);
+    const { count, table } = scanWords(article.text, span.start, span.end, context);
+    for (let k = 0; k < count; k++) {
+      const info = table.value(table.found[k]!);
+      forms.add(info.normalized);
+      const termsOfWord = info.terms;
       if (termsOfWord.length === 0) continue;
       sequence.push(termsOfWord);
       for (const term of termsOfWord) terms.add(term);
     }
-    return { span, terms, forms, words };
+    return { span, terms, forms, words: count };
   });
   const analysis = { sentences, sequence };
+  if (analyses.size >= ANALYSIS_CACHE_LIMIT) {
+    const oldest = analyses.keys().next();
+    if (oldest.done !== true) analyses.delete(oldest.value);
+  }
   analyses.set(passage, analysis);
   return analysis;
 }

@@ -16,6 +16,9 @@ export class WordTable<T> {
   private slots = new Int32Array(2_048).fill(EMPTY);
   /** Word ids of the last `scan`, in text order (the first `scan()` result entries). */
   found = new Int32Array(256);
+  /** Where each word of the last `scan` starts and ends in its text. */
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
 
   /** @param make The value of a word seen for the first time. */
   constructor(private readonly make: (word: string) => T) {}
@@ -23,6 +26,11 @@ export class WordTable<T> {
   /** The value of the word with id `id`. */
   value(id: number): T {
     return this.values[id]!;
+  }
+
+  /** Distinct words seen. */
+  get size(): number {
+    return this.words.length;
   }
 
   /**
@@ -46,14 +54,24 @@ export class WordTable<T> {
         at += length;
         length = at < to ? wordCharLength(text, at) : 0;
       } while (length > 0 && at + length <= to);
-      if (count === this.found.length) {
-        const next = new Int32Array(count * 2);
-        next.set(this.found);
-        this.found = next;
-      }
+      if (count === this.found.length) this.grow();
+      this.starts[count] = start;
+      this.ends[count] = at;
       this.found[count++] = this.idOf(text, start, at, hash);
     }
     return count;
+  }
+
+  private grow(): void {
+    const size = this.found.length * 2;
+    const grown = (from: Int32Array): Int32Array<ArrayBuffer> => {
+      const next = new Int32Array(size);
+      next.set(from);
+      return next;
+    };
+    this.found = grown(this.found);
+    this.starts = grown(this.starts);
+    this.ends = grown(this.ends);
   }
 
   private idOf(text: string, start: number, end: number, hash: number): number {
