@@ -15,6 +15,7 @@ import type { SnapshotKey } from '../search/persist.js';
 import type { CorpusChanges } from './fingerprint.js';
 import type { ProgressListener } from './progress.js';
 import type { OpenedHow, OpenedLibrary } from './store.js';
+import { yieldToEventLoop } from '../event-loop.js';
 
 /** What the worker is asked to do (its workerData). */
 export interface WorkerRequest {
@@ -40,7 +41,6 @@ export type WorkerReply =
   | { readonly type: 'failed'; readonly message: string };
 
 /** Lets pending I/O and timers run between slices of work on the main thread. */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Options of a worker build. */
 export interface WorkerOpenOptions {
