@@ -6,6 +6,9 @@
  * 2. Re-index: a corpus file is added and another changed, the Library is re-indexed in the
  *    worker (LiveLibrary + openLibraryInWorker, as the bot does) while the same burst is sent;
  *    the event loop's delay is sampled for the whole re-index and must stay under 50 ms p99.
+ * 3. Watcher update: a file of new articles, a tenth of the corpus, is dropped in and the
+ *    corpus watcher (as WATCH_CORPUS runs it) upserts it on the main thread in slices and
+ *    compacts the index in slices; the event loop's delay is sampled the same way.
  * Figures go to bench/results/perf.json under "load".
  */
 import fs from 'node:fs';
@@ -13,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readConfig } from '../src/config.js';
+import { watchCorpus } from '../src/corpus/watch.js';
 import { startBot } from '../src/discord/bot.js';
 import { LiveLibrary, openLibraryInWorker } from '../src/indexing/background.js';
 import { openLibrary } from '../src/indexing/store.js';
@@ -74,6 +78,49 @@ async function burst(fake: FakeDiscord, questions: readonly string[]): Promise<B
     ackMaxMs: acks[acks.length - 1] ?? NaN,
     allRepliedMs,
   };
+}
+
+interface LoopDelay {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/**
+ * Runs `work` while a light trickle of /ask (one every 100 ms) keeps the bot serving, and
+ * samples the event loop's delay meanwhile.
+ */
+async function whileServing<T>(
+  fake: FakeDiscord,
+  questions: readonly string[],
+  work: () => Promise<T>,
+): Promise<{ result: T; ms: number; loop: LoopDelay }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const started = performance.now();
+  const running = work();
+  let trickling = true;
+  const trickle = (async () => {
+    let i = 0;
+    while (trickling) {
+      const question = questions[i++ % questions.length]!;
+      fake.sendCommand('ask', [{ name: 'question', type: 3, value: question.slice(0, 200) }]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const result = await running;
+  const ms = performance.now() - started;
+  delay.disable();
+  trickling = false;
+  await trickle;
+  const loop = {
+    samples: delay.count,
+    p50Ms: delay.percentile(50) / 1e6,
+    p99Ms: delay.percentile(99) / 1e6,
+    maxMs: delay.max / 1e6,
+  };
+  return { result, ms, loop };
 }
 
 async function main(): Promise<void> {
@@ -148,26 +195,13 @@ async function main(): Promise<void> {
         .join('\n') + '\n',
     );
     fs.writeFileSync(path.join(corpusDir, first), lines.slice(100).join('\n') + '\n');
-    // (a) The event loop while the worker re-indexes, with a light trickle of /ask (one every
-    // 100 ms) so the bot is serving; (b) a burst at the start of a second re-index.
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const reindexStarted = performance.now();
-    const refreshed = live.refresh();
-    let trickling = true;
-    const trickle = (async () => {
-      let i = 0;
-      while (trickling) {
-        const question = questions[i++ % questions.length]!;
-        fake!.sendCommand('ask', [{ name: 'question', type: 3, value: question.slice(0, 200) }]);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    const reopened = await refreshed;
-    const reindexMs = performance.now() - reindexStarted;
-    delay.disable();
-    trickling = false;
-    await trickle;
+    // (a) The event loop while the worker re-indexes, the bot serving; (b) a burst at the
+    // start of a second re-index.
+    const {
+      result: reopened,
+      ms: reindexMs,
+      loop,
+    } = await whileServing(fake, questions, () => live.refresh());
     fs.writeFileSync(
       path.join(corpusDir, 'added-2.jsonl'),
       lines
@@ -178,14 +212,45 @@ async function main(): Promise<void> {
     const second = live.refresh();
     const during = await burst(fake, questions.slice(burstSize, burstSize * 2));
     await second;
-    const loop = {
-      samples: delay.count,
-      p50Ms: delay.percentile(50) / 1e6,
-      p99Ms: delay.percentile(99) / 1e6,
-      maxMs: delay.max / 1e6,
-    };
     console.error(
       `re-index (${reopened.how}, ${reopened.library.passageCount} passages) took ${reindexMs.toFixed(0)} ms; burst during a second one: ${during.acknowledgedWithin3s}/${during.sent} acknowledged within 3 s, ack p99 ${during.ackP99Ms.toFixed(0)} ms; event loop delay p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms`,
+    );
+
+    // (c) The corpus watcher taking a file of new articles, a tenth of the corpus, on the main
+    // thread: upserts in slices, then the index's merge in slices.
+    const watcher = await watchCorpus(corpusDir, () => live.current, {
+      logger,
+      pollMs: 0,
+      debounceMs: 60_000,
+    });
+    const allLines = fs
+      .readdirSync(corpusDir)
+      .filter((f) => f.startsWith('part-'))
+      .flatMap((f) => fs.readFileSync(path.join(corpusDir, f), 'utf8').split('\n'))
+      .filter((l) => l !== '');
+    fs.writeFileSync(
+      path.join(corpusDir, 'dropped.jsonl'),
+      allLines
+        .slice(0, Math.ceil(allLines.length / 10))
+        .map((l) => l.replaceAll('"id":"syn-', '"id":"dropped-'))
+        .join('\n') + '\n',
+    );
+    const passagesBefore = live.current.passageCount;
+    const {
+      result: change,
+      ms: watchMs,
+      loop: watchLoop,
+    } = await whileServing(fake, questions, () => watcher.rescan());
+    watcher.close();
+    const watched = {
+      articles: change.upserted.length,
+      passages: live.current.passageCount - passagesBefore,
+      ms: watchMs,
+      compactionDue: live.current.needsCompaction(),
+      eventLoopDelay: watchLoop,
+    };
+    console.error(
+      `watcher took ${watched.articles} articles (${watched.passages} passages) in ${watchMs.toFixed(0)} ms; event loop delay p50 ${watchLoop.p50Ms.toFixed(1)} ms, p99 ${watchLoop.p99Ms.toFixed(1)} ms, max ${watchLoop.maxMs.toFixed(0)} ms`,
     );
     const result = {
       measuredAt: new Date().toISOString(),
@@ -193,10 +258,12 @@ async function main(): Promise<void> {
       passages: opened.library.passageCount,
       idle,
       reindex: { how: reopened.how, ms: reindexMs, burst: during, eventLoopDelay: loop },
+      watcher: watched,
       pass: {
         idleAllAcknowledgedWithin3s: idle.acknowledgedWithin3s === idle.sent,
         reindexAllAcknowledgedWithin3s: during.acknowledgedWithin3s === during.sent,
         eventLoopP99Under50ms: loop.p99Ms < LOOP_P99_LIMIT_MS,
+        watcherEventLoopP99Under50ms: watchLoop.p99Ms < LOOP_P99_LIMIT_MS,
       },
     };
     let report: Record<string, unknown> = {};

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import { formatProblem, type ParseOptions } from '../ingest/parse.js';
 import type { Library } from '../search/library.js';
 import { listCorpusFiles, loadCorpusFile, readCorpusOptions, type CorpusFile } from './load.js';
-import { yieldToEventLoop } from '../event-loop.js';
+import { pauseEvery } from '../event-loop.js';
 
 /** What one scan changed, by article id. */
 export interface CorpusChange {
@@ -41,13 +41,6 @@ export interface CorpusWatcher {
   close(): void;
 }
 
-/**
- * Articles upserted between two yields to the event loop: ~400 passages, ~30 ms of indexing,
- * so a large file dropped in the corpus does not hold up interactions for seconds.
- */
-const UPSERT_CHUNK = 50;
-
-
 function fingerprint(file: CorpusFile): string {
   return `${file.size}:${file.mtimeMs}`;
 }
@@ -65,6 +58,13 @@ export async function watchCorpus(dir: string, library: () => Library, options: 
     idsByFile.set(article.origin.file, ids);
   }
 
+  // Removals, too, are merged into the index's base in slices, before a search would have to
+  // merge them at once (1–2 s at 1M passages).
+  const compactIfDue = async (): Promise<void> => {
+    const served = library();
+    if (served.needsCompaction()) await served.compact(pauseEvery());
+  };
+
   const scanOnce = async (): Promise<CorpusChange> => {
     parseOptions = (await readCorpusOptions(dir)).options;
     const files = await listCorpusFiles(dir);
@@ -79,11 +79,10 @@ export async function watchCorpus(dir: string, library: () => Library, options: 
       touched.push(file.path);
       const loaded = await loadCorpusFile(dir, file.path, parseOptions);
       for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
-      for (let i = 0; i < loaded.articles.length; i += UPSERT_CHUNK) {
-        if (i > 0) await yieldToEventLoop();
-        const result = library().upsert(loaded.articles.slice(i, i + UPSERT_CHUNK));
-        upserted.push(...result.added, ...result.changed);
-      }
+      // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
+      // the corpus would otherwise hold the main thread for seconds.
+      const result = await library().upsertAsync(loaded.articles, pauseEvery());
+      upserted.push(...result.added, ...result.changed);
       const before = idsByFile.get(file.path) ?? new Set<string>();
       const now = new Set(loaded.articles.map((a) => a.id));
       removed.push(...library().remove([...before].filter((id) => !now.has(id))));
@@ -96,6 +95,7 @@ export async function watchCorpus(dir: string, library: () => Library, options: 
       removed.push(...library().remove(idsByFile.get(path) ?? []));
       idsByFile.delete(path);
     }
+    await compactIfDue();
     const change = { upserted, removed, files: touched };
     if (upserted.length > 0 || removed.length > 0) {
       logger.info('corpus updated', { added_or_changed: upserted.length, removed: removed.length, files: touched.length });

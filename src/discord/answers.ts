@@ -186,6 +186,16 @@ export function asEdit(page: AnswerPage): InteractionEditReplyOptions {
   } as InteractionEditReplyOptions;
 }
 
+/** runAnswer on the context's answer queue (see TurnQueue), or at once without one. */
+export function answerInTurn(
+  context: CommandContext,
+  request: AnswerRequest,
+  offset: number,
+): Promise<Answer> {
+  const run = (): Answer => runAnswer(context.library(), request, offset);
+  return context.answerQueue === undefined ? Promise.resolve(run()) : context.answerQueue.run(run);
+}
+
 /**
  * Answers a slash command: defers (privately when asked), runs the core, and edits the reply
  * with the first page.
@@ -197,7 +207,7 @@ export async function replyWithAnswer(
   context: CommandContext,
 ): Promise<void> {
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  const answer = runAnswer(context.library(), request, 0);
+  const answer = await answerInTurn(context, request, 0);
   await interaction.editReply(asEdit(renderAnswerPage(answer, request, 0, context)));
 }
 
@@ -220,7 +230,7 @@ export const handlePageButton: ButtonHandler = async (interaction, args, context
     throw new UserFacingError(EXPIRED_BUTTON_MESSAGE);
   }
   await interaction.deferUpdate();
-  const answer = runAnswer(context.library(), request, offset);
+  const answer = await answerInTurn(context, request, offset);
   await interaction.editReply(asEdit(renderAnswerPage(answer, request, offset, context)));
 };
 

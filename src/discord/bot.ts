@@ -29,6 +29,7 @@ import type { Command, CommandContext } from './command.js';
 import { createDispatcher } from './dispatch.js';
 import { openButtonStateStore, type ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
+import { TurnQueue } from '../event-loop.js';
 
 /** What the bot needs; everything but config and logger has a default. */
 export interface BotDeps {
@@ -119,6 +120,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     version: deps.version ?? 'dev',
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
+    answerQueue: new TurnQueue(),
   };
 
   const client = new Client({

@@ -8,7 +8,7 @@
 import { ChannelType, type Message, type MessageCreateOptions } from 'discord.js';
 import { userMessageFor } from '../errors.js';
 import type { CommandContext } from './command.js';
-import { NO_MENTIONS, renderAnswerPage, runAnswer, type AnswerRequest } from './answers.js';
+import { answerInTurn, NO_MENTIONS, renderAnswerPage, type AnswerRequest } from './answers.js';
 import { escapeMarkdown, truncateText } from './markdown.js';
 import { DISCORD_LIMITS } from './render.js';
 
@@ -102,7 +102,7 @@ export function createMessageHandler(context: CommandContext): (message: Message
       const searched = previous === null ? question : composeFollowUp(previous, question);
       const request: AnswerRequest = { kind: 'ask', question: searched };
       const page = renderAnswerPage(
-        runAnswer(context.library(), request, 0),
+        await answerInTurn(context, request, 0),
         request,
         0,
         context,

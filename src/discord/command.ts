@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { DigestScheduler } from '../scheduler/scheduler.js';
 import type { Library } from '../search/library.js';
 import type { ButtonStateStore } from './state.js';
+import type { TurnQueue } from '../event-loop.js';
 
 /** Everything a handler may use; passed down, never global. */
 export interface CommandContext {
@@ -32,6 +33,8 @@ export interface CommandContext {
   readonly commands: () => readonly Command[];
   /** Scheduled digests (/digest); null when the database could not be opened. */
   readonly digests?: () => DigestScheduler | null;
+  /** Where answers are computed, one per event-loop turn; absent, they run at once. */
+  readonly answerQueue?: TurnQueue;
 }
 
 /** A button handler, chosen by the custom id's prefix (the text before the first ':'). */

@@ -189,6 +189,13 @@ export class Library {
   private readonly cyrillicArticles = { bg: 0, ru: 0 };
   private readonly surfaceWords = new Map<string, SurfaceWord>();
   private sortedSurface: string[] | null = null;
+  /** Whether surface words came or went since sortedSurface was made. */
+  private vocabularyStale = false;
+  /**
+   * upsertAsync calls under way: meanwhile autocomplete keeps the sorted vocabulary it has
+   * (at 1M passages re-sorting it takes ~1 s) and new words are suggested once they finish.
+   */
+  private updating = 0;
   /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
   private readonly completionCache = new Map<string, string[]>();
   private index = new PostingIndex(FIELD_BOOSTS.length);
@@ -353,6 +360,39 @@ export class Library {
    * identical ones are left alone. Within one call a repeated id keeps the first.
    */
   upsert(articles: Iterable<Article>): UpsertResult {
+    const steps = this.upsertSteps(articles);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  /**
+   * `upsert` for a live server: awaits `pause` after each article (the caller decides whether
+   * it yields to the event loop), and merges the index in slices (`compact`) whenever it is
+   * due, so neither a large file nor the merge it leads to holds up searches. Searches between
+   * two pauses see the articles upserted so far.
+   */
+  async upsertAsync(
+    articles: Iterable<Article>,
+    pause: () => Promise<void>,
+  ): Promise<UpsertResult> {
+    const steps = this.upsertSteps(articles);
+    this.updating++;
+    try {
+      for (;;) {
+        const step = steps.next();
+        if (step.done === true) return step.value;
+        await pause();
+        if (this.index.needsCompaction()) await this.index.compact(pause);
+      }
+    } finally {
+      this.updating--;
+    }
+  }
+
+  /** The upsert, yielding after each article added or replaced. */
+  private *upsertSteps(articles: Iterable<Article>): Generator<void, UpsertResult> {
     const added: string[] = [];
     const changed: string[] = [];
     const unchanged: string[] = [];
@@ -375,10 +415,27 @@ export class Library {
         added.push(article.id);
       }
       this.addOne(article, words);
+      yield;
     }
     if (added.length + changed.length > 0) this.completionCache.clear();
-    this.index.seal();
+    this.index.mergeIfLarge();
     return { added, changed, unchanged };
+  }
+
+  /**
+   * Whether the index's additions and removals since its last merge are due to be merged in
+   * the background (`compact`); past twice as much, the next upsert or search merges at once.
+   */
+  needsCompaction(): boolean {
+    return this.index.needsCompaction();
+  }
+
+  /**
+   * Merges the index's additions and removals in slices, awaiting `pause` between them, so a
+   * server keeps answering (see PostingIndex.compact). Searches meanwhile see every change.
+   */
+  compact(pause: () => Promise<void>): Promise<void> {
+    return this.index.compact(pause);
   }
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
@@ -428,14 +485,14 @@ export class Library {
         entry.surface = current;
       } else if (delta > 0) {
         this.surfaceWords.set(entry.normalized, surface);
-        this.sortedSurface = null;
+        this.vocabularyStale = true;
       } else return;
     }
     surface.count += delta;
     if (surface.count <= 0) {
       surface.count = 0;
       this.surfaceWords.delete(entry.normalized);
-      this.sortedSurface = null;
+      this.vocabularyStale = true;
     }
   }
 
@@ -687,8 +744,9 @@ export class Library {
   }
 
   private sortedVocabulary(): string[] {
-    if (this.sortedSurface === null) {
+    if (this.sortedSurface === null || (this.vocabularyStale && this.updating === 0)) {
       this.sortedSurface = [...this.surfaceWords.keys()].sort();
+      this.vocabularyStale = false;
       this.completionCache.clear();
     }
     return this.sortedSurface;

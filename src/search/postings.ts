@@ -92,15 +92,44 @@ export interface IndexParts {
   readonly postings: readonly FieldPostings[];
 }
 
-/** Builds a field's CSR lists from an optional older segment and a pending log, live docs only. */
-function buildFieldPostings(
+/** Loop iterations between two pauses of a background merge (~1 ms of work). */
+const MERGE_STEP = 1 << 16;
+
+/** A prefix of a pending log, as typed arrays (later pushes do not change it). */
+interface PendingPrefix {
+  readonly terms: Uint32Array;
+  readonly docs: Uint32Array;
+  readonly tfs: Uint8Array;
+  readonly count: number;
+}
+
+/** The entries of `log` from `from` on, as a new log. */
+function tailOf(log: PendingLog, from: number): PendingLog {
+  const tail: PendingLog = { terms: growU32(), docs: growU32(), tfs: growU8() };
+  for (let i = from; i < log.terms.length; i++) {
+    tail.terms.push(log.terms.data[i]!);
+    tail.docs.push(log.docs.data[i]!);
+    tail.tfs.push(log.tfs.data[i]!);
+  }
+  return tail;
+}
+
+function prefixOf(log: PendingLog): PendingPrefix {
+  return { terms: log.terms.data, docs: log.docs.data, tfs: log.tfs.data, count: log.terms.length };
+}
+
+/**
+ * Builds a field's CSR lists from an optional older segment and a pending log, documents
+ * `alive` only, yielding every MERGE_STEP iterations so a background merge can pause.
+ */
+function* buildFieldPostingsInSteps(
   termCount: number,
   base: FieldPostings | null,
-  pending: PendingLog,
-  lengths: Uint32Array,
-): FieldPostings {
+  pending: PendingPrefix,
+  alive: (doc: number) => boolean,
+): Generator<void, FieldPostings> {
+  let work = 0;
   const offsets = new Uint32Array(termCount + 1);
-  const alive = (doc: number): boolean => lengths[doc] !== DEAD_SLOT;
   const baseTerms = base === null ? 0 : base.offsets.length - 1;
   if (base !== null) {
     for (let t = 0; t < baseTerms; t++) {
@@ -108,20 +137,26 @@ function buildFieldPostings(
       for (let i = base.offsets[t]!; i < base.offsets[t + 1]!; i++)
         if (alive(base.docs[i]!)) count++;
       offsets[t + 1] = count;
+      if ((work += base.offsets[t + 1]! - base.offsets[t]! + 1) >= MERGE_STEP) {
+        work = 0;
+        yield;
+      }
     }
   }
-  const pendingTerms = pending.terms.data;
-  const pendingDocs = pending.docs.data;
-  const pendingTfs = pending.tfs.data;
-  const pendingCount = pending.terms.length;
+  const { terms: pendingTerms, docs: pendingDocs, tfs: pendingTfs, count: pendingCount } = pending;
   for (let i = 0; i < pendingCount; i++) {
     if (alive(pendingDocs[i]!)) offsets[pendingTerms[i]! + 1]!++;
+    if (++work >= MERGE_STEP) {
+      work = 0;
+      yield;
+    }
   }
   for (let t = 0; t < termCount; t++) offsets[t + 1]! += offsets[t]!;
   const total = offsets[termCount]!;
   const docs = new Uint32Array(total);
   const tfs = new Uint8Array(total);
   const cursor = offsets.slice(0, termCount);
+  yield;
   if (base !== null) {
     for (let t = 0; t < baseTerms; t++) {
       let at = cursor[t]!;
@@ -133,16 +168,44 @@ function buildFieldPostings(
         at++;
       }
       cursor[t] = at;
+      if ((work += base.offsets[t + 1]! - base.offsets[t]! + 1) >= MERGE_STEP) {
+        work = 0;
+        yield;
+      }
     }
   }
   for (let i = 0; i < pendingCount; i++) {
     const doc = pendingDocs[i]!;
-    if (!alive(doc)) continue;
-    const at = cursor[pendingTerms[i]!]!++;
-    docs[at] = doc;
-    tfs[at] = pendingTfs[i]!;
+    if (alive(doc)) {
+      const at = cursor[pendingTerms[i]!]!++;
+      docs[at] = doc;
+      tfs[at] = pendingTfs[i]!;
+    }
+    if (++work >= MERGE_STEP) {
+      work = 0;
+      yield;
+    }
   }
   return { offsets, docs, tfs };
+}
+
+/** buildFieldPostingsInSteps run to the end at once, over the live documents of `lengths`. */
+function buildFieldPostings(
+  termCount: number,
+  base: FieldPostings | null,
+  pending: PendingLog,
+  lengths: Uint32Array,
+): FieldPostings {
+  const steps = buildFieldPostingsInSteps(
+    termCount,
+    base,
+    prefixOf(pending),
+    (doc) => lengths[doc] !== DEAD_SLOT,
+  );
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
 }
 
 /** An inverted index over documents with `fieldCount` fields, each a bag of terms. */
@@ -169,6 +232,9 @@ export class PostingIndex {
   private deadInBase = 0;
   /** Bumped by every change, so caches keyed on it know when to drop their entries. */
   version = 0;
+  /** Bumped by every merge, so a background merge started before one gives up. */
+  private merges = 0;
+  private compacting = false;
   /** The slot being filled between beginDocument and endDocument, or -1. */
   private open = -1;
 
@@ -378,22 +444,96 @@ export class PostingIndex {
 
   /** Makes pending postings searchable: a delta segment, or a merge when the log is large. */
   seal(): void {
-    // Every field's log counts: a passage of stop words has postings in its title only.
-    const pendingPostings = this.pending.reduce((sum, log) => sum + log.terms.length, 0);
-    if (pendingPostings === 0 && this.deadInBase <= this.deadSlotsTolerated()) return;
-    if (
-      this.base === null ||
-      pendingPostings > this.basePostings * MERGE_SHARE ||
-      this.deadInBase > this.deadSlotsTolerated()
-    ) {
-      this.merge();
-      return;
-    }
-    if (this.delta === null) {
+    this.mergeIfLarge();
+    if (this.delta === null && this.pendingPostings() > 0) {
       this.delta = this.pending.map((log, f) =>
         buildFieldPostings(this.termList.length, null, log, this.lengthsByField[f]!.data),
       );
     }
+  }
+
+  /**
+   * Merges the pending log into the base now when there is no base yet, when the log has
+   * grown past MERGE_SHARE of the base, or when too many base documents were removed. A live
+   * index keeps under those limits with `compact`, which does the same work in slices.
+   */
+  mergeIfLarge(): void {
+    const pending = this.pendingPostings();
+    if (
+      this.base === null
+        ? pending > 0
+        : pending > this.basePostings * MERGE_SHARE || this.deadInBase > this.deadSlotsTolerated()
+    )
+      this.merge();
+  }
+
+  /** Whether `compact` is due: the pending log or dead slots are past half of mergeIfLarge's limits. */
+  needsCompaction(): boolean {
+    if (this.base === null || this.compacting) return false;
+    return (
+      this.pendingPostings() > (this.basePostings * MERGE_SHARE) / 2 ||
+      this.deadInBase > this.deadSlotsTolerated() / 2
+    );
+  }
+
+  /**
+   * Merges the pending log into the base in slices, awaiting `pause` (e.g. the event loop's
+   * next turn) between slices of ~MERGE_STEP postings, while searches keep reading the old
+   * base and delta. Documents added meanwhile stay pending; documents removed meanwhile are
+   * merged in dead and counted as such. A synchronous merge in between (mergeIfLarge, toParts)
+   * makes this one give up. Resolves when merged, or at once when a compaction is running.
+   */
+  async compact(pause: () => Promise<void>): Promise<void> {
+    const oldBase = this.base;
+    if (oldBase === null || this.compacting) return;
+    this.compacting = true;
+    try {
+      const generation = this.merges;
+      const slotsAtStart = this.slotCount;
+      const lengths = this.lengthsByField[0]?.data ?? new Uint32Array(0);
+      const deadAtStart = new Uint8Array(slotsAtStart);
+      for (let s = 0; s < slotsAtStart; s++) deadAtStart[s] = lengths[s] === DEAD_SLOT ? 1 : 0;
+      const termCount = this.termList.length;
+      const prefixes = this.pending.map(prefixOf);
+      const built: FieldPostings[] = [];
+      for (let f = 0; f < this.fieldCount; f++) {
+        const steps = buildFieldPostingsInSteps(
+          termCount,
+          oldBase[f] ?? null,
+          prefixes[f]!,
+          (doc) => deadAtStart[doc] === 0,
+        );
+        for (let step = steps.next(); ; step = steps.next()) {
+          if (step.done === true) {
+            built.push(step.value);
+            break;
+          }
+          await pause();
+          if (this.merges !== generation) return;
+        }
+      }
+      this.base = built;
+      this.pending.forEach((log, f) => {
+        this.pending[f] = tailOf(log, prefixes[f]!.count);
+      });
+      this.basePostings = built.reduce((sum, p) => sum + p.docs.length, 0);
+      this.baseSlots = slotsAtStart;
+      const lengthsNow = this.lengthsByField[0]?.data ?? new Uint32Array(0);
+      let diedSince = 0;
+      for (let s = 0; s < slotsAtStart; s++)
+        if (deadAtStart[s] === 0 && lengthsNow[s] === DEAD_SLOT) diedSince++;
+      this.deadInBase = diedSince;
+      this.delta = null;
+      this.merges++;
+      this.version++;
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  private pendingPostings(): number {
+    // Every field's log counts: a passage of stop words has postings in its title only.
+    return this.pending.reduce((sum, log) => sum + log.terms.length, 0);
   }
 
   /** Removed documents tolerated in the base before it is rebuilt without them. */
@@ -403,8 +543,8 @@ export class PostingIndex {
 
   /** Folds the pending log into the base segment, dropping removed documents. */
   private merge(): void {
-    const pendingCount = this.pending.reduce((sum, log) => sum + log.terms.length, 0);
-    if (pendingCount === 0 && this.deadInBase === 0 && this.base !== null) return;
+    if (this.pendingPostings() === 0 && this.deadInBase === 0 && this.base !== null) return;
+    this.merges++;
     this.base = this.pending.map((log, f) =>
       buildFieldPostings(
         this.termList.length,

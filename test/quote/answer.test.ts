@@ -170,4 +170,28 @@ describe('Library', () => {
     expect(answerQuestion(lib, 'zebras').emptyReason).toBe('no-match');
     expect(lib.stats()).toMatchObject({ documents: 1, passages: 1 });
   });
+
+  it('upserts in slices (upsertAsync) as upsert does, searches between pauses seeing the articles so far', async () => {
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `Report ${i}: the delegation met in Gomel on day ${i}. Zebras ran in round ${i}.`,
+    );
+    const seed = [article('s', 'Lions sleep in the afternoon.')];
+    const atOnce = Library.build(seed);
+    atOnce.upsert(texts.map((text, i) => article(`r${i}`, text)));
+    const sliced = Library.build(seed);
+    const seenAtPauses: number[] = [];
+    const result = await sliced.upsertAsync(
+      texts.map((text, i) => article(`r${i}`, text)),
+      () => {
+        seenAtPauses.push(answerQuestion(sliced, 'zebras round', { limit: 10 }).results.length);
+        return Promise.resolve();
+      },
+    );
+    expect(result).toEqual({ added: texts.map((_, i) => `r${i}`), changed: [], unchanged: [] });
+    expect(seenAtPauses.slice(0, 3)).toEqual([1, 2, 3]);
+    for (const question of ['delegation Gomel day 7', 'zebras', 'lions'])
+      expect(answerQuestion(sliced, question)).toEqual(answerQuestion(atOnce, question));
+    expect(sliced.completeWord('zeb', 5)).toEqual(atOnce.completeWord('zeb', 5));
+  });
 });

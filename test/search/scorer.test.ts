@@ -105,3 +105,98 @@ describe('PostingIndex.seal', () => {
     expect(results.map((r) => r.slot)).toEqual([0, slot]);
   });
 });
+
+describe('PostingIndex.compact', () => {
+  /** Adds a document (vocabulary indexes per field) and returns its slot and distinct term ids. */
+  function add(index: PostingIndex, doc: readonly (readonly number[])[]): [number, number[][]] {
+    const slot = index.beginDocument();
+    const terms = doc.map((words, field) => {
+      const counts = new Map<number, number>();
+      for (const w of words) {
+        const id = index.internTerm(VOCABULARY[w]!);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      for (const [id, tf] of counts) index.addPosting(field, id, tf);
+      return [...counts.keys()];
+    });
+    index.endDocument();
+    return [slot, terms];
+  }
+
+  /** Slot → score of every match, rounded (segments may sum a document's terms in another order). */
+  function scores(index: PostingIndex, groups: string[][]): [number, number][] {
+    return [...scoreGroups(index, groups, SCORING)]
+      .map((r): [number, number] => [r.slot, Math.round(r.score * 1e9) / 1e9])
+      .sort((a, b) => a[0] - b[0]);
+  }
+
+  const DOC = fc.tuple(
+    fc.array(fc.nat(VOCABULARY.length - 1), { maxLength: 12 }),
+    fc.array(fc.nat(VOCABULARY.length - 1), { maxLength: 3 }),
+  );
+  /** An operation: add a document, or remove the live document at a position (modulo). */
+  const OPERATION = fc.oneof(
+    DOC.map((doc) => ({ add: doc }) as const),
+    fc.nat().map((at) => ({ remove: at }) as const),
+  );
+
+  it('gives the searches of an index merged at once, with changes made while it runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(DOC, { minLength: 1, maxLength: 30 }),
+        fc.array(OPERATION, { maxLength: 40 }),
+        fc.array(OPERATION, { maxLength: 10 }),
+        async (initial, before, during) => {
+          const merged = new PostingIndex(2);
+          const compacted = new PostingIndex(2);
+          const live: [number, number[][]][] = [];
+          const apply = (op: (typeof before)[number]): void => {
+            if ('add' in op) {
+              live.push(add(merged, op.add));
+              add(compacted, op.add);
+            } else if (live.length > 0) {
+              const [[slot, terms]] = live.splice(op.remove % live.length, 1) as [
+                [number, number[][]],
+              ];
+              merged.removeDocument(slot, terms);
+              compacted.removeDocument(slot, terms);
+            }
+          };
+          for (const doc of initial) apply({ add: doc });
+          merged.seal();
+          compacted.seal();
+          for (const op of before) apply(op);
+          const queue = [...during];
+          await compacted.compact(async () => {
+            const op = queue.shift();
+            if (op !== undefined) apply(op);
+          });
+          for (const op of queue) apply(op);
+          for (const groups of [[['war']], [['talks', 'peace']], [['grain'], ['port', 'war']]])
+            expect(scores(compacted, groups)).toEqual(scores(merged, groups));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves nothing due once done, and gives up when a merge happens meanwhile', async () => {
+    const index = new PostingIndex(2);
+    for (let i = 0; i < 8; i++) add(index, [[i % VOCABULARY.length], []]);
+    index.seal();
+    for (let i = 0; i < 4; i++) add(index, [[0, 1], [2]]);
+    expect(index.needsCompaction()).toBe(true);
+    await index.compact(() => Promise.resolve());
+    expect(index.needsCompaction()).toBe(false);
+
+    const added = [0, 1, 2, 3].map(() => add(index, [[3], []])[0]);
+    const version = index.version;
+    await index.compact(() => {
+      index.toParts(); // merges synchronously
+      return Promise.resolve();
+    });
+    expect(index.version).toBe(version);
+    const found = scores(index, [['talk']]).map(([slot]) => slot);
+    expect(added.filter((slot) => found.includes(slot))).toEqual(added);
+  });
+});
