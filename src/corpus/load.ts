@@ -4,8 +4,9 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CORPUS_EXTENSIONS, parseCorpusFile, type IngestProblem, type ParseOptions } from '../ingest/parse.js';
+import { CORPUS_EXTENSIONS, parseCorpusFileSteps, type IngestProblem, type ParseOptions } from '../ingest/parse.js';
 import type { Article } from '../types.js';
+import { runSteps, runStepsAsync } from '../steps.js';
 
 /** The optional per-corpus settings file, at the corpus root. */
 export const CORPUS_CONFIG_FILE = '.corpus.json';
@@ -78,13 +79,27 @@ export async function listCorpusFiles(dir: string): Promise<CorpusFile[]> {
 
 /** Reads and parses one corpus file; an unreadable file becomes a problem, not a throw. */
 export async function loadCorpusFile(dir: string, relativePath: string, options: ParseOptions = {}): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
+  return loadCorpusFileAsync(dir, relativePath, options, null);
+}
+
+/**
+ * loadCorpusFile parsing in slices, awaiting `pause` after each record (a server reading a
+ * large file keeps answering); with `pause` null it parses at once.
+ */
+export async function loadCorpusFileAsync(
+  dir: string,
+  relativePath: string,
+  options: ParseOptions,
+  pause: (() => Promise<void>) | null,
+): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path.join(dir, relativePath));
   } catch (error) {
     return { articles: [], problems: [{ file: relativePath, line: 1, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
   }
-  return parseCorpusFile(relativePath, bytes, options);
+  const steps = parseCorpusFileSteps(relativePath, bytes, options);
+  return pause === null ? runSteps(steps) : runStepsAsync(steps, pause);
 }
 
 /**

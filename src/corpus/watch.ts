@@ -9,7 +9,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from '../log.js';
 import { formatProblem, type ParseOptions } from '../ingest/parse.js';
 import type { Library } from '../search/library.js';
-import { listCorpusFiles, loadCorpusFile, readCorpusOptions, type CorpusFile } from './load.js';
+import { listCorpusFiles, loadCorpusFileAsync, readCorpusOptions, type CorpusFile } from './load.js';
 import { pauseEvery } from '../event-loop.js';
 
 /** What one scan changed, by article id. */
@@ -77,22 +77,28 @@ export async function watchCorpus(dir: string, library: () => Library, options: 
       if (known.get(file.path) === fingerprint(file)) continue;
       known.set(file.path, fingerprint(file));
       touched.push(file.path);
-      const loaded = await loadCorpusFile(dir, file.path, parseOptions);
+      const pause = pauseEvery();
+      const loaded = await loadCorpusFileAsync(dir, file.path, parseOptions, pause);
       for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
       // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
       // the corpus would otherwise hold the main thread for seconds.
-      const result = await library().upsertAsync(loaded.articles, pauseEvery());
+      const result = await library().upsertAsync(loaded.articles, pause);
       upserted.push(...result.added, ...result.changed);
       const before = idsByFile.get(file.path) ?? new Set<string>();
       const now = new Set(loaded.articles.map((a) => a.id));
-      removed.push(...library().remove([...before].filter((id) => !now.has(id))));
+      removed.push(
+        ...(await library().removeAsync(
+          [...before].filter((id) => !now.has(id)),
+          pause,
+        )),
+      );
       idsByFile.set(file.path, now);
     }
     for (const path of [...known.keys()]) {
       if (seen.has(path)) continue;
       known.delete(path);
       touched.push(path);
-      removed.push(...library().remove(idsByFile.get(path) ?? []));
+      removed.push(...(await library().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
       idsByFile.delete(path);
     }
     await compactIfDue();

@@ -5,6 +5,7 @@
  */
 import type { Article } from '../types.js';
 import { cleanText, detectLanguage, isIsoDate } from './clean.js';
+import { runSteps, type Steps } from '../steps.js';
 
 /** Something wrong in a corpus file; `line` is 1-based (1 for whole-file problems). */
 export interface IngestProblem {
@@ -168,6 +169,18 @@ export function parseCorpusFile(
   bytes: Uint8Array,
   options: ParseOptions = {},
 ): ParsedFile {
+  return runSteps(parseCorpusFileSteps(file, bytes, options));
+}
+
+/**
+ * parseCorpusFile, yielding after each record of a `.jsonl` or `.json` file, so a server can
+ * read a large file in slices (parsing 1,000 news articles takes ~0.2 s).
+ */
+export function* parseCorpusFileSteps(
+  file: string,
+  bytes: Uint8Array,
+  options: ParseOptions = {},
+): Steps<ParsedFile> {
   const articles: Article[] = [];
   const problems: IngestProblem[] = [];
   const problem = (line: number, message: string): void =>
@@ -194,19 +207,22 @@ export function parseCorpusFile(
       toArticle(front.metadata, front.body, idFromPath(file), { file, line: 1 }, options),
     );
   } else if (ext === '.jsonl') {
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.trim() === '') continue;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch {
         problem(i + 1, 'not valid JSON');
-        return;
+        continue;
       }
       attempt(i + 1, () =>
         recordToArticle(value, `${idFromPath(file)}:${i + 1}`, { file, line: i + 1 }, options),
       );
-    });
+      yield;
+    }
   } else if (ext === '.json') {
     let value: unknown;
     try {
@@ -217,16 +233,17 @@ export function parseCorpusFile(
       return { articles, problems };
     }
     const records = Array.isArray(value) ? value : [value];
-    records.forEach((record, i) => {
+    for (let i = 0; i < records.length; i++) {
       try {
         articles.push(
-          recordToArticle(record, `${idFromPath(file)}:${i + 1}`, { file, line: 1 }, options),
+          recordToArticle(records[i], `${idFromPath(file)}:${i + 1}`, { file, line: 1 }, options),
         );
       } catch (error) {
         if (!(error instanceof RecordError)) throw error;
         problem(1, Array.isArray(value) ? `record ${i + 1}: ${error.message}` : error.message);
       }
-    });
+      yield;
+    }
   } else {
     problem(1, `unsupported file type "${ext}" (expected ${CORPUS_EXTENSIONS.join(', ')})`);
   }

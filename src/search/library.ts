@@ -25,6 +25,7 @@ import {
   type DecodedSnapshot,
   type SnapshotKey,
 } from './persist.js';
+import { runSteps, runStepsAsync, type Steps } from '../steps.js';
 
 /** A passage that matched a query, with its BM25 score and the query terms it matched. */
 export interface Hit {
@@ -360,11 +361,7 @@ export class Library {
    * identical ones are left alone. Within one call a repeated id keeps the first.
    */
   upsert(articles: Iterable<Article>): UpsertResult {
-    const steps = this.upsertSteps(articles);
-    for (;;) {
-      const step = steps.next();
-      if (step.done === true) return step.value;
-    }
+    return runSteps(this.upsertSteps(articles));
   }
 
   /**
@@ -392,7 +389,7 @@ export class Library {
   }
 
   /** The upsert, yielding after each article added or replaced. */
-  private *upsertSteps(articles: Iterable<Article>): Generator<void, UpsertResult> {
+  private *upsertSteps(articles: Iterable<Article>): Steps<UpsertResult> {
     const added: string[] = [];
     const changed: string[] = [];
     const unchanged: string[] = [];
@@ -440,12 +437,27 @@ export class Library {
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
   remove(docIds: Iterable<string>): string[] {
+    return runSteps(this.removeSteps(docIds));
+  }
+
+  /** `remove` for a live server, awaiting `pause` after each article (see upsertAsync). */
+  async removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]> {
+    this.updating++;
+    try {
+      return await runStepsAsync(this.removeSteps(docIds), pause);
+    } finally {
+      this.updating--;
+    }
+  }
+
+  private *removeSteps(docIds: Iterable<string>): Steps<string[]> {
     const removed: string[] = [];
     const words: WordTables = new Map();
     for (const id of docIds) {
       if (this.articleById.has(id)) {
         this.removeOne(id, words);
         removed.push(id);
+        yield;
       }
     }
     if (removed.length > 0) this.completionCache.clear();

@@ -16,6 +16,7 @@ import { crc32 } from 'node:zlib';
 import type { Article, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
 import type { FieldPostings, IndexParts } from './postings.js';
+import { runSteps, runStepsAsync } from '../steps.js';
 
 /** Bumped whenever the byte layout below changes. */
 export const SNAPSHOT_FORMAT_VERSION = 3;
@@ -296,11 +297,7 @@ export function decodeSnapshot<Extras = unknown>(
   bytes: Uint8Array,
   expected: SnapshotKey,
 ): DecodedSnapshot<Extras> {
-  const steps = decodeSteps<Extras>(bytes, expected);
-  for (;;) {
-    const step = steps.next();
-    if (step.done === true) return step.value;
-  }
+  return runSteps(decodeSteps<Extras>(bytes, expected));
 }
 
 /**
@@ -312,12 +309,7 @@ export async function decodeSnapshotAsync<Extras = unknown>(
   expected: SnapshotKey,
   pause: () => Promise<void>,
 ): Promise<DecodedSnapshot<Extras>> {
-  const steps = decodeSteps<Extras>(bytes, expected);
-  for (;;) {
-    const step = steps.next();
-    if (step.done === true) return step.value;
-    await pause();
-  }
+  return runStepsAsync(decodeSteps<Extras>(bytes, expected), pause);
 }
 
 function* decodeSteps<Extras>(

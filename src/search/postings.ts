@@ -16,6 +16,7 @@
  * (src/search/sorted-terms.ts); it finds exactly the terms MiniSearch's radix tree finds.
  */
 import { SortedTerms, type TermVisitor } from './sorted-terms.js';
+import { runSteps, type Steps } from '../steps.js';
 
 /** Length marking a removed document's slot. */
 export const DEAD_SLOT = 0xffff_ffff;
@@ -127,7 +128,7 @@ function* buildFieldPostingsInSteps(
   base: FieldPostings | null,
   pending: PendingPrefix,
   alive: (doc: number) => boolean,
-): Generator<void, FieldPostings> {
+): Steps<FieldPostings> {
   let work = 0;
   const offsets = new Uint32Array(termCount + 1);
   const baseTerms = base === null ? 0 : base.offsets.length - 1;
@@ -196,16 +197,14 @@ function buildFieldPostings(
   pending: PendingLog,
   lengths: Uint32Array,
 ): FieldPostings {
-  const steps = buildFieldPostingsInSteps(
-    termCount,
-    base,
-    prefixOf(pending),
-    (doc) => lengths[doc] !== DEAD_SLOT,
+  return runSteps(
+    buildFieldPostingsInSteps(
+      termCount,
+      base,
+      prefixOf(pending),
+      (doc) => lengths[doc] !== DEAD_SLOT,
+    ),
   );
-  for (;;) {
-    const step = steps.next();
-    if (step.done === true) return step.value;
-  }
 }
 
 /** An inverted index over documents with `fieldCount` fields, each a bag of terms. */

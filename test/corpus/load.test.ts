@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../src/corpus/load.js';
+import { loadCorpus, loadCorpusFile, loadCorpusFileAsync } from '../../src/corpus/load.js';
 import { formatProblem } from '../../src/ingest/parse.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -76,5 +76,21 @@ describe('npm run validate-corpus', () => {
     expect(result.status).toBe(1);
     expect(String(result.stdout).trim().split('\n')).toHaveLength(4);
     expect(String(result.stdout)).toContain('nested/deeper/feed.jsonl:2: no article text\n');
+  });
+});
+
+describe('loadCorpusFileAsync', () => {
+  it('parses a file in slices, pausing after each record, to what loadCorpusFile gives at once', async () => {
+    const dir = brokenCorpus();
+    for (const file of ['nested/deeper/feed.jsonl', 'good.md', 'nested/bad.json']) {
+      let pauses = 0;
+      const sliced = await loadCorpusFileAsync(dir, file, {}, () => {
+        pauses++;
+        return Promise.resolve();
+      });
+      expect(sliced).toEqual(await loadCorpusFile(dir, file));
+      // feed.jsonl: two good records and one with empty text, each followed by a pause.
+      expect(pauses).toBe(file.endsWith('.jsonl') ? 3 : 0);
+    }
   });
 });

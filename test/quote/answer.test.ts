@@ -194,4 +194,21 @@ describe('Library', () => {
       expect(answerQuestion(sliced, question)).toEqual(answerQuestion(atOnce, question));
     expect(sliced.completeWord('zeb', 5)).toEqual(atOnce.completeWord('zeb', 5));
   });
+
+  it('removes in slices (removeAsync) as remove does, pausing after each article removed', async () => {
+    const articles = ['Zebras run.', 'Zebras sleep.', 'Lions sleep.'].map((text, i) =>
+      article(`a${i}`, text),
+    );
+    const atOnce = Library.build(articles);
+    const sliced = Library.build(articles);
+    let pauses = 0;
+    const removed = await sliced.removeAsync(['a0', 'missing', 'a2'], () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    expect(removed).toEqual(atOnce.remove(['a0', 'missing', 'a2']));
+    expect(pauses).toBe(2);
+    expect(answerQuestion(sliced, 'zebras')).toEqual(answerQuestion(atOnce, 'zebras'));
+    expect(sliced.stats()).toEqual(atOnce.stats());
+  });
 });
