@@ -91,6 +91,21 @@ function compare(
   return ours.length;
 }
 
+/**
+ * The 3,000-passage synthetic corpus of the benchmarks. Its records are the core's JSONL format,
+ * parsed directly (no cleaning needed).
+ */
+function syntheticArticles(): Article[] {
+  const corpus = ensureSyntheticCorpus(path.resolve('data/bench'), 3_000);
+  return corpus.files.flatMap((file) =>
+    fs
+      .readFileSync(path.join(corpus.dir, file), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } }) as Article),
+  );
+}
+
 describe('Library.searchTermGroups', () => {
   it('ranks and scores as a MiniSearch over the same terms on the bundled corpus, with prefix, fuzzy, AND and filters', async () => {
     const library = Library.build((await loadCorpus('corpus')).articles);
@@ -109,15 +124,7 @@ describe('Library.searchTermGroups', () => {
   });
 
   it('ranks and scores as a MiniSearch over the same terms on 3,000 synthetic passages with SQuAD questions, also after upserts, removals and a snapshot round trip', async () => {
-    const corpus = ensureSyntheticCorpus(path.resolve('data/bench'), 3_000);
-    const articles = corpus.files.flatMap((file) =>
-      // The synthetic records are the core's JSONL format; parse them directly (no cleaning needed).
-      fs
-        .readFileSync(path.join(corpus.dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } })),
-    ) as Parameters<typeof Library.build>[0] extends Iterable<infer A> ? A[] : never;
+    const articles = syntheticArticles();
     const library = Library.build(articles);
     const questions = loadSquadDev()
       .questions.slice(0, 40)
@@ -139,14 +146,7 @@ describe('Library.searchTermGroups', () => {
 
 describe('Library.searchTermGroups with a coverage floor', () => {
   it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order', () => {
-    const corpus = ensureSyntheticCorpus(path.resolve('data/bench'), 3_000);
-    const articles = corpus.files.flatMap((file) =>
-      fs
-        .readFileSync(path.join(corpus.dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } })),
-    ) as Article[];
+    const articles = syntheticArticles();
     const library = Library.build(articles);
     let pruned = 0;
     for (const question of loadSquadDev()
