@@ -19,7 +19,7 @@ import type { FieldPostings, IndexParts } from './postings.js';
 import { runSteps, runStepsAsync } from '../steps.js';
 
 /** Bumped whenever the byte layout below changes. */
-export const SNAPSHOT_FORMAT_VERSION = 3;
+export const SNAPSHOT_FORMAT_VERSION = 4;
 const MAGIC = 0x5842_5256; // "VRBX" little-endian
 
 /** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
@@ -43,9 +43,15 @@ export interface LibrarySnapshot<Extras = unknown> {
   /** A passage's document slot in `index`. */
   readonly slotOf: (passage: Passage) => number;
   readonly index: IndexParts;
-  /** The Library's other tables, JSON-serialisable. */
+  /**
+   * The Library's other tables: an object of JSON-serialisable values, its arrays stored in
+   * chunks of EXTRAS_CHUNK items so a load can parse them in slices.
+   */
   readonly extras: Extras;
 }
+
+/** Items per JSON chunk of an array among a snapshot's extras. */
+const EXTRAS_CHUNK = 10_000;
 
 /** A decoded snapshot. */
 export interface DecodedSnapshot<Extras = unknown> {
@@ -238,7 +244,21 @@ export function encodeSnapshot(snapshot: LibrarySnapshot, key: SnapshotKey): Uin
     body.array(postings.docs);
     body.array(postings.tfs);
   }
-  body.string(JSON.stringify(snapshot.extras));
+  const extras = Object.entries(snapshot.extras as Record<string, unknown>);
+  body.uint(extras.length);
+  for (const [name, value] of extras) {
+    body.string(name);
+    const items = Array.isArray(value) ? (value as unknown[]) : null;
+    if (items === null) {
+      body.uint(0);
+      body.string(JSON.stringify(value));
+      continue;
+    }
+    body.uint(1);
+    body.uint(Math.ceil(items.length / EXTRAS_CHUNK));
+    for (let at = 0; at < items.length; at += EXTRAS_CHUNK)
+      body.string(JSON.stringify(items.slice(at, at + EXTRAS_CHUNK)));
+  }
 
   const bodyBytes = body.bytes();
   const header = new TextEncoder().encode(
@@ -289,6 +309,8 @@ export function readSnapshotKey(bytes: Uint8Array): SnapshotKey {
 
 /** Units of decoding work (articles, documents, postings) between two pauses of an async decode. */
 const YIELD_EVERY = 20_000;
+/** Articles decoded between two pauses. */
+const ARTICLE_SLICE = 500;
 /** Bytes checksummed between two pauses. */
 const CRC_SLICE = 4 << 20;
 
@@ -345,7 +367,8 @@ function* decodeSteps<Extras>(
   const passageSlots: number[] = [];
   let work = 0;
   for (let i = 0; i < articleCount; i++) {
-    if (++work % YIELD_EVERY === 0) yield;
+    // Articles carry their text: a few MB per slice of ARTICLE_SLICE.
+    if (++work % ARTICLE_SLICE === 0) yield;
     const id = reader.string();
     const title = reader.nullableString();
     const source = reader.nullableString();
@@ -370,8 +393,10 @@ function* decodeSteps<Extras>(
   const fieldCount = reader.uint();
   const termText = reader.string();
   const terms = termText === '' ? [] : termText.split(TERM_SEPARATOR);
-  for (let t = 1; t < terms.length; t++)
+  for (let t = 1; t < terms.length; t++) {
     if (!(terms[t - 1]! < terms[t]!)) throw new SnapshotError('snapshot terms are not sorted');
+    if (t % YIELD_EVERY === 0) yield;
+  }
   yield;
   const lengths: Uint32Array[] = [];
   const frequencies: Uint32Array[] = [];
@@ -391,11 +416,30 @@ function* decodeSteps<Extras>(
   const slotCount = lengths[0]?.length ?? 0;
   if (passageSlots.some((slot) => slot >= slotCount))
     throw new SnapshotError('snapshot index is damaged');
-  let extras: Extras;
-  try {
-    extras = JSON.parse(reader.string()) as Extras;
-  } catch {
-    throw new SnapshotError('snapshot tables are damaged');
+  const extras: Record<string, unknown> = {};
+  const parse = (json: string): unknown => {
+    try {
+      return JSON.parse(json);
+    } catch {
+      throw new SnapshotError('snapshot tables are damaged');
+    }
+  };
+  const extraCount = reader.uint();
+  for (let e = 0; e < extraCount; e++) {
+    const name = reader.string();
+    if (reader.uint() === 0) {
+      extras[name] = parse(reader.string());
+      continue;
+    }
+    const items: unknown[] = [];
+    const chunks = reader.uint();
+    for (let c = 0; c < chunks; c++) {
+      const chunk = parse(reader.string());
+      if (!Array.isArray(chunk)) throw new SnapshotError('snapshot tables are damaged');
+      for (const item of chunk) items.push(item);
+      yield;
+    }
+    extras[name] = items;
   }
   if (!reader.done) throw new SnapshotError('snapshot has unread bytes');
   return {
@@ -404,6 +448,6 @@ function* decodeSteps<Extras>(
     passagesByDoc,
     passageSlots: Uint32Array.from(passageSlots),
     index: { fieldCount, terms, lengths, frequencies, postings },
-    extras,
+    extras: extras as Extras,
   };
 }
