@@ -13,6 +13,7 @@ import {
 } from '../search/analyze.js';
 import { analyzePassage, phraseCoverage, sentenceCoverage } from '../search/features.js';
 import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../search/library.js';
+import { IndexHeap } from '../search/heap.js';
 import { parseQuestionDates } from '../lang/dates.js';
 import type { AlsoIn, Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../types.js';
 import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
@@ -269,10 +270,11 @@ export function diversify(candidates: readonly RankedPassage[]): RankedPassage[]
   for (const i of heads) keys[i] = candidates[i]!.score;
   const before = (a: number, b: number): boolean =>
     keys[a]! > keys[b]! || (keys[a] === keys[b] && a < b);
-  const heap = new Heap(heads, before);
+  const heap = new IndexHeap(candidates.length, before);
+  for (const i of heads) heap.push(i);
   const ranked: RankedPassage[] = [];
   const seen = new Map<string, number>();
-  for (let i = heap.pop(); i !== undefined; i = heap.pop()) {
+  for (let i = heap.pop(); i >= 0; i = heap.pop()) {
     const chosen = candidates[i]!;
     const id = chosen.hit.article.id;
     const listed = (seen.get(id) ?? 0) + 1;
@@ -285,48 +287,6 @@ export function diversify(candidates: readonly RankedPassage[]): RankedPassage[]
     }
   }
   return ranked;
-}
-
-/** A binary heap of numbers, `before` deciding which comes out first. */
-class Heap {
-  private readonly items: number[] = [];
-
-  constructor(
-    items: readonly number[],
-    private readonly before: (a: number, b: number) => boolean,
-  ) {
-    for (const item of items) this.push(item);
-  }
-
-  push(item: number): void {
-    const items = this.items;
-    let at = items.push(item) - 1;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!this.before(item, items[parent]!)) break;
-      items[at] = items[parent]!;
-      at = parent;
-    }
-    items[at] = item;
-  }
-
-  pop(): number | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined || items.length === 0) return top;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= items.length) break;
-      if (child + 1 < items.length && this.before(items[child + 1]!, items[child]!)) child++;
-      if (!this.before(items[child]!, last)) break;
-      items[at] = items[child]!;
-      at = child;
-    }
-    items[at] = last;
-    return top;
-  }
 }
 
 /** Clamps a requested limit into 1..MAX_LIMIT, DEFAULT_LIMIT when absent. */

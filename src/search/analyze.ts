@@ -88,7 +88,6 @@ class TermCache<T> {
 }
 
 const stemCache = new TermCache<string | null>();
-const indexCache = new TermCache<readonly string[]>();
 const queryCache = new TermCache<readonly string[]>();
 
 /**
@@ -100,17 +99,6 @@ export function termOf(word: string, context: TermContext = DEFAULT_TERM_CONTEXT
   return stemCache.get(context, word, () => stemWord(normalizeWord(word), context));
 }
 
-/**
- * Every index term of one word as written: its stem and, for a capitalised name, its
- * cross-script name key (see src/lang/terms.ts). Empty for a stop word.
- */
-export function indexTermsOfWord(
-  word: string,
-  context: TermContext = DEFAULT_TERM_CONTEXT,
-): readonly string[] {
-  return indexCache.get(context, word, () => indexTermsOf(word, context));
-}
-
 /** What indexing needs of one written word: its index terms and its normalised form. */
 export interface WordInfo {
   readonly terms: readonly string[];
@@ -118,9 +106,9 @@ export interface WordInfo {
 }
 
 /**
- * `indexTermsOfWord` and `normalizeWord` of a word, not cached: indexing asks once per distinct
- * word of a build (its word table is the cache), so the shared caches would only hold a second
- * copy of the whole vocabulary.
+ * The index terms (stem and, for a capitalised name, its cross-script name key; none for a stop
+ * word) and the normalised form of one word as written. Not cached: indexing and scanWords ask
+ * once per distinct word of their word tables, which are the caches.
  */
 export function wordInfo(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): WordInfo {
   return { terms: indexTermsOf(word, context), normalized: normalizeToken(word) };

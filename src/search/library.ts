@@ -232,8 +232,7 @@ export class Library {
   /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
   static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
     const library = new Library();
-    const decoded = decodeSnapshot<LibraryTables>(bytes, key);
-    for (const _ of library.restoreSteps(decoded));
+    runSteps(library.restoreSteps(decodeSnapshot<LibraryTables>(bytes, key)));
     return library;
   }
 
@@ -248,12 +247,12 @@ export class Library {
   ): Promise<Library> {
     const library = new Library();
     const decoded = await decodeSnapshotAsync<LibraryTables>(bytes, key, pause);
-    for (const _ of library.restoreSteps(decoded)) await pause();
+    await runStepsAsync(library.restoreSteps(decoded), pause);
     return library;
   }
 
   /** Fills the Library's tables from a decoded snapshot, yielding every RESTORE_SLICE items. */
-  private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Generator<void> {
+  private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Steps<void> {
     let work = 0;
     this.index = PostingIndex.fromParts(decoded.index);
     for (const article of decoded.articles) {
@@ -374,15 +373,19 @@ export class Library {
     articles: Iterable<Article>,
     pause: () => Promise<void>,
   ): Promise<UpsertResult> {
-    const steps = this.upsertSteps(articles);
-    this.updating++;
-    try {
-      for (;;) {
-        const step = steps.next();
-        if (step.done === true) return step.value;
+    return this.whileUpdating(() =>
+      runStepsAsync(this.upsertSteps(articles), async () => {
         await pause();
         if (this.index.needsCompaction()) await this.index.compact(pause);
-      }
+      }),
+    );
+  }
+
+  /** Runs `work`, autocomplete keeping its sorted vocabulary meanwhile (see `updating`). */
+  private async whileUpdating<T>(work: () => Promise<T>): Promise<T> {
+    this.updating++;
+    try {
+      return await work();
     } finally {
       this.updating--;
     }
@@ -442,12 +445,7 @@ export class Library {
 
   /** `remove` for a live server, awaiting `pause` after each article (see upsertAsync). */
   async removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]> {
-    this.updating++;
-    try {
-      return await runStepsAsync(this.removeSteps(docIds), pause);
-    } finally {
-      this.updating--;
-    }
+    return this.whileUpdating(() => runStepsAsync(this.removeSteps(docIds), pause));
   }
 
   private *removeSteps(docIds: Iterable<string>): Steps<string[]> {

@@ -511,19 +511,16 @@ export class PostingIndex {
           if (this.merges !== generation) return;
         }
       }
-      this.base = built;
-      this.pending.forEach((log, f) => {
-        this.pending[f] = tailOf(log, prefixes[f]!.count);
-      });
-      this.basePostings = built.reduce((sum, p) => sum + p.docs.length, 0);
-      this.baseSlots = slotsAtStart;
       const lengthsNow = this.lengthsByField[0]?.data ?? new Uint32Array(0);
       let diedSince = 0;
       for (let s = 0; s < slotsAtStart; s++)
         if (deadAtStart[s] === 0 && lengthsNow[s] === DEAD_SLOT) diedSince++;
-      this.deadInBase = diedSince;
-      this.delta = null;
-      this.merges++;
+      this.installBase(
+        built,
+        this.pending.map((log, f) => tailOf(log, prefixes[f]!.count)),
+        slotsAtStart,
+        diedSince,
+      );
       this.version++;
     } finally {
       this.compacting = false;
@@ -543,8 +540,7 @@ export class PostingIndex {
   /** Folds the pending log into the base segment, dropping removed documents. */
   private merge(): void {
     if (this.pendingPostings() === 0 && this.deadInBase === 0 && this.base !== null) return;
-    this.merges++;
-    this.base = this.pending.map((log, f) =>
+    const built = this.pending.map((log, f) =>
       buildFieldPostings(
         this.termList.length,
         this.base?.[f] ?? null,
@@ -552,13 +548,33 @@ export class PostingIndex {
         this.lengthsByField[f]!.data,
       ),
     );
-    for (let f = 0; f < this.fieldCount; f++) {
-      this.pending[f] = { terms: growU32(), docs: growU32(), tfs: growU8() };
-    }
-    this.basePostings = this.base.reduce((sum, p) => sum + p.docs.length, 0);
-    this.baseSlots = this.slotCount;
-    this.deadInBase = 0;
+    this.installBase(
+      built,
+      this.pending.map(() => ({ terms: growU32(), docs: growU32(), tfs: growU8() })),
+      this.slotCount,
+      0,
+    );
+  }
+
+  /**
+   * Makes `built` the base segment, `pending` what is still to merge, `baseSlots` the slots it
+   * covers and `deadInBase` how many of them died without being left out of it.
+   */
+  private installBase(
+    built: FieldPostings[],
+    pending: PendingLog[],
+    baseSlots: number,
+    deadInBase: number,
+  ): void {
+    this.base = built;
+    pending.forEach((log, f) => {
+      this.pending[f] = log;
+    });
+    this.basePostings = built.reduce((sum, p) => sum + p.docs.length, 0);
+    this.baseSlots = baseSlots;
+    this.deadInBase = deadInBase;
     this.delta = null;
+    this.merges++;
   }
 
   /** The sorted views of the terms, made on first use and kept up to date after. */

@@ -11,6 +11,7 @@
  * thousands of matches at 1M passages. Ties keep MiniSearch's order (first seen first).
  * Document frequencies count live documents only, as in MiniSearch after a vacuum.
  */
+import { IndexHeap } from './heap.js';
 import { DEAD_SLOT, type PostingIndex } from './postings.js';
 
 /** BM25 parameters as MiniSearch takes them. */
@@ -348,33 +349,12 @@ function* lazilySorted(
   highMasks: Uint32Array,
   terms: readonly string[],
 ): Generator<ScoredDocument> {
-  const heap = new Int32Array(n);
-  for (let i = 0; i < n; i++) heap[i] = i;
   const better = (a: number, b: number): boolean =>
     finals[a]! > finals[b]! ||
     (finals[a] === finals[b] &&
       (firsts[a]! < firsts[b]! || (firsts[a] === firsts[b] && slots[a]! < slots[b]!)));
-  const siftDown = (start: number, size: number): void => {
-    let i = start;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= size) return;
-      let best = left;
-      if (left + 1 < size && better(heap[left + 1]!, heap[left]!)) best = left + 1;
-      if (!better(heap[best]!, heap[i]!)) return;
-      const swap = heap[i]!;
-      heap[i] = heap[best]!;
-      heap[best] = swap;
-      i = best;
-    }
-  };
-  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(i, n);
-  let size = n;
-  while (size > 0) {
-    const top = heap[0]!;
-    size--;
-    heap[0] = heap[size]!;
-    siftDown(0, size);
+  const heap = IndexHeap.ofRange(n, better);
+  for (let top = heap.pop(); top >= 0; top = heap.pop()) {
     const lowMask = lowMasks[top]!;
     const highMask = highMasks[top]!;
     const matched: string[] = [];
