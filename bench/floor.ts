@@ -7,8 +7,8 @@
  * how many unanswerable ones are (rightly) left without results.
  */
 import { join } from 'node:path';
-import { RANKING, rankPassages, weighQuery } from '../src/quote/answer.js';
-import { Library } from '../src/search/library.js';
+import { RANKING, rankPassages, weighQuery } from '../src/answer/answer.js';
+import { Library } from '../src/library/library.js';
 import { loadSquadLayout, splitForTuning } from './lib/data.js';
 import { passagesAsArticles } from './lib/verbatim.js';
 

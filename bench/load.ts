@@ -11,16 +11,17 @@
  *    compacts the index in slices; the event loop's delay is sampled the same way.
  * Figures go to bench/results/perf.json under "load".
  */
+import { COMMANDS } from '../commands/index.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readConfig } from '../src/config.js';
-import { watchCorpus } from '../src/corpus/watch.js';
+import { watchCorpus } from '../src/library/watch.js';
 import { startBot } from '../src/discord/bot.js';
-import { LiveLibrary, openLibraryInWorker } from '../src/indexing/background.js';
-import { openLibrary } from '../src/indexing/store.js';
-import { SILENT_LOGGER } from '../src/log.js';
+import { LiveLibrary, openLibraryInWorker } from '../src/library/background.js';
+import { openLibrary } from '../src/library/snapshot-store.js';
+import { SILENT_LOGGER } from '../src/core/log.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
 import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       library: () => live.current,
       loadedAt: () => Date.now(),
       version: 'load-test',
+      commands: COMMANDS,
     });
     stop = () => bot.stop();
     await fake.waitForClient();

@@ -7,14 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENGLISH_STOP_WORDS, RUSSIAN_STOP_WORDS } from '../src/lang/stopwords.js';
-import { stemWord } from '../src/lang/terms.js';
+import { ENGLISH_STOP_WORDS, RUSSIAN_STOP_WORDS } from '../src/text/stopwords.js';
+import { stemWord } from '../src/text/terms.js';
 import { buildFts5, buildMiniSearchDefaults, type Engine } from './lib/baselines.js';
 import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } from './lib/data.js';
 import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
 import { buildVerbatim } from './lib/verbatim.js';
-import type { Library } from '../src/search/library.js';
+import type { Library } from '../src/library/library.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', '..', 'shared', 'bench-data');

@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { openLibrary } from '../src/indexing/store.js';
-import { SILENT_LOGGER } from '../src/log.js';
+import { openLibrary } from '../src/library/snapshot-store.js';
+import { SILENT_LOGGER } from '../src/core/log.js';
 import { ensureSyntheticCorpus, parseSize } from './synthetic.js';
 
 const args = process.argv.slice(2);

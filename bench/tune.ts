@@ -5,8 +5,8 @@
  * MRR@10 and answer-in-quote@1 for the current RANKING and for each override given.
  */
 import { join } from 'node:path';
-import { answerQuestion, RANKING, type RankingParams } from '../src/quote/answer.js';
-import { Library } from '../src/search/library.js';
+import { answerQuestion, RANKING, type RankingParams } from '../src/answer/answer.js';
+import { Library } from '../src/library/library.js';
 import { loadSquadLayout, splitForTuning } from './lib/data.js';
 import { FigureCounter } from './lib/metrics.js';
 import { passagesAsArticles } from './lib/verbatim.js';

@@ -3,14 +3,14 @@
  * autocomplete and renderer, and the persisted index (src/indexing/store.ts). Kept apart from
  * bench/perf.ts so the baselines' children never load Verbatim's modules.
  */
-import { loadCorpus } from '../src/corpus/load.js';
-import { openLibrary, saveLibrary, scanCorpus } from '../src/indexing/store.js';
-import { SILENT_LOGGER } from '../src/log.js';
-import { answerQuestion } from '../src/quote/answer.js';
-import { renderAnswer } from '../src/render/console.js';
-import { TERM_PROCESSING_VERSION } from '../src/search/analyze.js';
-import { suggestCompletions } from '../src/search/keywords.js';
-import { Library } from '../src/search/library.js';
+import { loadCorpus } from '../src/library/load.js';
+import { openLibrary, saveLibrary, scanCorpus } from '../src/library/snapshot-store.js';
+import { SILENT_LOGGER } from '../src/core/log.js';
+import { answerQuestion } from '../src/answer/answer.js';
+import { renderAnswer } from '../src/present/console.js';
+import { TERM_PROCESSING_VERSION } from '../src/text/analyze.js';
+import { suggestCompletions } from '../src/answer/keywords.js';
+import { Library } from '../src/library/library.js';
 
 /** What bench/perf.ts calls; see its System interface. */
 export interface VerbatimSystem {

@@ -2,7 +2,7 @@
  * /ask question:<text> [limit] [since] [until] [source] [private] — ranked verbatim quotes.
  */
 import { SlashCommandBuilder } from 'discord.js';
-import { MAX_LIMIT } from '../src/quote/answer.js';
+import { MAX_LIMIT } from '../src/answer/answer.js';
 import { readAnswerRequest, replyWithAnswer } from '../src/discord/answers.js';
 import type { Command } from '../src/discord/command.js';
 import { completeSource, sinceOption, sourceOption, untilOption } from './options.js';

@@ -13,7 +13,7 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { DEFAULT_DIGEST_LIMIT, MAX_DIGEST_LIMIT, type Digest } from '../src/digest/build.js';
-import { cutAtWord, escapeMarkdown, renderDigest } from '../src/digest/render.js';
+import { cutAtWord, escapeMarkdown, renderDigest } from '../src/present/digest.js';
 import {
   formatInZone,
   listTimeZones,
@@ -22,10 +22,10 @@ import {
 } from '../src/digest/schedule.js';
 import { NO_MENTIONS } from '../src/discord/answers.js';
 import type { Command, CommandContext } from '../src/discord/command.js';
-import { UsageError, UserFacingError } from '../src/errors.js';
-import { weighQuery } from '../src/quote/answer.js';
+import { UsageError, UserFacingError } from '../src/core/errors.js';
+import { weighQuery } from '../src/answer/answer.js';
 import type { DigestScheduler } from '../src/scheduler/scheduler.js';
-import type { Subscription } from '../src/store/digests.js';
+import type { Subscription } from '../src/digest/store.js';
 import { MAX_CHOICES, toChoice } from './options.js';
 
 /** The schedule used when `add` is given none. */

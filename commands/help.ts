@@ -4,7 +4,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { NO_MENTIONS } from '../src/discord/answers.js';
 import type { Command } from '../src/discord/command.js';
-import { renderHelpEmbed } from '../src/discord/render.js';
+import { renderHelpEmbed } from '../src/present/discord.js';
 
 export const help: Command = {
   data: new SlashCommandBuilder().setName('help').setDescription('How to use Verbatim'),

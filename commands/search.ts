@@ -3,7 +3,7 @@
  * and the last word as a prefix; `query` autocompletes from the index.
  */
 import { SlashCommandBuilder } from 'discord.js';
-import { suggestCompletions } from '../src/search/keywords.js';
+import { suggestCompletions } from '../src/answer/keywords.js';
 import { readAnswerRequest, replyWithAnswer } from '../src/discord/answers.js';
 import type { Command } from '../src/discord/command.js';
 import {

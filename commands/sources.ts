@@ -4,7 +4,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { NO_MENTIONS } from '../src/discord/answers.js';
 import type { Command } from '../src/discord/command.js';
-import { renderSourcesEmbed } from '../src/discord/render.js';
+import { renderSourcesEmbed } from '../src/present/discord.js';
 
 export const sources: Command = {
   data: new SlashCommandBuilder()

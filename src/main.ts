@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
-import { openCorpus } from './corpus/open.js';
-import { createLogger } from './log.js';
+import { openCorpus } from './library/open.js';
+import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
 
 const VERSION = (
@@ -34,7 +34,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const { startBot } = await import('./discord/bot.js');
-  const bot = await startBot({ config, logger, version: VERSION });
+  const { COMMANDS } = await import('../commands/index.js');
+  const bot = await startBot({ config, logger, version: VERSION, commands: COMMANDS });
   // A stop signal finishes in-flight work (digest runs, button state) before leaving.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

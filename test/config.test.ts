@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/core/log.js';
 
 describe('readConfig', () => {
   it('fills defaults relative to the working folder', () => {

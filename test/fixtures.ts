@@ -1,5 +1,5 @@
 /** Inline article fixtures shared by the specifications. */
-import type { Article } from '../src/types.js';
+import type { Article } from '../src/core/types.js';
 
 /** An article with no metadata but what `extra` gives (English, undated). */
 export function makeArticle(id: string, text: string, extra: Partial<Article> = {}): Article {

@@ -1,7 +1,7 @@
-import { loadCorpus } from '../../src/corpus/load.js';
-import { answerQuestion } from '../../src/quote/answer.js';
-import { Library } from '../../src/search/library.js';
-import type { Article } from '../../src/types.js';
+import { loadCorpus } from '../../src/library/load.js';
+import { answerQuestion } from '../../src/answer/answer.js';
+import { Library } from '../../src/library/library.js';
+import type { Article } from '../../src/core/types.js';
 
 /** One cross-script check on the bundled corpus and how it came out. */
 export interface SeedCaseResult {

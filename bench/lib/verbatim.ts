@@ -1,6 +1,6 @@
-import { answerQuestion, RANKING, type RankingParams } from '../../src/quote/answer.js';
-import { Library } from '../../src/search/library.js';
-import type { Article } from '../../src/types.js';
+import { answerQuestion, RANKING, type RankingParams } from '../../src/answer/answer.js';
+import { Library } from '../../src/library/library.js';
+import type { Article } from '../../src/core/types.js';
 import type { Engine } from './baselines.js';
 import type { BenchPassage } from './data.js';
 

@@ -6,13 +6,13 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { isIsoDate } from '../ingest/clean.js';
-import { createLogger } from '../log.js';
-import { answerQuestion, MAX_LIMIT } from '../quote/answer.js';
-import { renderAnswer } from '../render/console.js';
-import type { Library } from '../search/library.js';
-import type { Answer, AnswerOptions } from '../types.js';
-import { openCorpus } from '../corpus/open.js';
+import { isIsoDate } from '../text/clean.js';
+import { createLogger } from '../core/log.js';
+import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
+import { renderAnswer } from '../present/console.js';
+import type { Library } from '../library/library.js';
+import type { Answer, AnswerOptions } from '../core/types.js';
+import { openCorpus } from '../library/open.js';
 
 /** Bad command-line arguments; the message says what to change. */
 export class ArgumentError extends Error {

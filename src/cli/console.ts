@@ -5,13 +5,13 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { userMessageFor } from '../errors.js';
-import type { Logger } from '../log.js';
-import { answerQuestion } from '../quote/answer.js';
-import { renderAnswer, renderBanner, renderSources } from '../render/console.js';
-import { formatDate } from '../render/format.js';
-import { searchKeywords } from '../search/keywords.js';
-import type { Library } from '../search/library.js';
+import { userMessageFor } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { answerQuestion } from '../answer/answer.js';
+import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
+import { formatDate } from '../present/format.js';
+import { searchKeywords } from '../answer/keywords.js';
+import type { Library } from '../library/library.js';
 
 /** What the console needs; the library is read through a getter because it may be swapped. */
 export interface ConsoleDeps {

@@ -7,7 +7,7 @@ import { REST, Routes, type APIApplication } from 'discord.js';
 import { COMMANDS } from '../../commands/index.js';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
 import { syncCommands } from '../discord/sync.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 
 async function main(): Promise<number> {
   const config = await loadConfigOrReport();

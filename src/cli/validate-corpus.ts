@@ -3,8 +3,8 @@
  * exits 1 when there is one (0 when clean, 2 on bad arguments).
  */
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { formatProblem } from '../ingest/parse.js';
-import { loadCorpus } from '../corpus/load.js';
+import { formatProblem } from '../text/parse.js';
+import { loadCorpus } from '../library/load.js';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -5,9 +5,9 @@
  * changed, and a sentence carried verbatim by several outlets is posted once.
  */
 import { createHash } from 'node:crypto';
-import { quoteRanked, rankPassages, weighQuery } from '../quote/answer.js';
-import type { Library } from '../search/library.js';
-import type { IsoDate, Passage, QuoteResult } from '../types.js';
+import { quoteRanked, rankPassages, weighQuery } from '../answer/answer.js';
+import type { Library } from '../library/library.js';
+import type { IsoDate, Passage, QuoteResult } from '../core/types.js';
 
 /** Quotes per digest when the subscription gives no limit. */
 export const DEFAULT_DIGEST_LIMIT = 5;

@@ -8,7 +8,7 @@
  * happens twice (the hour repeated when clocks go back) runs at its first occurrence only. So a
  * daily digest runs exactly once on both daylight-saving days.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;

@@ -10,11 +10,11 @@ import {
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
-import { UsageError, UserFacingError } from '../errors.js';
-import { answerQuestion, clampLimit } from '../quote/answer.js';
-import { searchKeywords } from '../search/keywords.js';
-import type { Library } from '../search/library.js';
-import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../types.js';
+import { UsageError, UserFacingError } from '../core/errors.js';
+import { answerQuestion, clampLimit } from '../answer/answer.js';
+import { searchKeywords } from '../answer/keywords.js';
+import type { Library } from '../library/library.js';
+import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
 import type { ButtonHandler, CommandContext } from './command.js';
 import {
   DISCORD_LIMITS,
@@ -22,7 +22,7 @@ import {
   renderAnswerEmbed,
   renderContextEmbed,
   renderEmptyAnswer,
-} from './render.js';
+} from '../present/discord.js';
 
 /** Custom-id prefix of the page buttons (More ▶ and ◀ Previous). */
 export const PAGE_PREFIX = 'page';

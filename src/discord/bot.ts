@@ -12,26 +12,21 @@ import {
   type Interaction,
   type Message,
 } from 'discord.js';
-import { COMMANDS } from '../../commands/index.js';
 import type { Config } from '../config.js';
-import { openCorpus } from '../corpus/open.js';
-import { watchCorpus, type CorpusWatcher } from '../corpus/watch.js';
-import type { Logger } from '../log.js';
-import { servesGuildOf } from '../scheduler/discord.js';
-import {
-  openDigestRuntime,
-  type DigestRuntime,
-  type DigestRuntimeDeps,
-} from '../scheduler/runtime.js';
-import type { Library } from '../search/library.js';
+import { openCorpus } from '../library/open.js';
+import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
+import type { Logger } from '../core/log.js';
+import { servesGuildOf } from './digest-sender.js';
+import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
+import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
 import { createDispatcher } from './dispatch.js';
 import { openButtonStateStore, type ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
-import { TurnQueue } from '../event-loop.js';
+import { TurnQueue } from '../core/event-loop.js';
 
-/** What the bot needs; everything but config and logger has a default. */
+/** What the bot needs; everything but config, logger and commands has a default. */
 export interface BotDeps {
   readonly config: Config;
   readonly logger: Logger;
@@ -45,8 +40,8 @@ export interface BotDeps {
   /** When the served corpus was loaded (ms since epoch), for /about. */
   readonly loadedAt?: () => number;
   readonly now?: () => Date;
-  /** The commands to serve and sync; default the one list in commands/index.ts. */
-  readonly commands?: readonly Command[];
+  /** The commands to serve and sync: the one list in commands/index.ts, passed in by main. */
+  readonly commands: readonly Command[];
   /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
   readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
 }
@@ -85,7 +80,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   const { config, logger } = deps;
   if (config.discordToken === null) throw new Error('startBot needs DISCORD_TOKEN');
   const now = deps.now ?? (() => new Date());
-  const commands = deps.commands ?? COMMANDS;
+  const { commands } = deps;
   let library = deps.library;
   let loadedAt = deps.loadedAt;
   let watcher: CorpusWatcher | null = null;

@@ -6,11 +6,11 @@
  * allows one, else as a reply. Each answer says which question it answered.
  */
 import { ChannelType, type Message, type MessageCreateOptions } from 'discord.js';
-import { userMessageFor } from '../errors.js';
+import { userMessageFor } from '../core/errors.js';
 import type { CommandContext } from './command.js';
 import { answerInTurn, NO_MENTIONS, renderAnswerPage, type AnswerRequest } from './answers.js';
-import { escapeMarkdown, truncateText } from './markdown.js';
-import { DISCORD_LIMITS } from './render.js';
+import { escapeMarkdown, truncateText } from '../present/markdown.js';
+import { DISCORD_LIMITS } from '../present/discord.js';
 
 /** Question words and auxiliaries that start a question without being its subject. */
 const LEADING_WORDS = new Set(

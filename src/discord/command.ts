@@ -10,11 +10,11 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import type { DigestScheduler } from '../scheduler/scheduler.js';
-import type { Library } from '../search/library.js';
+import type { Library } from '../library/library.js';
 import type { ButtonStateStore } from './state.js';
-import type { TurnQueue } from '../event-loop.js';
+import type { TurnQueue } from '../core/event-loop.js';
 
 /** Everything a handler may use; passed down, never global. */
 export interface CommandContext {

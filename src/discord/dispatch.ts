@@ -13,8 +13,8 @@ import {
   type Interaction,
 } from 'discord.js';
 import { performance } from 'node:perf_hooks';
-import { UserFacingError, userMessageFor } from '../errors.js';
-import type { LogContext } from '../log.js';
+import { UserFacingError, userMessageFor } from '../core/errors.js';
+import type { LogContext } from '../core/log.js';
 import { ANSWER_BUTTONS, NO_MENTIONS } from './answers.js';
 import type { ButtonHandler, Command, CommandContext } from './command.js';
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 /** File name of the button state in DATA_DIR. */
 export const BUTTON_STATE_FILE = 'button-state.jsonl';

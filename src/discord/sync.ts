@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 
 /** File name of the last sync's record in DATA_DIR. */
 export const COMMAND_SYNC_FILE = 'command-sync.json';

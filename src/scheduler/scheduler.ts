@@ -11,10 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import cron from 'node-cron';
 import { buildDigest, clampDigestLimit, passageKeysOf, type Digest } from '../digest/build.js';
-import { renderDigest, renderNothingNew, type DigestMessage } from '../digest/render.js';
+import { renderDigest, renderNothingNew, type DigestMessage } from '../present/digest.js';
 import { decideRun, nextRunAfter, parseSchedule } from '../digest/schedule.js';
-import type { Logger } from '../log.js';
-import type { Library } from '../search/library.js';
+import type { Logger } from '../core/log.js';
+import type { Library } from '../library/library.js';
 import type {
   DigestStore,
   NewSubscription,
@@ -22,7 +22,7 @@ import type {
   RunOutcome,
   RunTrigger,
   Subscription,
-} from '../store/digests.js';
+} from '../digest/store.js';
 
 /** Time as the scheduler sees it; tests pass a controllable one. */
 export interface Clock {

@@ -11,8 +11,8 @@ import {
   escapeMarkdown,
   renderDigest,
   renderNothingNew,
-} from '../../src/digest/render.js';
-import { Library } from '../../src/search/library.js';
+} from '../../src/present/digest.js';
+import { Library } from '../../src/library/library.js';
 import { makeNewsArticle } from '../fixtures.js';
 
 const article = makeNewsArticle;

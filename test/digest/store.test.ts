@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, SCHEMA_VERSION, type Db } from '../../src/store/db.js';
+import { openDatabase, SCHEMA_VERSION, type Db } from '../../src/db/db.js';
 import {
   DigestStore,
   type NewSubscription,
   type PostRecord,
   type Subscription,
-} from '../../src/store/digests.js';
+} from '../../src/digest/store.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0);
 const SUB: NewSubscription = {

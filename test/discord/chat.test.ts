@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { BotHandle } from '../../src/discord/bot.js';
 import { MENTION_HELP, composeFollowUp } from '../../src/discord/chat.js';
-import { SILENT_LOGGER } from '../../src/log.js';
+import { SILENT_LOGGER } from '../../src/core/log.js';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../fake-discord/index.js';
 import { libraryOf, removeDir, seedArticles, startTestBot, tempDataDir } from './harness.js';
 

@@ -3,8 +3,8 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { COMMANDS } from '../../commands/index.js';
 import type { BotHandle } from '../../src/discord/bot.js';
 import { EXPIRED_BUTTON_MESSAGE } from '../../src/discord/answers.js';
-import { GENERIC_ERROR_MESSAGE } from '../../src/errors.js';
-import type { Library } from '../../src/search/library.js';
+import { GENERIC_ERROR_MESSAGE } from '../../src/core/errors.js';
+import type { Library } from '../../src/library/library.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import {
   article,

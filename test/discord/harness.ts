@@ -2,16 +2,17 @@
  * Test harness: a fake Discord plus the real bot (`startBot`) connected to it, over a Library
  * built from the bundled corpus and/or inline articles, with DATA_DIR in a temporary folder.
  */
+import { COMMANDS } from '../../commands/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig } from '../../src/config.js';
-import { loadCorpus } from '../../src/corpus/load.js';
+import { loadCorpus } from '../../src/library/load.js';
 import { startBot, type BotHandle } from '../../src/discord/bot.js';
 import type { Command } from '../../src/discord/command.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { Library } from '../../src/search/library.js';
-import type { Article } from '../../src/types.js';
+import { createLogger, type Logger } from '../../src/core/log.js';
+import { Library } from '../../src/library/library.js';
+import type { Article } from '../../src/core/types.js';
 import type { FakeDiscord } from '../fake-discord/index.js';
 import { makeArticle } from '../fixtures.js';
 
@@ -75,7 +76,7 @@ export async function startTestBot(options: {
     library: options.library,
     loadedAt: () => Date.UTC(2026, 0, 2, 3, 4, 5),
     version: '9.9.9-test',
-    ...(options.commands ? { commands: options.commands } : {}),
+    commands: options.commands ?? COMMANDS,
   });
 }
 

@@ -5,8 +5,8 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { COMMANDS } from '../../commands/index.js';
 import { BUTTON_STATE_FILE } from '../../src/discord/state.js';
 import { COMMAND_SYNC_FILE } from '../../src/discord/sync.js';
-import { SILENT_LOGGER } from '../../src/log.js';
-import type { Library } from '../../src/search/library.js';
+import { SILENT_LOGGER } from '../../src/core/log.js';
+import type { Library } from '../../src/library/library.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import { libraryOf, removeDir, seedArticles, startTestBot, tempDataDir } from './harness.js';
 

@@ -1,0 +1,810 @@
+/**
+ * The searchable corpus: articles, their passages and an inverted index over the passages
+ * (src/search/postings.ts), kept consistent under incremental updates. A Library is built in
+ * memory from articles; the edges decide where articles come from and when a Library is
+ * replaced.
+ */
+import { splitPassages } from '../text/passages.js';
+import type { AnswerFilters, Article, Passage } from '../core/types.js';
+import { detectCyrillicLanguage } from '../text/script.js';
+import {
+  normalizeWord,
+  type TermContext,
+  termContextOfArticle,
+  termOf,
+  tokenize,
+  wordInfo,
+} from '../text/analyze.js';
+import { WordTable } from '../text/word-table.js';
+import { PostingIndex } from '../index/postings.js';
+import { scoreGroups, type GroupScoring, type ScoredDocument } from '../index/scorer.js';
+import {
+  decodeSnapshot,
+  decodeSnapshotAsync,
+  encodeSnapshot,
+  type DecodedSnapshot,
+  type SnapshotKey,
+} from '../index/persist.js';
+import { runSteps, runStepsAsync, type Steps } from '../core/steps.js';
+
+/** A passage that matched a query, with its BM25 score and the query terms it matched. */
+export interface Hit {
+  readonly passage: Passage;
+  readonly article: Article;
+  readonly score: number;
+  /** Processed query terms found in the passage (or its title). */
+  readonly matchedTerms: readonly string[];
+}
+
+/** Options for `Library.search`. */
+export interface LibrarySearchOptions extends AnswerFilters {
+  /** AND requires every term; OR (default) any. */
+  readonly combineWith?: 'AND' | 'OR';
+  /** Treat the last word as a prefix (autocomplete-style lookups). */
+  readonly prefixLast?: boolean;
+}
+
+/** BM25 parameters (MiniSearch's BM25+): term-frequency saturation k, length normalisation b, floor d. */
+export interface Bm25Params {
+  readonly k: number;
+  readonly b: number;
+  readonly d: number;
+}
+
+/**
+ * BM25 parameters: MiniSearch's defaults, kept because k 0.9–1.6 and b 0.4–0.9 moved R@1 by at
+ * most 0.001 on the SQuAD dev tuning split (bench/tune.ts), which is never reported on.
+ */
+export const BM25_PARAMS: Bm25Params = { k: 1.2, b: 0.7, d: 0.5 };
+
+/** Corpus-wide figures for /about and the console banner. */
+export interface LibraryStats {
+  readonly documents: number;
+  readonly passages: number;
+  readonly languages: Readonly<Record<string, number>>;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly undated: number;
+}
+
+/** One outlet with its article count and date range, for /sources. */
+export interface SourceStats {
+  readonly source: string;
+  readonly articles: number;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+}
+
+/** What an upsert did, by article id. */
+export interface UpsertResult {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** Weight of a title match relative to a passage-text match. */
+export const TITLE_BOOST = 0.5;
+
+/** Index fields, by number: a passage's own text, and its article's title. */
+const TEXT_FIELD = 0;
+const TITLE_FIELD = 1;
+const FIELD_BOOSTS = [1, TITLE_BOOST];
+
+/** What indexing keeps of a written word for the length of one upsert. */
+interface WordEntry {
+  readonly termIds: readonly number[];
+  /** The surface-word table's entry for `normalized` (re-read when it was dropped at zero). */
+  surface: SurfaceWord;
+  readonly normalized: string;
+}
+
+function sameArticle(a: Article, b: Article): boolean {
+  return (
+    a.text === b.text &&
+    a.title === b.title &&
+    a.source === b.source &&
+    a.url === b.url &&
+    a.date === b.date &&
+    a.lang === b.lang
+  );
+}
+
+/** Items restored between two pauses of `fromSnapshotAsync`. */
+const RESTORE_SLICE = 20_000;
+
+/** Prefixes up to this many characters have their completions precomputed. */
+const SHORT_PREFIX = 2;
+/** Completions kept per short prefix: enough for any autocomplete request (25 choices, 2×). */
+const SHORT_PREFIX_COMPLETIONS = 50;
+
+/** A word of the corpus as written (lowercased) and how often it occurs. */
+interface SurfaceWord {
+  readonly display: string;
+  count: number;
+}
+
+/** Word tables by Cyrillic term context, for one upsert or remove. */
+type WordTables = Map<string, WordTable<WordEntry>>;
+
+/** Term frequencies of one passage, by term id, reused across passages. */
+class TermCounter {
+  private counts = new Uint32Array(1_024);
+  readonly touched: number[] = [];
+
+  add(termId: number): void {
+    let counts = this.counts;
+    if (termId >= counts.length) {
+      counts = new Uint32Array(Math.max(termId + 1, counts.length * 2));
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    const count = counts[termId]!;
+    if (count === 0) this.touched.push(termId);
+    counts[termId] = count + 1;
+  }
+
+  count(termId: number): number {
+    return this.counts[termId] ?? 0;
+  }
+
+  clear(): void {
+    for (const termId of this.touched) this.counts[termId] = 0;
+    this.touched.length = 0;
+  }
+}
+
+/**
+ * Inserts `entry` into `best`, kept as the top `limit` by count (ties alphabetical), so the
+ * matches of a prefix are never all sorted.
+ */
+function keepBest(best: SurfaceWord[], entry: SurfaceWord, limit: number): void {
+  const before = (a: SurfaceWord, b: SurfaceWord): boolean =>
+    a.count > b.count || (a.count === b.count && a.display < b.display);
+  const last = best[best.length - 1];
+  if (best.length >= limit && last !== undefined && !before(entry, last)) return;
+  let at = best.length;
+  while (at > 0 && before(entry, best[at - 1] as SurfaceWord)) at--;
+  best.splice(at, 0, entry);
+  if (best.length > limit) best.pop();
+}
+
+/** The Library's own tables as persisted beside the index. */
+interface LibraryTables {
+  readonly cyrillicArticles: { bg: number; ru: number };
+  readonly surfaceWords: [string, string, number][];
+  /** The short-prefix completions (see warmCompletions), so a load need not recompute them. */
+  readonly completions: [string, string[]][];
+}
+
+/** The searchable corpus. */
+export class Library {
+  private readonly articleById = new Map<string, Article>();
+  /**
+   * The index slot of each article's first passage; its passages have consecutive slots
+   * (added together, and a snapshot renumbers slots keeping their order).
+   */
+  private readonly firstSlotByDoc = new Map<string, number>();
+  private readonly passageBySlot: (Passage | undefined)[] = [];
+  private livePassages = 0;
+  private readonly passagesByDoc = new Map<string, Passage[]>();
+  private readonly cyrillicArticles = { bg: 0, ru: 0 };
+  private readonly surfaceWords = new Map<string, SurfaceWord>();
+  private sortedSurface: string[] | null = null;
+  /** Whether surface words came or went since sortedSurface was made. */
+  private vocabularyStale = false;
+  /**
+   * upsertAsync calls under way: meanwhile autocomplete keeps the sorted vocabulary it has
+   * (at 1M passages re-sorting it takes ~1 s) and new words are suggested once they finish.
+   */
+  private updating = 0;
+  /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
+  private readonly completionCache = new Map<string, string[]>();
+  private index = new PostingIndex(FIELD_BOOSTS.length);
+  private readonly counter = new TermCounter();
+
+  private constructor() {}
+
+  /** Serialises the Library (src/search/persist.ts); a later load must match `key`. */
+  toSnapshot(key: SnapshotKey): Uint8Array {
+    if (this.completionCache.size === 0) this.warmCompletions();
+    const extras: LibraryTables = {
+      cyrillicArticles: this.cyrillicArticles,
+      // Sorted, so a load needs no sort before the first autocomplete.
+      surfaceWords: [...this.surfaceWords]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([word, { display, count }]) => [word, display, count]),
+      completions: [...this.completionCache],
+    };
+    const { parts, slots } = this.index.toParts();
+    return encodeSnapshot(
+      {
+        articles: [...this.articleById.values()],
+        passagesOf: (id) => this.passagesOf(id),
+        slotOf: (passage) =>
+          slots[(this.firstSlotByDoc.get(passage.docId) ?? -1) + passage.ordinal] ?? -1,
+        index: parts,
+        extras,
+      },
+      key,
+    );
+  }
+
+  /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
+  static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
+    const library = new Library();
+    runSteps(library.restoreSteps(decodeSnapshot<LibraryTables>(bytes, key)));
+    return library;
+  }
+
+  /**
+   * `fromSnapshot` in slices of about a millisecond, awaiting `pause` between them, so a server
+   * that swaps in a re-indexed Library keeps answering while it decodes.
+   */
+  static async fromSnapshotAsync(
+    bytes: Uint8Array,
+    key: SnapshotKey,
+    pause: () => Promise<void>,
+  ): Promise<Library> {
+    const library = new Library();
+    const decoded = await decodeSnapshotAsync<LibraryTables>(bytes, key, pause);
+    await runStepsAsync(library.restoreSteps(decoded), pause);
+    return library;
+  }
+
+  /** Fills the Library's tables from a decoded snapshot, yielding every RESTORE_SLICE items. */
+  private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Steps<void> {
+    let work = 0;
+    this.index = PostingIndex.fromParts(decoded.index);
+    for (const article of decoded.articles) {
+      this.articleById.set(article.id, article);
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    let at = 0;
+    for (const [docId, passages] of decoded.passagesByDoc) {
+      this.passagesByDoc.set(docId, passages);
+      for (const passage of passages) {
+        const slot = decoded.passageSlots[at++]!;
+        if (passage.ordinal === 0) this.firstSlotByDoc.set(docId, slot);
+        this.passageBySlot[slot] = passage;
+        this.livePassages++;
+      }
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    this.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
+    this.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
+    for (const [word, display, count] of decoded.extras.surfaceWords) {
+      this.surfaceWords.set(word, { display, count });
+      if (++work % RESTORE_SLICE === 0) yield;
+    }
+    this.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
+    for (const [prefix, words] of decoded.extras.completions)
+      this.completionCache.set(prefix, words);
+  }
+
+  /** Builds a Library from articles; a repeated id keeps the first article. */
+  static build(articles: Iterable<Article>): Library {
+    const library = new Library();
+    library.upsert(articles);
+    return library;
+  }
+
+  /** Number of indexed passages. */
+  get passageCount(): number {
+    return this.livePassages;
+  }
+
+  /** Number of articles. */
+  get articleCount(): number {
+    return this.articleById.size;
+  }
+
+  article(id: string): Article | undefined {
+    return this.articleById.get(id);
+  }
+
+  passage(id: string): Passage | undefined {
+    // Passage ids are "<article id>#<ordinal>" (splitPassages).
+    const hash = id.lastIndexOf('#');
+    if (hash < 0) return undefined;
+    const passage = this.passagesByDoc.get(id.slice(0, hash))?.[Number(id.slice(hash + 1))];
+    return passage?.id === id ? passage : undefined;
+  }
+
+  /** The passages of an article in reading order (empty for an unknown id). */
+  passagesOf(docId: string): readonly Passage[] {
+    return this.passagesByDoc.get(docId) ?? [];
+  }
+
+  /** All articles, in insertion order. */
+  articles(): IterableIterator<Article> {
+    return this.articleById.values();
+  }
+
+  /** The exact text of a passage. */
+  passageText(passage: Passage): string {
+    return this.articleById.get(passage.docId)?.text.slice(passage.start, passage.end) ?? '';
+  }
+
+  /**
+   * How a query's Cyrillic words are stemmed: by the letters of the query when they tell
+   * Russian from Bulgarian, else by the corpus's majority Cyrillic language.
+   */
+  queryContext(query: string): TermContext {
+    const detected = detectCyrillicLanguage(query);
+    if (detected !== null) return { cyrillic: detected };
+    return { cyrillic: this.cyrillicArticles.ru > this.cyrillicArticles.bg ? 'ru' : 'bg' };
+  }
+
+  /** In how many passages a processed term occurs (0 when unknown). */
+  documentFrequency(term: string): number {
+    const id = this.index.termId(term);
+    return id === undefined ? 0 : this.index.documentFrequency(TEXT_FIELD, id);
+  }
+
+  /**
+   * Inverse document frequency of a processed term, BM25-style and always positive; a term
+   * absent from the corpus gets the highest weight, as it is the most informative.
+   */
+  idf(term: string): number {
+    return this.idfOfCount(this.documentFrequency(term));
+  }
+
+  /** The same IDF for a passage count (e.g. of a word that has several alternative terms). */
+  idfOfCount(df: number): number {
+    const n = this.passageCount;
+    return Math.log(1 + (n - Math.min(df, n) + 0.5) / (Math.min(df, n) + 0.5));
+  }
+
+  /**
+   * Adds new articles and replaces changed ones (same id, different text or metadata);
+   * identical ones are left alone. Within one call a repeated id keeps the first.
+   */
+  upsert(articles: Iterable<Article>): UpsertResult {
+    return runSteps(this.upsertSteps(articles));
+  }
+
+  /**
+   * `upsert` for a live server: awaits `pause` after each article (the caller decides whether
+   * it yields to the event loop), and merges the index in slices (`compact`) whenever it is
+   * due, so neither a large file nor the merge it leads to holds up searches. Searches between
+   * two pauses see the articles upserted so far.
+   */
+  async upsertAsync(
+    articles: Iterable<Article>,
+    pause: () => Promise<void>,
+  ): Promise<UpsertResult> {
+    return this.whileUpdating(() =>
+      runStepsAsync(this.upsertSteps(articles), async () => {
+        await pause();
+        if (this.index.needsCompaction()) await this.index.compact(pause);
+      }),
+    );
+  }
+
+  /** Runs `work`, autocomplete keeping its sorted vocabulary meanwhile (see `updating`). */
+  private async whileUpdating<T>(work: () => Promise<T>): Promise<T> {
+    this.updating++;
+    try {
+      return await work();
+    } finally {
+      this.updating--;
+    }
+  }
+
+  /** The upsert, yielding after each article added or replaced. */
+  private *upsertSteps(articles: Iterable<Article>): Steps<UpsertResult> {
+    const added: string[] = [];
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    const seen = new Set<string>();
+    // Written word → its terms and surface entry, per term context, for this call only: the
+    // vocabulary is far smaller than the token stream.
+    const words: WordTables = new Map();
+    for (const article of articles) {
+      if (seen.has(article.id)) continue;
+      seen.add(article.id);
+      const existing = this.articleById.get(article.id);
+      if (existing !== undefined) {
+        if (sameArticle(existing, article)) {
+          unchanged.push(article.id);
+          continue;
+        }
+        this.removeOne(article.id, words);
+        changed.push(article.id);
+      } else {
+        added.push(article.id);
+      }
+      this.addOne(article, words);
+      yield;
+    }
+    if (added.length + changed.length > 0) this.completionCache.clear();
+    this.index.mergeIfLarge();
+    return { added, changed, unchanged };
+  }
+
+  /**
+   * Whether the index's additions and removals since its last merge are due to be merged in
+   * the background (`compact`); past twice as much, the next upsert or search merges at once.
+   */
+  needsCompaction(): boolean {
+    return this.index.needsCompaction();
+  }
+
+  /**
+   * Merges the index's additions and removals in slices, awaiting `pause` between them, so a
+   * server keeps answering (see PostingIndex.compact). Searches meanwhile see every change.
+   */
+  compact(pause: () => Promise<void>): Promise<void> {
+    return this.index.compact(pause);
+  }
+
+  /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
+  remove(docIds: Iterable<string>): string[] {
+    return runSteps(this.removeSteps(docIds));
+  }
+
+  /** `remove` for a live server, awaiting `pause` after each article (see upsertAsync). */
+  async removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]> {
+    return this.whileUpdating(() => runStepsAsync(this.removeSteps(docIds), pause));
+  }
+
+  private *removeSteps(docIds: Iterable<string>): Steps<string[]> {
+    const removed: string[] = [];
+    const words: WordTables = new Map();
+    for (const id of docIds) {
+      if (this.articleById.has(id)) {
+        this.removeOne(id, words);
+        removed.push(id);
+        yield;
+      }
+    }
+    if (removed.length > 0) this.completionCache.clear();
+    return removed;
+  }
+
+  /** The word table of `context` for this upsert (see upsert). */
+  private wordTable(words: WordTables, context: TermContext): WordTable<WordEntry> {
+    let table = words.get(context.cyrillic);
+    if (table === undefined) {
+      table = new WordTable((word) => {
+        const info = wordInfo(word, context);
+        const termIds = info.terms.filter((t) => t !== '').map((t) => this.index.internTerm(t));
+        const surface = this.surfaceWords.get(info.normalized) ?? {
+          display: word.toLowerCase(),
+          count: 0,
+        };
+        return { termIds, surface, normalized: info.normalized };
+      });
+      words.set(context.cyrillic, table);
+    }
+    return table;
+  }
+
+  /** Counts a word's occurrence in or out of the surface-word table. */
+  private countSurface(entry: WordEntry, delta: 1 | -1): void {
+    let surface = entry.surface;
+    if (surface.count > 0 && delta > 0) {
+      surface.count++;
+      return;
+    }
+    if (surface.count === 0) {
+      // Dropped at zero, or made before another spelling of the word entered the table.
+      const current = this.surfaceWords.get(entry.normalized);
+      if (current !== undefined) {
+        surface = current;
+        entry.surface = current;
+      } else if (delta > 0) {
+        this.surfaceWords.set(entry.normalized, surface);
+        this.vocabularyStale = true;
+      } else return;
+    }
+    surface.count += delta;
+    if (surface.count <= 0) {
+      surface.count = 0;
+      this.surfaceWords.delete(entry.normalized);
+      this.vocabularyStale = true;
+    }
+  }
+
+  /**
+   * Scans `text[start, end)` into the term counter (one count per term occurrence), moving each
+   * word's surface count by `surfaceDelta` (0 for a title, whose words are not suggested).
+   */
+  private countWords(
+    table: WordTable<WordEntry>,
+    text: string,
+    start: number,
+    end: number,
+    surfaceDelta: 1 | -1 | 0,
+  ): void {
+    const counter = this.counter;
+    const count = table.scan(text, start, end);
+    for (let i = 0; i < count; i++) {
+      const entry = table.value(table.found[i]!);
+      if (surfaceDelta !== 0) this.countSurface(entry, surfaceDelta);
+      const termIds = entry.termIds;
+      for (let t = 0; t < termIds.length; t++) counter.add(termIds[t]!);
+    }
+  }
+
+  /** The distinct term ids of a title, with their frequencies. */
+  private titleTerms(article: Article, table: WordTable<WordEntry>): [number, number][] {
+    const title = article.title ?? '';
+    this.countWords(table, title, 0, title.length, 0);
+    const counter = this.counter;
+    const terms = counter.touched.map((termId): [number, number] => [
+      termId,
+      counter.count(termId),
+    ]);
+    counter.clear();
+    return terms;
+  }
+
+  private addOne(article: Article, words: WordTables): void {
+    this.articleById.set(article.id, article);
+    const passages = splitPassages(article);
+    this.passagesByDoc.set(article.id, passages);
+    const table = this.wordTable(words, termContextOfArticle(article));
+    this.countLanguage(article, 1);
+    const title = this.titleTerms(article, table);
+    const counter = this.counter;
+    for (const passage of passages) {
+      this.countWords(table, article.text, passage.start, passage.end, 1);
+      const slot = this.index.beginDocument();
+      for (const termId of counter.touched)
+        this.index.addPosting(TEXT_FIELD, termId, counter.count(termId));
+      for (const [termId, tf] of title) this.index.addPosting(TITLE_FIELD, termId, tf);
+      this.index.endDocument();
+      counter.clear();
+      if (passage.ordinal === 0) this.firstSlotByDoc.set(article.id, slot);
+      this.passageBySlot[slot] = passage;
+      this.livePassages++;
+    }
+  }
+
+  private removeOne(docId: string, words: WordTables): void {
+    const article = this.articleById.get(docId);
+    if (article === undefined) return;
+    const table = this.wordTable(words, termContextOfArticle(article));
+    const title = this.titleTerms(article, table).map(([termId]) => termId);
+    const counter = this.counter;
+    for (const passage of this.passagesByDoc.get(docId) ?? []) {
+      this.countWords(table, article.text, passage.start, passage.end, -1);
+      const slot = (this.firstSlotByDoc.get(docId) ?? -1) + passage.ordinal;
+      if (this.passageBySlot[slot] === passage) {
+        this.index.removeDocument(slot, [counter.touched, title]);
+        this.passageBySlot[slot] = undefined;
+        this.livePassages--;
+      }
+      counter.clear();
+    }
+    this.countLanguage(article, -1);
+    this.firstSlotByDoc.delete(docId);
+    this.passagesByDoc.delete(docId);
+    this.articleById.delete(docId);
+  }
+
+  private countLanguage(article: Article, delta: 1 | -1): void {
+    if (article.lang === 'ru' || article.lang === 'bg')
+      this.cyrillicArticles[article.lang] += delta;
+  }
+
+  /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
+  matchesFilters(article: Article, filters: AnswerFilters): boolean {
+    if (filters.since !== undefined && (article.date === null || article.date < filters.since))
+      return false;
+    if (filters.until !== undefined && (article.date === null || article.date > filters.until))
+      return false;
+    if (filters.lang !== undefined && article.lang !== filters.lang.toLowerCase()) return false;
+    if (filters.source !== undefined) {
+      const wanted = filters.source.trim().toLowerCase();
+      if (wanted !== '' && !(article.source ?? '').toLowerCase().includes(wanted)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Ranked passages for a free-text query: each word goes through the query's term processing
+   * and is one group; stop words are dropped. All hits, best first.
+   */
+  search(query: string, options: LibrarySearchOptions = {}): Hit[] {
+    const terms: string[] = [];
+    for (const token of tokenize(query)) {
+      const term = termOf(token.text, this.queryContext(token.text));
+      if (term !== null && term !== '' && !terms.includes(term)) terms.push(term);
+    }
+    const last = terms[terms.length - 1];
+    return [
+      ...this.searchTermGroups(
+        terms.map((term) => [term]),
+        {
+          ...options,
+          ...(options.prefixLast === true && last !== undefined
+            ? { prefix: (term: string) => term === last }
+            : {}),
+        },
+      ),
+    ];
+  }
+
+  /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
+  private *hitsOf(scored: Iterable<ScoredDocument>, filters: AnswerFilters): Generator<Hit> {
+    const filtered =
+      filters.since !== undefined ||
+      filters.until !== undefined ||
+      filters.source !== undefined ||
+      filters.lang !== undefined;
+    for (const result of scored) {
+      const passage = this.passageBySlot[result.slot];
+      const article = passage && this.articleById.get(passage.docId);
+      if (passage === undefined || article === undefined) continue;
+      if (filtered && !this.matchesFilters(article, filters)) continue;
+      yield { passage, article, score: result.score, matchedTerms: result.terms };
+    }
+  }
+
+  /**
+   * Ranked passages for already-processed query terms: each group holds the alternative terms
+   * of one question word (its stem, its cross-script name key), any of which may match; groups
+   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS. Scores are
+   * MiniSearch's for the same query tree (see src/search/scorer.ts).
+   */
+  searchTermGroups(
+    groups: readonly (readonly string[])[],
+    options: LibrarySearchOptions & {
+      readonly bm25?: Bm25Params;
+      /** Per processed term: also match words it is a prefix of. */
+      readonly prefix?: (term: string) => boolean;
+      /** Per processed term: also match words within this edit distance (fraction if < 1). */
+      readonly fuzzy?: (term: string) => number | false;
+      /** At most this many prefix and fuzzy expansions per term (see GroupScoring). */
+      readonly maxExpansions?: number;
+      /**
+       * Only hits whose matched groups weigh at least `min` of `total` (weights per group):
+       * lets the scorer skip them before ordering.
+       */
+      readonly coverage?: GroupScoring['coverage'];
+    } = {},
+  ): Iterable<Hit> {
+    const scored = scoreGroups(this.index, groups, {
+      bm25: options.bm25 ?? BM25_PARAMS,
+      fieldBoosts: FIELD_BOOSTS,
+      combineWith: options.combineWith ?? 'OR',
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
+      ...(options.maxExpansions === undefined ? {} : { maxExpansions: options.maxExpansions }),
+      ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
+    });
+    return this.hitsOf(scored, options);
+  }
+
+  /**
+   * Words of the corpus starting with `prefix` (normalised), most frequent first, as they are
+   * written (lowercased).
+   */
+  completeWord(prefix: string, limit: number): string[] {
+    const key = normalizeWord(prefix);
+    if (key === '') return [];
+    const sorted = this.sortedVocabulary();
+    if (key.length <= SHORT_PREFIX && limit <= SHORT_PREFIX_COMPLETIONS) {
+      // Short prefixes match tens of thousands of words at 1M passages: all of them are
+      // answered from one pass over the vocabulary, made once after each vocabulary change.
+      if (this.completionCache.size === 0) this.warmCompletions();
+      return (this.completionCache.get(key) ?? []).slice(0, limit);
+    }
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((sorted[mid] ?? '') < key) low = mid + 1;
+      else high = mid;
+    }
+    const best: SurfaceWord[] = [];
+    for (let i = low; i < sorted.length; i++) {
+      const word = sorted[i];
+      if (word === undefined || !word.startsWith(key)) break;
+      const entry = this.surfaceWords.get(word);
+      if (entry !== undefined) keepBest(best, entry, limit);
+    }
+    return best.map((m) => m.display);
+  }
+
+  /**
+   * Does now the work a first question or keystroke would otherwise wait for: the index's
+   * sorted, packed terms (for prefix and fuzzy matches) and the short-prefix completions. The
+   * bot calls it at start.
+   */
+  warm(): void {
+    this.index.warm();
+    if (this.completionCache.size === 0) this.warmCompletions();
+  }
+
+  /**
+   * Computes the completions of every prefix of up to SHORT_PREFIX characters in one pass over
+   * the sorted vocabulary (words sharing a prefix are contiguous there). Called lazily by
+   * completeWord.
+   */
+  private warmCompletions(): void {
+    const sorted = this.sortedVocabulary();
+    this.completionCache.clear();
+    const groups: ({ key: string; best: SurfaceWord[] } | undefined)[] = [];
+    const flush = (length: number): void => {
+      const group = groups[length];
+      if (group !== undefined)
+        this.completionCache.set(
+          group.key,
+          group.best.map((m) => m.display),
+        );
+    };
+    for (const word of sorted) {
+      const entry = this.surfaceWords.get(word);
+      if (entry === undefined) continue;
+      for (let length = 1; length <= SHORT_PREFIX && length <= word.length; length++) {
+        const key = word.slice(0, length);
+        let group = groups[length];
+        if (group === undefined || group.key !== key) {
+          flush(length);
+          group = { key, best: [] };
+          groups[length] = group;
+        }
+        keepBest(group.best, entry, SHORT_PREFIX_COMPLETIONS);
+      }
+    }
+    for (let length = 1; length <= SHORT_PREFIX; length++) flush(length);
+  }
+
+  private sortedVocabulary(): string[] {
+    if (this.sortedSurface === null || (this.vocabularyStale && this.updating === 0)) {
+      this.sortedSurface = [...this.surfaceWords.keys()].sort();
+      this.vocabularyStale = false;
+      this.completionCache.clear();
+    }
+    return this.sortedSurface;
+  }
+
+  /** Corpus-wide figures. */
+  stats(): LibraryStats {
+    const languages: Record<string, number> = {};
+    let firstDate: string | null = null;
+    let lastDate: string | null = null;
+    let undated = 0;
+    for (const article of this.articleById.values()) {
+      languages[article.lang] = (languages[article.lang] ?? 0) + 1;
+      if (article.date === null) undated++;
+      else {
+        if (firstDate === null || article.date < firstDate) firstDate = article.date;
+        if (lastDate === null || article.date > lastDate) lastDate = article.date;
+      }
+    }
+    return {
+      documents: this.articleById.size,
+      passages: this.passageCount,
+      languages,
+      firstDate,
+      lastDate,
+      undated,
+    };
+  }
+
+  /** Outlets with their article counts and date ranges, most articles first. */
+  sources(): SourceStats[] {
+    const bySource = new Map<
+      string,
+      { articles: number; firstDate: string | null; lastDate: string | null }
+    >();
+    for (const article of this.articleById.values()) {
+      const name = article.source ?? 'Unknown source';
+      const entry = bySource.get(name) ?? { articles: 0, firstDate: null, lastDate: null };
+      entry.articles++;
+      if (article.date !== null) {
+        if (entry.firstDate === null || article.date < entry.firstDate)
+          entry.firstDate = article.date;
+        if (entry.lastDate === null || article.date > entry.lastDate) entry.lastDate = article.date;
+      }
+      bySource.set(name, entry);
+    }
+    return [...bySource.entries()]
+      .map(([source, entry]) => ({ source, ...entry }))
+      .sort((a, b) => b.articles - a.articles || a.source.localeCompare(b.source));
+  }
+}

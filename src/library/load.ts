@@ -1,0 +1,173 @@
+/**
+ * The one place that reads corpus files. It walks the corpus folder, hands each file's bytes to
+ * the pure parser and collects articles and problems; nothing here decides what a text means.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CORPUS_EXTENSIONS,
+  parseCorpusFileSteps,
+  type IngestProblem,
+  type ParseOptions,
+} from '../text/parse.js';
+import type { Article } from '../core/types.js';
+import { runSteps, runStepsAsync } from '../core/steps.js';
+
+/** The optional per-corpus settings file, at the corpus root. */
+export const CORPUS_CONFIG_FILE = '.corpus.json';
+
+/** A corpus file as seen on disk, for fingerprints and change detection. */
+export interface CorpusFile {
+  /** Corpus-relative path with forward slashes. */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Everything read from a corpus folder. */
+export interface LoadedCorpus {
+  readonly articles: Article[];
+  readonly problems: IngestProblem[];
+  readonly files: CorpusFile[];
+  readonly options: ParseOptions;
+}
+
+/** Reads `.corpus.json` (`{"linkLinePatterns": ["^Subscribe:"]}`), reporting a bad one. */
+export async function readCorpusOptions(
+  dir: string,
+): Promise<{ options: ParseOptions; problems: IngestProblem[] }> {
+  let raw: string;
+  try {
+    raw = await readFile(path.join(dir, CORPUS_CONFIG_FILE), 'utf8');
+  } catch {
+    return { options: {}, problems: [] };
+  }
+  const problem = (message: string): { options: ParseOptions; problems: IngestProblem[] } => ({
+    options: {},
+    problems: [{ file: CORPUS_CONFIG_FILE, line: 1, message }],
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return problem('not valid JSON');
+  }
+  const patterns = (value as { linkLinePatterns?: unknown }).linkLinePatterns ?? [];
+  if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
+    return problem('"linkLinePatterns" must be an array of regular expressions as strings');
+  }
+  try {
+    return {
+      options: { extraLinkLinePatterns: patterns.map((p: string) => new RegExp(p, 'iu')) },
+      problems: [],
+    };
+  } catch (error) {
+    return problem(`bad pattern in "linkLinePatterns": ${(error as Error).message}`);
+  }
+}
+
+/** Corpus files under `dir`, recursively, skipping dot-files, dot-folders and node_modules. */
+export async function listCorpusFiles(dir: string): Promise<CorpusFile[]> {
+  const files: CorpusFile[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await readdir(path.join(dir, relative), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) await walk(child);
+      else if (
+        entry.isFile() &&
+        (CORPUS_EXTENSIONS as readonly string[]).includes(path.extname(entry.name).toLowerCase())
+      ) {
+        if (entry.name.toLowerCase() === 'readme.md') continue;
+        const info = await stat(path.join(dir, child));
+        files.push({ path: child, size: info.size, mtimeMs: info.mtimeMs });
+      }
+    }
+  };
+  await walk('');
+  return files;
+}
+
+/** Reads and parses one corpus file; an unreadable file becomes a problem, not a throw. */
+export async function loadCorpusFile(
+  dir: string,
+  relativePath: string,
+  options: ParseOptions = {},
+): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
+  return loadCorpusFileAsync(dir, relativePath, options, null);
+}
+
+/**
+ * loadCorpusFile parsing in slices, awaiting `pause` after each record (a server reading a
+ * large file keeps answering); with `pause` null it parses at once.
+ */
+export async function loadCorpusFileAsync(
+  dir: string,
+  relativePath: string,
+  options: ParseOptions,
+  pause: (() => Promise<void>) | null,
+): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path.join(dir, relativePath));
+  } catch (error) {
+    return {
+      articles: [],
+      problems: [
+        {
+          file: relativePath,
+          line: 1,
+          message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        },
+      ],
+    };
+  }
+  const steps = parseCorpusFileSteps(relativePath, bytes, options);
+  return pause === null ? runSteps(steps) : runStepsAsync(steps, pause);
+}
+
+/**
+ * Loads every article under `dir`. Broken files and records are reported in `problems` and
+ * skipped; a repeated article id keeps the first and reports the others. A missing folder is
+ * reported as a single problem.
+ */
+export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
+  const { options, problems } = await readCorpusOptions(dir);
+  let files: CorpusFile[];
+  try {
+    files = await listCorpusFiles(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return {
+      articles: [],
+      problems: [
+        ...problems,
+        { file: dir, line: 1, message: `cannot read corpus folder: ${code}` },
+      ],
+      files: [],
+      options,
+    };
+  }
+  const articles: Article[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const parsed = await loadCorpusFile(dir, file.path, options);
+    problems.push(...parsed.problems);
+    for (const article of parsed.articles) {
+      const first = seen.get(article.id);
+      if (first !== undefined) {
+        problems.push({
+          file: article.origin.file,
+          line: article.origin.line,
+          message: `duplicate article id "${article.id}" (first in ${first}); skipped`,
+        });
+        continue;
+      }
+      seen.set(article.id, `${article.origin.file}:${article.origin.line}`);
+      articles.push(article);
+    }
+  }
+  return { articles, problems, files, options };
+}

@@ -1,0 +1,64 @@
+/**
+ * Opening the corpus for serving: load the files, report their problems through the logger, and
+ * build the Library. Entry points (console, CLI, bot) all start here.
+ */
+import type { Logger } from '../core/log.js';
+import { formatProblem, type IngestProblem } from '../text/parse.js';
+import { Library } from './library.js';
+import { createProgressReporter } from './progress.js';
+import { openLibrary } from './snapshot-store.js';
+import { loadCorpus, type CorpusFile } from './load.js';
+
+/** A served corpus: the Library and what loading it found. */
+export interface OpenedCorpus {
+  readonly library: Library;
+  readonly problems: readonly IngestProblem[];
+  readonly files: readonly CorpusFile[];
+  /** When loading finished (ms since epoch), for /about. */
+  readonly loadedAt: number;
+}
+
+/** How `openCorpus` persists and reports. */
+export interface OpenCorpusOptions {
+  /**
+   * DATA_DIR: load the persisted index when the corpus is unchanged, re-read only changed files
+   * otherwise, and persist what was built (src/indexing/store.ts). Absent: build in memory.
+   */
+  readonly dataDir?: string;
+}
+
+/**
+ * Loads `dir` and builds (or, with a DATA_DIR, loads) its Library; each problem is logged as a
+ * warning, never thrown. A long build shows progress on a terminal, or logs it.
+ */
+export async function openCorpus(
+  dir: string,
+  logger: Logger,
+  now: () => number = Date.now,
+  options: OpenCorpusOptions = {},
+): Promise<OpenedCorpus> {
+  if (options.dataDir !== undefined) {
+    const progress = createProgressReporter({
+      logger,
+      tty: process.stderr.isTTY ? process.stderr : null,
+    });
+    const opened = await openLibrary({
+      corpusDir: dir,
+      dataDir: options.dataDir,
+      logger,
+      onProgress: progress,
+    });
+    progress.finish();
+    logger.debug(`index ${opened.how}: ${opened.library.passageCount} passages`);
+    return {
+      library: opened.library,
+      problems: opened.problems,
+      files: opened.files,
+      loadedAt: now(),
+    };
+  }
+  const loaded = await loadCorpus(dir);
+  for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
+  const library = Library.build(loaded.articles);
+  return { library, problems: loaded.problems, files: loaded.files, loadedAt: now() };
+}

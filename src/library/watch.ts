@@ -1,0 +1,179 @@
+/**
+ * Keeps a served Library in step with the corpus folder while the bot runs: a file added,
+ * changed or removed is re-read and its articles upserted or removed (`Library.upsert` /
+ * `remove`: the index's delta segment takes the new postings), never a full rebuild. Changes are noticed by
+ * `fs.watch` (debounced) and, as a fallback where watching is unreliable, by a periodic scan of
+ * sizes and modification times.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import type { Logger } from '../core/log.js';
+import { formatProblem, type ParseOptions } from '../text/parse.js';
+import type { Library } from './library.js';
+import {
+  listCorpusFiles,
+  loadCorpusFileAsync,
+  readCorpusOptions,
+  type CorpusFile,
+} from './load.js';
+import { pauseEvery } from '../core/event-loop.js';
+
+/** What one scan changed, by article id. */
+export interface CorpusChange {
+  /** Articles added or whose text or metadata changed. */
+  readonly upserted: readonly string[];
+  readonly removed: readonly string[];
+  /** Files re-read. */
+  readonly files: readonly string[];
+}
+
+/** Settings of a watcher; all optional. */
+export interface WatchOptions {
+  readonly logger: Logger;
+  /** Called after each scan that changed the Library (e.g. to note new passages for digests). */
+  readonly onChange?: (change: CorpusChange) => void;
+  /** The files as loaded at start (from `openCorpus`); default: listed now. */
+  readonly initialFiles?: readonly CorpusFile[];
+  /** Quiet time after a file event before scanning, ms; default 300. */
+  readonly debounceMs?: number;
+  /** Fallback scan period, ms; default 5 000; 0 turns it off. */
+  readonly pollMs?: number;
+}
+
+/** A running watcher. */
+export interface CorpusWatcher {
+  /** Scans now and applies what changed (also what the events and the poll call). */
+  rescan(): Promise<CorpusChange>;
+  close(): void;
+}
+
+function fingerprint(file: CorpusFile): string {
+  return `${file.size}:${file.mtimeMs}`;
+}
+
+/** Starts watching `dir` and updating `library` in place. */
+export async function watchCorpus(
+  dir: string,
+  library: () => Library,
+  options: WatchOptions,
+): Promise<CorpusWatcher> {
+  const { logger } = options;
+  let parseOptions: ParseOptions = (await readCorpusOptions(dir)).options;
+  const known = new Map<string, string>();
+  for (const file of options.initialFiles ?? (await listCorpusFiles(dir).catch(() => [])))
+    known.set(file.path, fingerprint(file));
+  const idsByFile = new Map<string, Set<string>>();
+  for (const article of library().articles()) {
+    const ids = idsByFile.get(article.origin.file) ?? new Set<string>();
+    ids.add(article.id);
+    idsByFile.set(article.origin.file, ids);
+  }
+
+  // Removals, too, are merged into the index's base in slices, before a search would have to
+  // merge them at once (1–2 s at 1M passages).
+  const compactIfDue = async (): Promise<void> => {
+    const served = library();
+    if (served.needsCompaction()) await served.compact(pauseEvery());
+  };
+
+  const scanOnce = async (): Promise<CorpusChange> => {
+    parseOptions = (await readCorpusOptions(dir)).options;
+    const files = await listCorpusFiles(dir);
+    const seen = new Set<string>();
+    const upserted: string[] = [];
+    const removed: string[] = [];
+    const touched: string[] = [];
+    for (const file of files) {
+      seen.add(file.path);
+      if (known.get(file.path) === fingerprint(file)) continue;
+      known.set(file.path, fingerprint(file));
+      touched.push(file.path);
+      const pause = pauseEvery();
+      const loaded = await loadCorpusFileAsync(dir, file.path, parseOptions, pause);
+      for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
+      // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
+      // the corpus would otherwise hold the main thread for seconds.
+      const result = await library().upsertAsync(loaded.articles, pause);
+      upserted.push(...result.added, ...result.changed);
+      const before = idsByFile.get(file.path) ?? new Set<string>();
+      const now = new Set(loaded.articles.map((a) => a.id));
+      removed.push(
+        ...(await library().removeAsync(
+          [...before].filter((id) => !now.has(id)),
+          pause,
+        )),
+      );
+      idsByFile.set(file.path, now);
+    }
+    for (const path of [...known.keys()]) {
+      if (seen.has(path)) continue;
+      known.delete(path);
+      touched.push(path);
+      removed.push(...(await library().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
+      idsByFile.delete(path);
+    }
+    await compactIfDue();
+    const change = { upserted, removed, files: touched };
+    if (upserted.length > 0 || removed.length > 0) {
+      logger.info('corpus updated', {
+        added_or_changed: upserted.length,
+        removed: removed.length,
+        files: touched.length,
+      });
+      options.onChange?.(change);
+    }
+    return change;
+  };
+
+  // Scans never run concurrently: a request during a scan runs one more scan after it.
+  let running: Promise<CorpusChange> | null = null;
+  let again = false;
+  const rescan = (): Promise<CorpusChange> => {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    running = scanOnce()
+      .catch((error: unknown) => {
+        logger.warn('corpus scan failed', { error });
+        return { upserted: [], removed: [], files: [] };
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          void rescan();
+        }
+      });
+    return running;
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void rescan();
+    }, options.debounceMs ?? 300);
+  };
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(dir, { recursive: true, persistent: false }, schedule);
+    watcher.on('error', (error) =>
+      logger.warn('corpus watch error; relying on the periodic scan', { error }),
+    );
+  } catch (error) {
+    logger.warn('cannot watch the corpus folder; relying on the periodic scan', { dir, error });
+  }
+  const pollMs = options.pollMs ?? 5_000;
+  const poll = pollMs > 0 ? setInterval(() => void rescan(), pollMs) : null;
+  poll?.unref();
+
+  return {
+    rescan,
+    close() {
+      watcher?.close();
+      if (timer !== null) clearTimeout(timer);
+      if (poll !== null) clearInterval(poll);
+    },
+  };
+}

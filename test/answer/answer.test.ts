@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/library/load.js';
+import { answerQuestion, MAX_LIMIT } from '../../src/answer/answer.js';
+import { Library } from '../../src/library/library.js';
+import { makeArticle } from '../fixtures.js';
+
+const CORPUS_DIR = new URL('../../corpus', import.meta.url).pathname;
+let library: Library;
+
+beforeAll(async () => {
+  const loaded = await loadCorpus(CORPUS_DIR);
+  expect(loaded.problems).toEqual([]);
+  library = Library.build(loaded.articles);
+});
+
+const article = makeArticle;
+
+describe('answerQuestion on the bundled corpus', () => {
+  it('quotes Gomel from Sputnik, 2022-02-27, for where the delegation waited', () => {
+    const first = answerQuestion(library, 'Where was the Russian delegation waiting for talks?')
+      .results[0];
+    expect(first).toMatchObject({ rank: 1, source: 'Sputnik', date: '2022-02-27' });
+    expect(first?.quote).toContain('Gomel');
+  });
+
+  it('quotes the Ynet sentence about Zeev Elkin first for who accompanied Bennett', () => {
+    const first = answerQuestion(library, 'Who accompanied Bennett to the Kremlin?').results[0];
+    expect(first?.source).toBe('Ynet News');
+    expect(first?.quote).toContain(
+      'He was accompanied by his Ukrainian-born housing minister, Zeev Elkin.',
+    );
+  });
+
+  it('has no results for a question the corpus cannot answer', () => {
+    expect(answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
+      results: [],
+      emptyReason: 'no-match',
+    });
+  });
+
+  it('says why an empty or stop-word question has no results', () => {
+    expect(answerQuestion(library, '   ').emptyReason).toBe('empty-question');
+    expect(answerQuestion(library, 'what is the of and').emptyReason).toBe('only-stop-words');
+  });
+
+  it('never quotes a link line of the Bulgarian article', () => {
+    for (const question of [
+      'Още Путин',
+      'Шойгу издаде брутална лъжа',
+      'Путин Нетаняху Газа',
+      'Украйна изчезнали',
+    ]) {
+      for (const result of answerQuestion(library, question, { limit: MAX_LIMIT }).results)
+        expect(result.quote).not.toMatch(/Още:/);
+    }
+  });
+
+  it('answers a Bulgarian question from the Bulgarian article', () => {
+    const first = answerQuestion(library, 'Какво каза Путин на Нетаняху?').results[0];
+    expect(
+      first?.quote.startsWith(
+        'Руският президент Владимир Путин каза на израелския премиер Бенямин Нетаняху',
+      ),
+    ).toBe(true);
+  });
+
+  it('filters by date, source and language', () => {
+    // "Putin" also finds the Bulgarian article (2023) by its name key; keep this one English.
+    const q = 'Putin Bennett';
+    expect(
+      answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.map(
+        (r) => r.date,
+      ),
+    ).toEqual(
+      ['2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23'].slice(
+        0,
+        answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.length,
+      ),
+    );
+    expect(
+      new Set(answerQuestion(library, q, { source: 'ynet' }).results.map((r) => r.source)),
+    ).toEqual(new Set(['Ynet News']));
+    expect(
+      answerQuestion(library, q, { until: '2022-02-27' }).results.every(
+        (r) => r.date === '2022-02-27',
+      ),
+    ).toBe(true);
+    expect(answerQuestion(library, 'палестинци', { lang: 'en' }).emptyReason).toBe('no-match');
+  });
+
+  it('pages with offset and reports whether more results exist', () => {
+    const all = answerQuestion(library, 'Putin Bennett talks', { limit: 10 });
+    const second = answerQuestion(library, 'Putin Bennett talks', { limit: 3, offset: 3 });
+    expect(second.results.map((r) => [r.rank, r.passageId])).toEqual(
+      all.results.slice(3, 6).map((r) => [r.rank, r.passageId]),
+    );
+    expect(answerQuestion(library, 'Putin Bennett talks', { limit: 3 }).hasMore).toBe(true);
+  });
+
+  it('never returns two quotes from the same passage and spreads results across articles', () => {
+    const results = answerQuestion(library, 'Bennett Putin Ukraine talks', { limit: 10 }).results;
+    expect(new Set(results.map((r) => r.passageId)).size).toBe(results.length);
+    expect(new Set(results.slice(0, 4).map((r) => r.docId)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('clamps the limit to at most ten', () => {
+    expect(answerQuestion(library, 'Putin', { limit: 50 }).results.length).toBe(MAX_LIMIT);
+  });
+});
+
+describe('answerQuestion invariants', () => {
+  it('every quote is a substring of its article at its span, for any question', () => {
+    const words = [
+      ...new Set(
+        library
+          .passagesOf('003_e2fc5de72516c7eb')
+          .flatMap((p) => library.passageText(p).split(/\s+/)),
+      ),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...words), fc.string(), fc.string({ unit: 'binary' })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (parts) => {
+          for (const result of answerQuestion(library, parts.join(' '), { limit: 10 }).results) {
+            const text = library.article(result.docId)?.text ?? '';
+            expect(text.slice(result.span.start, result.span.end)).toBe(result.quote);
+            expect(text.includes(result.quote)).toBe(true);
+            for (const h of result.highlights)
+              expect(h.end).toBeLessThanOrEqual(result.quote.length);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('quotes are verbatim even with markdown, mentions and odd Unicode in the text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { minLength: 1, maxLength: 6 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        (sentences, question) => {
+          const text = sentences.map((s) => `**@everyone** ${s} zebra.`).join(' ');
+          const lib = Library.build([article('x', text)]);
+          for (const result of answerQuestion(lib, `zebra ${question}`).results) {
+            const stored = lib.article('x')?.text ?? '';
+            expect(stored.includes(result.quote)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('Library', () => {
+  it('replaces a changed article and leaves an identical one alone', () => {
+    const lib = Library.build([article('a', 'Zebras run fast.'), article('b', 'Lions sleep.')]);
+    expect(lib.upsert([article('a', 'Zebras walk slowly.'), article('b', 'Lions sleep.')])).toEqual(
+      { added: [], changed: ['a'], unchanged: ['b'] },
+    );
+    expect(answerQuestion(lib, 'zebras').results.map((r) => r.quote)).toEqual([
+      'Zebras walk slowly.',
+    ]);
+    expect(lib.remove(['a', 'missing'])).toEqual(['a']);
+    expect(answerQuestion(lib, 'zebras').emptyReason).toBe('no-match');
+    expect(lib.stats()).toMatchObject({ documents: 1, passages: 1 });
+  });
+
+  it('upserts in slices (upsertAsync) as upsert does, searches between pauses seeing the articles so far', async () => {
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `Report ${i}: the delegation met in Gomel on day ${i}. Zebras ran in round ${i}.`,
+    );
+    const seed = [article('s', 'Lions sleep in the afternoon.')];
+    const atOnce = Library.build(seed);
+    atOnce.upsert(texts.map((text, i) => article(`r${i}`, text)));
+    const sliced = Library.build(seed);
+    const seenAtPauses: number[] = [];
+    const result = await sliced.upsertAsync(
+      texts.map((text, i) => article(`r${i}`, text)),
+      () => {
+        seenAtPauses.push(answerQuestion(sliced, 'zebras round', { limit: 10 }).results.length);
+        return Promise.resolve();
+      },
+    );
+    expect(result).toEqual({ added: texts.map((_, i) => `r${i}`), changed: [], unchanged: [] });
+    expect(seenAtPauses.slice(0, 3)).toEqual([1, 2, 3]);
+    for (const question of ['delegation Gomel day 7', 'zebras', 'lions'])
+      expect(answerQuestion(sliced, question)).toEqual(answerQuestion(atOnce, question));
+    expect(sliced.completeWord('zeb', 5)).toEqual(atOnce.completeWord('zeb', 5));
+  });
+
+  it('removes in slices (removeAsync) as remove does, pausing after each article removed', async () => {
+    const articles = ['Zebras run.', 'Zebras sleep.', 'Lions sleep.'].map((text, i) =>
+      article(`a${i}`, text),
+    );
+    const atOnce = Library.build(articles);
+    const sliced = Library.build(articles);
+    let pauses = 0;
+    const removed = await sliced.removeAsync(['a0', 'missing', 'a2'], () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    expect(removed).toEqual(atOnce.remove(['a0', 'missing', 'a2']));
+    expect(pauses).toBe(2);
+    expect(answerQuestion(sliced, 'zebras')).toEqual(answerQuestion(atOnce, 'zebras'));
+    expect(sliced.stats()).toEqual(atOnce.stats());
+  });
+});

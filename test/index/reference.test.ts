@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { ensureSyntheticCorpus, loadSquadDev } from '../../bench/synthetic.js';
+import { loadCorpus } from '../../src/library/load.js';
+import {
+  isNameKeyTerm,
+  queryTermsOfWord,
+  termContextOfArticle,
+  tokenize,
+  wordInfo,
+} from '../../src/text/analyze.js';
+import { BM25_PARAMS, Library, TITLE_BOOST } from '../../src/library/library.js';
+import type { Article } from '../../src/core/types.js';
+
+/** The index terms of a text as one string per field, for MiniSearch to split on spaces. */
+function termString(text: string, article: Article): string {
+  const context = termContextOfArticle(article);
+  return tokenize(text)
+    .flatMap((token) => wordInfo(token.text, context).terms)
+    .filter((term) => term !== '')
+    .join(' ');
+}
+
+/**
+ * A real MiniSearch over the Library's live passages, fed the same index terms: the reference
+ * the Library's own index and scorer must rank and score like.
+ */
+function referenceIndex(library: Library): MiniSearch<{ id: string; text: string; title: string }> {
+  const index = new MiniSearch<{ id: string; text: string; title: string }>({
+    fields: ['text', 'title'],
+    tokenize: (text) => (text === '' ? [] : text.split(' ')),
+    processTerm: (term) => term,
+  });
+  for (const article of library.articles()) {
+    const title = termString(article.title ?? '', article);
+    for (const passage of library.passagesOf(article.id))
+      index.add({ id: passage.id, text: termString(library.passageText(passage), article), title });
+  }
+  return index;
+}
+
+/** The query shape the answer path sends: per word, its stem and name key; prefix and fuzzy on. */
+function groupsOf(question: string): string[][] {
+  const groups: string[][] = [];
+  for (const token of tokenize(question)) {
+    const terms = queryTermsOfWord(token.text);
+    if (terms.length > 0) groups.push([...terms]);
+  }
+  return groups;
+}
+
+const OPTIONS = {
+  prefix: (term: string) => !isNameKeyTerm(term) && term.length >= 4,
+  fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
+} as const;
+
+function compare(
+  library: Library,
+  reference: ReturnType<typeof referenceIndex>,
+  question: string,
+  extra: { combineWith?: 'AND' | 'OR'; source?: string } = {},
+): number {
+  const groups = groupsOf(question);
+  const ours = [...library.searchTermGroups(groups, { ...OPTIONS, ...extra })];
+  const theirs = reference.search(
+    {
+      combineWith: extra.combineWith ?? 'OR',
+      queries: groups.map((terms) => ({ combineWith: 'OR', queries: [...terms] })),
+    },
+    {
+      ...OPTIONS,
+      boost: { title: TITLE_BOOST },
+      bm25: BM25_PARAMS,
+      ...(extra.source === undefined
+        ? {}
+        : {
+            filter: (result) =>
+              (library.article(library.passage(result.id as string)!.docId)?.source ?? '')
+                .toLowerCase()
+                .includes(extra.source!),
+          }),
+    },
+  );
+  expect(ours.map((h) => h.passage.id)).toEqual(theirs.map((r) => r.id));
+  ours.forEach((hit, i) => {
+    expect(hit.score).toBeCloseTo(theirs[i]!.score, 9);
+    expect([...hit.matchedTerms].sort()).toEqual([...theirs[i]!.queryTerms].sort());
+  });
+  return ours.length;
+}
+
+/**
+ * The 3,000-passage synthetic corpus of the benchmarks. Its records are the core's JSONL format,
+ * parsed directly (no cleaning needed).
+ */
+function syntheticArticles(): Article[] {
+  const corpus = ensureSyntheticCorpus(path.resolve('data/bench'), 3_000);
+  return corpus.files.flatMap((file) =>
+    fs
+      .readFileSync(path.join(corpus.dir, file), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } }) as Article),
+  );
+}
+
+describe('Library.searchTermGroups', () => {
+  it('ranks and scores as a MiniSearch over the same terms on the bundled corpus, with prefix, fuzzy, AND and filters', async () => {
+    const library = Library.build((await loadCorpus('corpus')).articles);
+    const reference = referenceIndex(library);
+    for (const question of [
+      'Where was the Russian delegation waiting for talks?',
+      'Who accompanied Bennett to the Kremlin?',
+      'Путин Нетаняху разговор',
+      'Netanyahu Putin call',
+      'humanitarian corridors Mariupol',
+    ]) {
+      expect(compare(library, reference, question)).toBeGreaterThan(0);
+      compare(library, reference, question, { combineWith: 'AND' });
+      compare(library, reference, question, { source: 'sputnik' });
+    }
+  });
+
+  it('ranks and scores as a MiniSearch over the same terms on 3,000 synthetic passages with SQuAD questions, also after upserts, removals and a snapshot round trip', async () => {
+    const articles = syntheticArticles();
+    const library = Library.build(articles);
+    const questions = loadSquadDev()
+      .questions.slice(0, 40)
+      .map((q) => q.question);
+    const before = referenceIndex(library);
+    const matched = questions.map((question) => compare(library, before, question));
+    expect(matched.every((count) => count > 0)).toBe(true);
+    library.remove(articles.slice(0, 20).map((a) => a.id));
+    library.upsert(articles.slice(0, 10));
+    // A changed article is removed and added again, so it moves to the end of the index.
+    library.upsert([{ ...articles[30]!, title: 'Amended' }]);
+    const after = referenceIndex(library);
+    for (const question of questions.slice(0, 10)) compare(library, after, question);
+    const key = { termProcessingVersion: 1, fingerprint: 'f' };
+    const restored = Library.fromSnapshot(library.toSnapshot(key), key);
+    for (const question of questions.slice(0, 10)) compare(restored, after, question);
+  });
+});
+
+describe('Library.searchTermGroups with a coverage floor', () => {
+  it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order', () => {
+    const articles = syntheticArticles();
+    const library = Library.build(articles);
+    let pruned = 0;
+    for (const question of loadSquadDev()
+      .questions.slice(40, 100)
+      .map((q) => q.question)) {
+      const groups = groupsOf(question);
+      const weights = groups.map((terms) => library.idf(terms[0]!));
+      const total = weights.reduce((a, b) => a + b, 0);
+      for (const min of [0.25, 0.6]) {
+        const covers = (matched: readonly string[]): boolean =>
+          groups.reduce((sum, terms, g) => {
+            return terms.some((t) => matched.includes(t)) ? sum + weights[g]! : sum;
+          }, 0) /
+            total >=
+          min;
+        const all = [...library.searchTermGroups(groups, OPTIONS)];
+        const expected = all.filter((hit) => covers(hit.matchedTerms));
+        const actual = [
+          ...library.searchTermGroups(groups, { ...OPTIONS, coverage: { weights, total, min } }),
+        ];
+        pruned += all.length - expected.length;
+        expect(actual.map((h) => h.passage.id)).toEqual(expected.map((h) => h.passage.id));
+        actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+      }
+    }
+    // The floor must have dropped something, or this test would show nothing.
+    expect(pruned).toBeGreaterThan(1_000);
+  });
+});
