@@ -179,7 +179,8 @@ const data = new SlashCommandBuilder()
 
 function schedulerOf(context: CommandContext): DigestScheduler {
   const scheduler = context.digests?.() ?? null;
-  if (scheduler === null) throw new UserFacingError(DIGESTS_UNAVAILABLE);
+  if (scheduler === null)
+    throw new UserFacingError(context.digestsNotice?.() ?? DIGESTS_UNAVAILABLE);
   return scheduler;
 }
 
@@ -324,17 +325,18 @@ async function list(
   interaction: ChatInputCommandInteraction,
   scheduler: DigestScheduler,
   guildId: string,
+  notice: string | null,
 ): Promise<void> {
   const subs = scheduler.store.subscriptionsOf(guildId);
+  const lines: string[] = notice === null ? [] : [notice];
   if (subs.length === 0) {
-    await replyPrivately(
-      interaction,
+    lines.push(
       'This server has no digests yet. Add one with `/digest add topic:… schedule:daily 09:00`.',
     );
+    await replyPrivately(interaction, lines.join('\n\n'));
     return;
   }
-  const lines: string[] = [];
-  let length = 0;
+  let length = notice?.length ?? 0;
   for (const [i, sub] of subs.entries()) {
     const line = describeSubscription(sub);
     if (length + line.length + 80 > 1_900) {
@@ -403,7 +405,7 @@ async function execute(
     case 'add':
       return add(interaction, context, scheduler, guildId);
     case 'list':
-      return list(interaction, scheduler, guildId);
+      return list(interaction, scheduler, guildId, context.digestsNotice?.() ?? null);
     case 'remove': {
       const target = subscriptionOf(scheduler, guildId, interaction.options.getInteger('id', true));
       scheduler.remove(guildId, target.id);

@@ -52,8 +52,10 @@ export interface BotHandle {
   /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
   readonly sync: SyncOutcome | 'failed';
   readonly buttons: ButtonStateStore;
-  /** Scheduled digests; null when DATA_DIR's database could not be opened. */
+  /** Scheduled digests; null when DATA_DIR's database could not be opened or digests failed to start. */
   readonly digests: DigestRuntime | null;
+  /** What /digest tells users about the digest database or start, or null when all is well. */
+  readonly digestsNotice: string | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let loadedAt = deps.loadedAt;
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
+  let digestsNotice: string | null = null;
   if (library === undefined) {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
@@ -115,6 +118,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     version: deps.version ?? 'dev',
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
+    digestsNotice: () => digestsNotice,
     answerQueue: new TurnQueue(),
   };
 
@@ -123,7 +127,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     rest: { api: config.discordApiBase },
     allowedMentions: { parse: [] },
   });
-  digests = openDigestRuntime({
+  const opened = openDigestRuntime({
     config,
     logger,
     library,
@@ -131,6 +135,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     servesGuild: servesGuildOf(client),
     ...deps.digests,
   });
+  digests = opened.runtime;
+  digestsNotice = opened.notice;
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
   if (config.chatEnabled) {
@@ -161,16 +167,18 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     });
   });
 
+  // All or nothing: a start that fails past this point leaves no client, watcher or database open.
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  let readyClient: Client<true>;
   try {
     await client.login(config.discordToken);
+    readyClient = await ready;
   } catch (error) {
     watcher?.close();
     await digests?.stop();
     await client.destroy();
     throw error;
   }
-  const readyClient = await ready;
   logger.info('connected to Discord', {
     user: readyClient.user.tag,
     guilds: readyClient.guilds.cache.size,
@@ -191,14 +199,24 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     sync = 'failed';
   }
 
-  // Reconciles unfinished posts, runs slots missed while down (once each), then beats.
-  await digests?.start();
+  // Reconciles unfinished posts, runs slots missed while down (once each), then beats. If that
+  // fails the bot still answers questions, with digests off and said to be off.
+  try {
+    await digests?.start();
+  } catch (error) {
+    logger.error('digests could not start; /digest is off until the bot restarts', { error });
+    await digests?.stop().catch(() => undefined);
+    digests = null;
+    digestsNotice =
+      'Digests are not available right now: they could not start (the log says why). Please tell the bot owner.';
+  }
 
   return {
     client: readyClient,
     sync,
     buttons,
     digests,
+    digestsNotice,
     async stop() {
       watcher?.close();
       await digests?.stop();
