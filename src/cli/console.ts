@@ -11,6 +11,7 @@ import { answerQuestion } from '../answer/answer.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
+import { readQuestion } from '../text/question.js';
 import type { Library } from '../library/library.js';
 
 /** What the console needs; the library is read through a getter because it may be swapped. */
@@ -51,7 +52,13 @@ export function answerConsoleLine(
 ): string | null {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
-  const run = (kind: 'ask' | 'search', question: string, offset: number): string => {
+  const run = (kind: 'ask' | 'search', raw: string, offset: number): string => {
+    let question: string;
+    try {
+      question = readQuestion(raw);
+    } catch (error) {
+      return userMessageFor(error);
+    }
     const answer =
       kind === 'ask'
         ? answerQuestion(library, question, { offset })
@@ -87,6 +94,18 @@ export function answerConsoleLine(
   }
 }
 
+/** How much of an input line is echoed or logged. */
+const ECHO_LENGTH = 200;
+
+/** A line as echoed back: control characters shown as spaces, cut after ECHO_LENGTH. */
+function echoOf(line: string): string {
+  const shown = line
+    .slice(0, ECHO_LENGTH)
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .trim();
+  return line.length > ECHO_LENGTH ? `${shown}…` : shown;
+}
+
 /** Runs the console until /quit or the end of input. */
 export async function runConsole(deps: ConsoleDeps): Promise<void> {
   const write = (s: string): void => void deps.output.write(s + '\n');
@@ -105,11 +124,11 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
       try {
         reply = answerConsoleLine(line, deps, session);
       } catch (error) {
-        deps.logger.error('console answer failed', { error, line });
+        deps.logger.error('console answer failed', { error, line: line.slice(0, ECHO_LENGTH) });
         reply = userMessageFor(error);
       }
       if (reply === null) break;
-      write(deps.interactive ? reply : `> ${line.trim()}\n${reply}\n`);
+      write(deps.interactive ? reply : `> ${echoOf(line)}\n${reply}\n`);
     }
     if (deps.interactive) lines.prompt();
   }
