@@ -4,14 +4,7 @@
  * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
  */
 import { mkdirSync } from 'node:fs';
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  RESTEvents,
-  type Interaction,
-  type Message,
-} from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
@@ -25,6 +18,7 @@ import { createDispatcher } from './dispatch.js';
 import { openButtonStateStore, type ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
 import { TurnQueue } from '../core/event-loop.js';
+import { reportRateLimits, REST_REQUESTS_PER_SECOND } from './rate-limits.js';
 
 /** What the bot needs; everything but config, logger and commands has a default. */
 export interface BotDeps {
@@ -124,7 +118,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
 
   const client = new Client({
     intents: intentsFor(config),
-    rest: { api: config.discordApiBase },
+    rest: { api: config.discordApiBase, globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
     allowedMentions: { parse: [] },
   });
   const opened = openDigestRuntime({
@@ -148,24 +142,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   client.on(Events.ShardDisconnect, (event) =>
     logger.warn('gateway disconnected', { code: event.code }),
   );
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    logger.warn('rate limited by Discord; waiting', {
-      route: info.route,
-      retryAfterMs: info.retryAfter,
-      global: info.global,
-    }),
-  );
-  // An unexpected 429 (one the bucket did not predict) is only reported on the debug channel.
-  client.rest.on(RESTEvents.Debug, (message) => {
-    if (!message.includes('Encountered unexpected 429')) return;
-    const field = (name: string): string | undefined =>
-      new RegExp(`${name}\\s*:\\s*(.+)`).exec(message)?.[1]?.trim();
-    logger.warn('Discord answered 429; retrying after the wait it asked for', {
-      method: field('Method'),
-      route: field('Bucket'),
-      retryAfter: field('Retry After'),
-    });
-  });
+  const stopReportingRateLimits = reportRateLimits(client.rest, logger);
 
   // All or nothing: a start that fails past this point leaves no client, watcher or database open.
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
@@ -177,6 +154,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     watcher?.close();
     await digests?.stop();
     await client.destroy();
+    stopReportingRateLimits();
     throw error;
   }
   logger.info('connected to Discord', {
@@ -222,6 +200,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       await digests?.stop();
       buttons.flush();
       await readyClient.destroy();
+      stopReportingRateLimits();
     },
   };
 }
