@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
+import { readConfig } from '../../src/config.js';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { answerConsoleLine } from '../../src/cli/console.js';
 import { parseAskArguments } from '../../src/cli/ask.js';
@@ -137,5 +138,23 @@ describe('npm run ask with hostile input', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('--corpus /nonexistent/verbatim: no such folder');
+  });
+});
+
+describe('configuration errors', () => {
+  it('never print the bad value: a token pasted into DISCORD_GUILD_ID stays secret', () => {
+    const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789';
+    for (const key of ['DISCORD_GUILD_ID', 'DISCORD_API_BASE', 'LOG_LEVEL', 'CHAT_ENABLED']) {
+      let message = '';
+      try {
+        readConfig({ [key]: token }, ROOT);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(
+        new RegExp(`^${key}: expected .*, got a value of ${token.length} characters$`),
+      );
+      expect(message).not.toContain(token.slice(0, 8));
+    }
   });
 });
