@@ -110,13 +110,13 @@ export function answerToJson(answer: Answer): object {
   };
 }
 
-function printAnswer(
+async function printAnswer(
   library: Library,
   question: string,
   args: AskArguments,
   write: (s: string) => void,
-): void {
-  const answer = answerQuestion(library, question, args.options);
+): Promise<void> {
+  const answer = await answerQuestion(library, question, args.options);
   if (args.json) write(JSON.stringify(answerToJson(answer)) + '\n');
   else write(`${renderAnswer(answer, process.stdout.isTTY ? 'ansi' : 'markdown')}\n`);
 }
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
       : await openCorpus(args.corpus, logger);
   const write = (s: string): void => void process.stdout.write(s);
   if (args.question !== null) {
-    printAnswer(library, args.question, args, write);
+    await printAnswer(library, args.question, args, write);
     return 0;
   }
   // One line at a time: a refused line is reported (and, with --json, answered with an error
@@ -168,7 +168,7 @@ async function main(): Promise<number> {
         write(JSON.stringify({ query: null, error: error.message, results: [] }) + '\n');
       continue;
     }
-    printAnswer(library, question, args, write);
+    await printAnswer(library, question, args, write);
   }
   return refused > 0 ? 1 : 0;
 }

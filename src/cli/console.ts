@@ -11,7 +11,7 @@ import { answerQuestion } from '../answer/answer.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
-import { readQuestion } from '../text/question.js';
+import { readQuestion, showable } from '../text/question.js';
 import type { Library } from '../library/library.js';
 
 /** What the console needs; the library is read through a getter because it may be swapped. */
@@ -45,14 +45,14 @@ export interface ConsoleSession {
 }
 
 /** Answers one console line; returns null for /quit. */
-export function answerConsoleLine(
+export async function answerConsoleLine(
   line: string,
   deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version'>,
   session: ConsoleSession = { last: null },
-): string | null {
+): Promise<string | null> {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
-  const run = (kind: 'ask' | 'search', raw: string, offset: number): string => {
+  const run = async (kind: 'ask' | 'search', raw: string, offset: number): Promise<string> => {
     let question: string;
     try {
       question = readQuestion(raw);
@@ -61,8 +61,8 @@ export function answerConsoleLine(
     }
     const answer =
       kind === 'ask'
-        ? answerQuestion(library, question, { offset })
-        : searchKeywords(library, question, { offset });
+        ? await answerQuestion(library, question, { offset })
+        : await searchKeywords(library, question, { offset });
     session.last = { kind, question, shown: offset + answer.results.length };
     const text = renderAnswer(answer, emphasis);
     return answer.hasMore ? `${text}\n\n(more results: /more)` : text;
@@ -97,12 +97,9 @@ export function answerConsoleLine(
 /** How much of an input line is echoed or logged. */
 const ECHO_LENGTH = 200;
 
-/** A line as echoed back: control characters shown as spaces, cut after ECHO_LENGTH. */
+/** A line as echoed back: without control characters, cut after ECHO_LENGTH. */
 function echoOf(line: string): string {
-  const shown = line
-    .slice(0, ECHO_LENGTH)
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .trim();
+  const shown = showable(line.slice(0, ECHO_LENGTH)).trim();
   return line.length > ECHO_LENGTH ? `${shown}…` : shown;
 }
 
@@ -122,7 +119,7 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
     if (line.trim() !== '') {
       let reply: string | null;
       try {
-        reply = answerConsoleLine(line, deps, session);
+        reply = await answerConsoleLine(line, deps, session);
       } catch (error) {
         deps.logger.error('console answer failed', { error, line: line.slice(0, ECHO_LENGTH) });
         reply = userMessageFor(error);

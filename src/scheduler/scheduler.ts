@@ -317,7 +317,7 @@ export class DigestScheduler {
   }
 
   /** What the subscription would post now, without posting or recording anything. */
-  preview(sub: Pick<Subscription, 'id' | 'topic' | 'maxQuotes' | 'baselineAt'>): Digest {
+  preview(sub: Pick<Subscription, 'id' | 'topic' | 'maxQuotes' | 'baselineAt'>): Promise<Digest> {
     return buildDigest(this.deps.library(), sub.topic, {
       limit: sub.maxQuotes,
       isDelivered: (key) => this.store.isDelivered(sub.id, key),
@@ -463,7 +463,7 @@ export class DigestScheduler {
       if (outcome.outcome !== 'posted') return outcome;
       resent += this.store.passageCountOf(post.id);
     }
-    const digest = this.preview(this.store.subscription(sub.id) ?? sub);
+    const digest = await this.preview(this.store.subscription(sub.id) ?? sub);
     let message: DigestMessage;
     if (digest.quoteCount === 0) {
       if (!sub.postWhenEmpty) {

@@ -24,10 +24,15 @@ const UNSHOWABLE =
 export function readQuestion(raw: string): string {
   // Generous before cleaning (a few removed characters must not refuse a question that fits).
   if (raw.length > 2 * MAX_QUESTION_LENGTH) throw tooLong(raw.length);
-  const question = raw.replace(UNSHOWABLE, '').replace(/\s+/g, ' ').trim();
+  const question = showable(raw).replace(/\s+/g, ' ').trim();
   if (question.length > MAX_QUESTION_LENGTH) throw tooLong(question.length);
   if (question === '') throw new UsageError('Please ask a question: I got no words.');
   return question;
+}
+
+/** `text` without the characters readQuestion removes (for echoing any input line). */
+export function showable(text: string): string {
+  return text.replace(UNSHOWABLE, '');
 }
 
 function tooLong(length: number): UsageError {

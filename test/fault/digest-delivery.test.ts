@@ -112,7 +112,7 @@ describe('a first digest Discord refused', () => {
 
       fake.addChannel(channel, 'fixed', 'ok');
       scheduler.resume(sub.id);
-      expect(scheduler.preview(store.subscription(sub.id)!).quoteCount).toBe(1);
+      expect((await scheduler.preview(store.subscription(sub.id)!)).quoteCount).toBe(1);
       expect(await scheduler.runNow(sub.id)).toMatchObject({ outcome: 'posted', posted: 1 });
       expect(gomelPosts(channel)).toBe(1);
       expect(store.subscription(sub.id)?.baselineAt).not.toBeNull();
