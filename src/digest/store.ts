@@ -386,13 +386,30 @@ export class DigestStore {
     })();
   }
 
-  /** Closes runs left open by a crash as `interrupted`; returns how many. */
+  /**
+   * Closes runs left open by a crash as `interrupted`; returns how many. A scheduled run that
+   * stopped before recording its post gives its slot back (the subscription's anchor moves to
+   * just before it, if no later run moved it on), so the next tick runs that slot once; a run
+   * that recorded a post is finished by reconciling the post instead.
+   */
   closeInterruptedRuns(now: number): number {
-    return this.db
-      .prepare(
-        `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run' WHERE finished_at IS NULL`,
-      )
-      .run(now).changes;
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE subscriptions SET anchor_at = runs.scheduled_for - 1, next_run_at = runs.scheduled_for
+           FROM runs
+           WHERE runs.subscription_id = subscriptions.id AND runs.finished_at IS NULL
+             AND runs.scheduled_for IS NOT NULL AND subscriptions.anchor_at = runs.scheduled_for
+             AND subscriptions.status = 'active'
+             AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)`,
+        )
+        .run();
+      return this.db
+        .prepare(
+          `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run' WHERE finished_at IS NULL`,
+        )
+        .run(now).changes;
+    })();
   }
 
   /**

@@ -138,3 +138,37 @@ describe('a post that outlasted every retry', () => {
     expect(gomelPosts(CLOSED)).toBe(1);
   });
 });
+
+describe('a run interrupted before it recorded its post', () => {
+  it('runs its slot again at the next start, once', async () => {
+    const CHANNEL = '333333333333333600';
+    fake.addChannel(CHANNEL, 'slot');
+    const sub = scheduler.add(subscription(CHANNEL));
+    const slot = sub.nextRunAt!;
+    // The process died right after consuming the slot (startRun), before building the digest.
+    store.startRun({
+      subscriptionId: sub.id,
+      trigger: 'scheduled',
+      scheduledFor: slot,
+      startedAt: slot,
+      nextRunAt: slot + 60_000,
+    });
+    await scheduler.stop();
+    clock.t = slot + 30_000;
+    scheduler = new DigestScheduler({
+      store,
+      library: () => Library.build([makeNewsArticle('a', GOMEL)]),
+      send: createDiscordSender(rest),
+      clock,
+      logger: SILENT_LOGGER,
+    });
+    await scheduler.start(NO_HEARTBEAT);
+    expect(gomelPosts(CHANNEL)).toBe(1);
+    expect(store.runsOf(sub.id).map((r) => [r.trigger, r.scheduledFor, r.outcome])).toEqual([
+      ['scheduled', slot, 'posted'],
+      ['scheduled', slot, 'interrupted'],
+    ]);
+    await scheduler.start(NO_HEARTBEAT);
+    expect(gomelPosts(CHANNEL)).toBe(1);
+  });
+});
