@@ -69,6 +69,8 @@ async function main(): Promise<number> {
   const { COMMANDS } = await import('../commands/index.js');
   starting = startBot({ config, logger, version: VERSION, commands: COMMANDS });
   await starting;
+  // Digest catch-up and reconciliation are done by now: supervisors and tests wait for this line.
+  logger.info('started');
   return 0;
 }
 
