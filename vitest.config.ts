@@ -1,13 +1,10 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
+/** `npm test`: the fast suites. Slow ones (*.slow.test.ts) run with `npm run test:slow`. */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // *.slow.test.ts (kill -9 through child processes, long fuzz runs) run with `npm run test:slow`.
-    exclude: [
-      ...configDefaults.exclude,
-      ...(process.env['VERBATIM_SLOW_TESTS'] === '1' ? [] : ['**/*.slow.test.ts']),
-    ],
+    exclude: ['test/**/*.slow.test.ts', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
