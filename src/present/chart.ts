@@ -10,8 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
-import { parse as parseVega, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { formatDate } from '../render/format.js';
 import type { TrendInterval, TrendSeries } from '../trend/series.js';
 
@@ -121,16 +120,29 @@ const AXIS_TITLES: Record<TrendInterval, string> = {
   month: 'Month',
 };
 
-let ready: Promise<Uint8Array[]> | null = null;
+/** What drawing needs, loaded on the first chart. */
+interface Renderer {
+  readonly vega: typeof import('vega');
+  readonly vegaLite: typeof import('vega-lite');
+  readonly fonts: Uint8Array[];
+}
 
-/** Loads resvg's WebAssembly and the fonts once per process. */
-function prepare(): Promise<Uint8Array[]> {
+let ready: Promise<Renderer> | null = null;
+
+/**
+ * Loads Vega, Vega-Lite, resvg's WebAssembly and the fonts once per process, on the first chart:
+ * a bot that draws none never loads them (and Vega, loaded before discord.js inside vitest's
+ * module runner, breaks discord.js's bundled `inspect`).
+ */
+function prepare(): Promise<Renderer> {
   ready ??= (async () => {
     const require = createRequire(import.meta.url);
+    const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
     await initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
-    return ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) =>
+    const fonts = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) =>
       readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)),
     );
+    return { vega, vegaLite, fonts };
   })();
   return ready;
 }
@@ -207,8 +219,10 @@ function chartSpec(series: TrendSeries, title: string): TopLevelSpec {
  * coloured by group, the title on top, intervals labelled with their first day.
  */
 export async function renderTrendChart(series: TrendSeries, title: string): Promise<TrendChart> {
-  const fonts = await prepare();
-  const view = new View(parseVega(compile(chartSpec(series, title)).spec), { renderer: 'none' });
+  const { vega, vegaLite, fonts } = await prepare();
+  const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(series, title)).spec), {
+    renderer: 'none',
+  });
   await view.runAsync();
   const svg = await view.toSVG();
   // The SVG's plot group sits at the padding plus the view's origin (room for axes and title).
