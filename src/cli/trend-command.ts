@@ -20,7 +20,7 @@ import {
 } from '../trend/series.js';
 
 /** The file written when no --out is given. */
-export const DEFAULT_TREND_FILE = 'trend.png';
+const DEFAULT_TREND_FILE = 'trend.png';
 
 const USAGE =
   'usage: trend [--out FILE.png] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by outlet|language] [--interval day|week|month] "topic"';
@@ -89,7 +89,7 @@ export function parseTrendArguments(argv: readonly string[]): TrendArguments {
 }
 
 /** The `--json` shape of a trend (stable contract; see the README). */
-export function trendToJson(report: TrendReport, out: string | null): object {
+function trendToJson(report: TrendReport, out: string | null): object {
   const series = report.series;
   return {
     topic: report.match.topic,

@@ -22,16 +22,16 @@ import type { CommandContext } from './command.js';
 import { ANSWER_COLOUR, DISCORD_LIMITS, fitEscaped, renderQuotes } from './render.js';
 
 /** The attachment's file name. */
-export const TREND_FILE_NAME = 'trend.png';
+const TREND_FILE_NAME = 'trend.png';
 
 /**
  * Discord's smallest upload limit (a server without boosts), in bytes: a chart above it is not
  * sent. Charts are ~20–150 KB, far below.
  */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 /** Reads /trend's options; throws UsageError on bad input. */
-export function readTrendRequest(interaction: ChatInputCommandInteraction): TrendRequest {
+function readTrendRequest(interaction: ChatInputCommandInteraction): TrendRequest {
   const topic = interaction.options.getString('topic', true).trim();
   if (topic === '') throw new UsageError('Please give the topic some words.');
   const sinceRaw = interaction.options.getString('since');
@@ -56,7 +56,7 @@ export function readTrendRequest(interaction: ChatInputCommandInteraction): Tren
 }
 
 /** The edit that shows a report: chart attached, summary as text, the peak's quote below. */
-export function renderTrendReply(report: TrendReport): InteractionEditReplyOptions {
+function renderTrendReply(report: TrendReport): InteractionEditReplyOptions {
   const summary = fitEscaped(report.summary, DISCORD_LIMITS.content);
   if (report.chart === null || report.chart.png.byteLength > MAX_ATTACHMENT_BYTES)
     return { content: summary, embeds: [], allowedMentions: NO_MENTIONS };

@@ -19,12 +19,12 @@ export const CHART_WIDTH = 1000;
 export const CHART_HEIGHT = 520;
 
 /** At most this many groups get their own colour; the rest are drawn together as OTHER_GROUP. */
-export const MAX_CHART_GROUPS = 20;
+const MAX_CHART_GROUPS = 20;
 /** The group holding the groups past MAX_CHART_GROUPS. */
-export const OTHER_GROUP = 'Other';
+const OTHER_GROUP = 'Other';
 
 /** Background and text colours of the card. */
-export const BACKGROUND = '#ffffff';
+const BACKGROUND = '#ffffff';
 const INK = '#1f2328';
 const MUTED = '#57606a';
 const GRID = '#e6e8eb';

@@ -52,7 +52,7 @@ function plural(n: number, word: string): string {
 }
 
 /** "week of 28 Feb 2022", "28 Feb 2022" or "Feb 2022". */
-export function describeBucket(bucket: TrendBucket, interval: TrendInterval): string {
+function describeBucket(bucket: TrendBucket, interval: TrendInterval): string {
   if (interval === 'day') return formatDate(bucket.start);
   if (interval === 'week') return `week of ${formatDate(bucket.start)}`;
   return formatDate(bucket.start).replace(/^\d+ /, '');
@@ -62,7 +62,7 @@ export function describeBucket(bucket: TrendBucket, interval: TrendInterval): st
  * "peak: week of 28 Feb 2022, 4 articles; most: Ynet News": the busiest interval (the earliest
  * of equals) and the group with the most articles, or how many share the lead when tied.
  */
-export function trendSummary(series: TrendSeries): string {
+function trendSummary(series: TrendSeries): string {
   const peak = peakBucket(series);
   if (peak === null) return 'No dated article matches in that range.';
   const [first, second] = series.groups;
@@ -76,7 +76,7 @@ export function trendSummary(series: TrendSeries): string {
 }
 
 /** The chart's title: the topic and what a bar counts. */
-export function trendTitle(topic: string, interval: TrendInterval): string {
+function trendTitle(topic: string, interval: TrendInterval): string {
   return `“${topic}” — articles per ${interval}`;
 }
 

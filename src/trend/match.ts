@@ -13,7 +13,7 @@ import type { AnswerFilters, Article, EmptyReason } from '../types.js';
  * bound keeps a topic of common words from ranking a whole large corpus. When reached, the
  * counts cover the best-matching passages only and `truncated` says so.
  */
-export const MAX_TOPIC_PASSAGES = 20_000;
+const MAX_TOPIC_PASSAGES = 20_000;
 
 /** The longest topic accepted, as /ask's longest question. */
 export const MAX_TOPIC_LENGTH = 500;

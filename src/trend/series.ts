@@ -29,7 +29,7 @@ export const TREND_TIME_ZONE = 'UTC';
 export const MAX_INTERVALS = 400;
 
 /** The group of an article without an outlet. */
-export const UNKNOWN_OUTLET = 'Unknown source';
+const UNKNOWN_OUTLET = 'Unknown source';
 
 /** One interval: its first and last day (inclusive) and the articles per group in it. */
 export interface TrendBucket {
