@@ -1,8 +1,9 @@
 /**
  * Rendering time of the /trend chart: two years of weekly bars for 20 outlets (104 × 20 stacked
  * segments), counted from synthetic articles and drawn to PNG. Reports the first chart (which
- * loads Vega, resvg's WebAssembly and the fonts) and the median of the following runs; the
- * target is under a second. Usage: `npm run bench:trend [-- --runs 7]` (stops by itself).
+ * loads Vega, resvg's WebAssembly and the fonts) and the median of the following runs, in wall
+ * time and in this process's CPU time (apart from other processes' load); the target is under a
+ * second. Usage: `npm run bench:trend [-- --runs 7]` (stops by itself).
  */
 import os from 'node:os';
 import { renderTrendChart } from '../src/present/chart.js';
@@ -64,10 +65,14 @@ const firstStarted = performance.now();
 let chart = await renderTrendChart(series, 'Two years, 20 outlets — articles per week');
 const firstMs = performance.now() - firstStarted;
 const times: number[] = [];
+const cpuTimes: number[] = [];
 for (let i = 0; i < runs; i++) {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   chart = await renderTrendChart(series, 'Two years, 20 outlets — articles per week');
+  const used = process.cpuUsage(cpu);
   times.push(performance.now() - started);
+  cpuTimes.push((used.user + used.system) / 1000);
 }
 const result = {
   articles: articles.length,
@@ -76,12 +81,15 @@ const result = {
   countMs: Math.round(countMs * 10) / 10,
   firstRenderMs: Math.round(firstMs),
   medianRenderMs: Math.round(median(times)),
+  // CPU time of this process per chart: what the wall time would be with a core to itself.
+  medianRenderCpuMs: Math.round(median(cpuTimes)),
   runs,
   pngBytes: chart.png.byteLength,
   targetMs: 1_000,
   // Other processes on the machine slow every figure; the 1-minute load average says how busy.
   loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
   cores: os.cpus().length,
-  met: median(times) < 1_000,
+  metInWallTime: median(times) < 1_000,
+  metInCpuTime: median(cpuTimes) < 1_000,
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
