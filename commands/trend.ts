@@ -30,7 +30,7 @@ export const trend: Command = {
     .addStringOption((o) =>
       o
         .setName('interval')
-        .setDescription('One bar per day, week (default) or month')
+        .setDescription('One bar per day, week or month (default: week, month over long ranges)')
         .addChoices(
           { name: 'day', value: 'day' },
           { name: 'week', value: 'week' },

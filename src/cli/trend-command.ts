@@ -52,7 +52,7 @@ export function parseTrendArguments(argv: readonly string[]): TrendArguments {
         since: { type: 'string' },
         until: { type: 'string' },
         by: { type: 'string', default: 'outlet' },
-        interval: { type: 'string', default: 'week' },
+        interval: { type: 'string' },
         corpus: { type: 'string' },
       },
     });
@@ -77,7 +77,9 @@ export function parseTrendArguments(argv: readonly string[]): TrendArguments {
   return {
     request: {
       topic,
-      interval: oneOf<TrendInterval>('interval', values.interval ?? 'week', TREND_INTERVALS),
+      ...(values.interval !== undefined
+        ? { interval: oneOf<TrendInterval>('interval', values.interval, TREND_INTERVALS) }
+        : {}),
       by: oneOf<TrendGrouping>('by', values.by ?? 'outlet', TREND_GROUPINGS),
       ...(values.since !== undefined ? { since: values.since } : {}),
       ...(values.until !== undefined ? { until: values.until } : {}),

@@ -41,15 +41,15 @@ function readTrendRequest(interaction: ChatInputCommandInteraction): TrendReques
   if (since !== undefined && until !== undefined && since > until)
     throw new UsageError('“since” is after “until”; swap them to get a date range.');
   const by = interaction.options.getString('by') ?? 'outlet';
-  const interval = interaction.options.getString('interval') ?? 'week';
+  const interval = interaction.options.getString('interval');
   if (!(TREND_GROUPINGS as readonly string[]).includes(by))
     throw new UsageError(`“by” must be one of ${TREND_GROUPINGS.join(', ')}.`);
-  if (!(TREND_INTERVALS as readonly string[]).includes(interval))
+  if (interval !== null && !(TREND_INTERVALS as readonly string[]).includes(interval))
     throw new UsageError(`“interval” must be one of ${TREND_INTERVALS.join(', ')}.`);
   return {
     topic,
     by: by as TrendGrouping,
-    interval: interval as TrendInterval,
+    ...(interval !== null ? { interval: interval as TrendInterval } : {}),
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
   };

@@ -10,6 +10,7 @@ import type { Library } from '../search/library.js';
 import { matchTopic, type TopicMatch } from '../trend/match.js';
 import {
   buildSeries,
+  defaultInterval,
   peakBucket,
   type TrendBucket,
   type TrendGrouping,
@@ -22,7 +23,8 @@ import { renderTrendChart, type TrendChart } from './chart.js';
 /** What a /trend asks for. */
 export interface TrendRequest {
   readonly topic: string;
-  readonly interval: TrendInterval;
+  /** Absent: weeks, or months when the matches span too many weeks (defaultInterval). */
+  readonly interval?: TrendInterval;
   readonly by: TrendGrouping;
   readonly since?: IsoDate;
   readonly until?: IsoDate;
@@ -102,8 +104,10 @@ export async function buildTrendReport(
       peakQuote: null,
     };
   }
+  const interval =
+    request.interval ?? defaultInterval(match.articles, request.since, request.until);
   const series = buildSeries(match.articles, {
-    interval: request.interval,
+    interval,
     by: request.by,
     ...filters,
   });
@@ -117,7 +121,7 @@ export async function buildTrendReport(
       peakQuote: null,
     };
   }
-  const chart = await renderTrendChart(series, trendTitle(match.topic, request.interval));
+  const chart = await renderTrendChart(series, trendTitle(match.topic, interval));
   const answer = answerQuestion(library, match.topic, {
     since: peak.start,
     until: peak.end,

@@ -173,6 +173,31 @@ export function buildSeries(articles: Iterable<Article>, options: SeriesOptions)
   return { ...empty, groups, groupTotals, buckets, total: dated.length };
 }
 
+/**
+ * The interval used when none is asked for: weeks, or months when the dated articles within
+ * since..until span more than MAX_INTERVALS weeks.
+ */
+export function defaultInterval(
+  articles: Iterable<Article>,
+  since?: IsoDate,
+  until?: IsoDate,
+): TrendInterval {
+  let first = since;
+  let last = until;
+  for (const { date } of articles) {
+    if (
+      date === null ||
+      (since !== undefined && date < since) ||
+      (until !== undefined && date > until)
+    )
+      continue;
+    if (since === undefined && (first === undefined || date < first)) first = date;
+    if (until === undefined && (last === undefined || date > last)) last = date;
+  }
+  if (first === undefined || last === undefined) return 'week';
+  return intervalCount(first, last, 'week') <= MAX_INTERVALS ? 'week' : 'month';
+}
+
 /** The interval with the most articles (the earliest of equals), or null when all are zero. */
 export function peakBucket(series: TrendSeries): TrendBucket | null {
   let peak: TrendBucket | null = null;

@@ -4,6 +4,7 @@ import { Library } from '../../src/search/library.js';
 import { matchTopic } from '../../src/trend/match.js';
 import {
   buildSeries,
+  defaultInterval,
   intervalStart,
   MAX_INTERVALS,
   peakBucket,
@@ -110,6 +111,14 @@ describe('buildSeries', () => {
     expect(build).toThrow(UsageError);
     expect(build).toThrow(/at most 400 fit one chart\. Choose a wider interval/);
     expect(MAX_INTERVALS).toBe(400);
+  });
+
+  it('defaults to weeks, and to months when the matches span more weeks than a chart holds', () => {
+    expect(defaultInterval(FIXTURES)).toBe('week');
+    const decade = [dated('old', '2014-01-01', 'Sputnik'), dated('new', '2023-12-31', 'Sputnik')];
+    expect(defaultInterval(decade)).toBe('month');
+    expect(defaultInterval(decade, '2023-01-01')).toBe('week');
+    expect(() => buildSeries(decade, { interval: 'month', by: 'outlet' })).not.toThrow();
   });
 
   it('has no intervals and no peak when no article is dated', () => {
