@@ -35,6 +35,8 @@
  * - `POST /channels/{id}/messages` with `nonce` and `enforce_nonce: true` returns the message
  *   already created with that nonce in the channel instead of creating another.
  * - `setServerError` answers the next matching requests with a 5xx (default 500).
+ * - A multipart upload (discord.js `files`): its `payload_json` is the body, its files are kept in
+ *   the request's `files` and become the message's `attachments`; over 10 MiB → 413 / 40005.
  * - `GET /channels/{id}/messages?limit=` lists a channel's messages newest first, without nonces.
  * - `setRateLimit` answers the next matching requests 429 with `retry-after` (seconds) and a
  *   JSON body; @discordjs/rest waits `retry-after` and retries (its `rateLimited` event is only
