@@ -123,6 +123,8 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
       let reply: string | null;
       try {
         const trend = /^\/trend(?:\s+([\s\S]*))?$/i.exec(line.trim());
+        // A /trend topic is bounded like any question (answerConsoleLine bounds the others).
+        if (trend !== null) readQuestion(line);
         reply =
           trend === null
             ? await answerConsoleLine(line, deps, session)
