@@ -13,16 +13,17 @@ export const MAX_PASSAGE_WORDS = 120;
 /**
  * The longest passage, in UTF-16 code units. A paragraph the sentence splitter cannot cut (no
  * sentence boundary it recognises, or a run with no spaces) is cut at word boundaries into
- * pieces of at most MAX_PASSAGE_WORDS words and this length, so no "quote" is megabytes long.
+ * pieces of at most this length, so no "quote" is megabytes long; single sentences shorter than
+ * this stay whole, as before.
  */
-export const MAX_PASSAGE_LENGTH = 3_000;
+export const MAX_PASSAGE_LENGTH = 10_000;
 
 const SPACE = /\s/;
 
 /**
- * Cuts `[start, end)` into spans of at most MAX_PASSAGE_WORDS whitespace-separated words and
- * MAX_PASSAGE_LENGTH code units, cutting at whitespace (inside a longer run without any, at the
- * length bound, never between the halves of a surrogate pair). Spans are trimmed.
+ * Cuts `[start, end)` into trimmed spans of at most MAX_PASSAGE_LENGTH code units, each cut at
+ * the last whitespace before the bound (inside a longer run without any, at the bound itself,
+ * never between the halves of a surrogate pair). Linear: each piece scans back at most once.
  */
 function cutAtWords(
   text: string,
@@ -34,23 +35,16 @@ function cutAtWords(
   while (from < end) {
     while (from < end && SPACE.test(text[from] ?? '')) from++;
     if (from >= end) return;
-    let at = from;
-    let words = 0;
-    let lastCut = -1;
-    while (at < end && at - from < MAX_PASSAGE_LENGTH) {
-      if (SPACE.test(text[at] ?? '')) {
-        lastCut = at;
-        while (at < end && SPACE.test(text[at] ?? '')) at++;
-        if (++words >= MAX_PASSAGE_WORDS) break;
-      } else at++;
-    }
-    let cut: number;
-    if (at >= end && at - from <= MAX_PASSAGE_LENGTH) cut = end;
-    else if (lastCut > from) cut = lastCut;
-    else {
-      cut = Math.min(end, from + MAX_PASSAGE_LENGTH);
-      const unit = text.charCodeAt(cut - 1);
-      if (cut < end && unit >= 0xd800 && unit <= 0xdbff) cut--;
+    let cut = end;
+    if (end - from > MAX_PASSAGE_LENGTH) {
+      cut = from + MAX_PASSAGE_LENGTH;
+      let space = cut;
+      while (space > from && !SPACE.test(text[space] ?? '')) space--;
+      if (space > from) cut = space;
+      else {
+        const unit = text.charCodeAt(cut - 1);
+        if (unit >= 0xd800 && unit <= 0xdbff) cut--;
+      }
     }
     let trimmed = cut;
     while (trimmed > from && SPACE.test(text[trimmed - 1] ?? '')) trimmed--;

@@ -21,7 +21,7 @@ describe('passages', () => {
     const words = Array.from({ length: 40_000 }, (_, i) => `word${i}`);
     const text = `Intro sentence here.\n\n${words.join(' ')}`;
     const passages = splitPassages(makeArticle('a', text));
-    expect(passages.length).toBeGreaterThan(100);
+    expect(passages.length).toBeGreaterThan(20);
     for (const p of passages) {
       expect(p.end - p.start).toBeLessThanOrEqual(MAX_PASSAGE_LENGTH);
       const piece = text.slice(p.start, p.end);
@@ -38,7 +38,7 @@ describe('passages', () => {
   });
 
   it('cut a run with no spaces at all at the length bound, never inside a surrogate pair', () => {
-    const text = '😀'.repeat(5_000);
+    const text = '😀'.repeat(15_001);
     const passages = splitPassages(makeArticle('a', text));
     expect(passages.every((p) => p.end - p.start <= MAX_PASSAGE_LENGTH)).toBe(true);
     expect(passages.map((p) => text.slice(p.start, p.end)).join('')).toBe(text);
