@@ -40,19 +40,23 @@ async function main(): Promise<number> {
   // The stop signals are handled before anything slow starts, so SIGTERM during the corpus load
   // or the login still ends in the graceful stop (in-flight digest runs, button state).
   let starting: Promise<BotHandle> | null = null;
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: a second signal (a supervisor repeating itself) must not kill the stop.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       logger.info(`received ${signal}; shutting down`);
       // A stop that cannot finish (a login that never answers) must not keep the process forever.
       setTimeout(() => {
         logger.error('shutdown took too long; exiting');
         process.exit(1);
       }, SHUTDOWN_GRACE_MS).unref();
-      const stopping = (starting ?? Promise.resolve(null)).then(
+      const stopped = (starting ?? Promise.resolve(null)).then(
         (bot) => bot?.stop(),
         () => undefined,
       );
-      stopping.then(
+      stopped.then(
         () => {
           logger.info('stopped');
           process.exit(0);

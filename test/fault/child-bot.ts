@@ -1,13 +1,21 @@
 /**
- * The real `npm start` entry (src/main.ts through tsx) as a child process against a fake Discord
+ * The real `npm start` entry (node --import tsx src/main.ts) as a child process against a fake Discord
  * running in the test process: for signals, kill -9 and everything a process boundary shows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FakeDiscord } from '../fake-discord/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+/** As `npm start` runs it: one node process (no tsx parent between the signal and the bot). */
+const START = [
+  process.execPath,
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  path.join(ROOT, 'src', 'main.ts'),
+] as const;
 
 /** A running bot process and its standard error so far. */
 export interface ChildBot {
@@ -27,7 +35,7 @@ export function startChildBot(options: {
   cwd: string;
   env?: Record<string, string>;
 }): ChildBot {
-  const child = spawn(TSX, [path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(START[0], START.slice(1), {
     cwd: options.cwd,
     env: {
       PATH: process.env['PATH'] ?? '',
