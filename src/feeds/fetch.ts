@@ -351,7 +351,7 @@ export class SafeFetcher {
       if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT')
         return new FetchError(
           'timeout',
-          `${url.host} did not answer within ${Math.round(this.timeoutMs / 1000)} s.`,
+          `${url.host} did not answer within ${this.timeoutMs / 1000} s.`,
         );
       if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
         return new FetchError('network', `${url.host} does not resolve (no such host).`);
