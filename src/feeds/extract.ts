@@ -88,7 +88,7 @@ const BLOCK_TAGS = new Set([
 
 /** A line that is only an invitation to go elsewhere. */
 const LINK_LINE =
-  /^(read (more|also|next)|continue reading|see also|related( articles| stories)?|още|прочетете (още|също)|виж(те)? (още|също)|читайте (также|еще))\b/i;
+  /^(read (more|also|next)|continue reading|see also|related( articles| stories)?|още|прочетете (още|също)|виж(те)? (още|също)|читайте (также|еще))(?=[\s:.,!?…→»-]|$)/iu;
 
 interface DomNode {
   readonly nodeType: number;

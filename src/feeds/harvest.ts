@@ -67,7 +67,12 @@ type ItemText =
 async function textOf(deps: HarvestDeps, entry: FeedEntry): Promise<ItemText> {
   const fromFeed = entry.contentHtml === null ? [] : htmlToParagraphs(entry.contentHtml);
   const feedChars = fromFeed.reduce((n, p) => n + p.length, 0);
-  if (feedChars >= FULL_TEXT_CHARS || (entry.link === null && fromFeed.length > 0)) {
+  // Several paragraphs, or a long one, are the article itself; a line or two is a teaser.
+  if (
+    fromFeed.length >= 2 ||
+    feedChars >= FULL_TEXT_CHARS ||
+    (entry.link === null && fromFeed.length > 0)
+  ) {
     return {
       kind: 'text',
       paragraphs: fromFeed,

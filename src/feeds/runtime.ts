@@ -84,12 +84,12 @@ export class FeedService {
    * polled at the next tick. Throws a UserFacingError saying why when it cannot be added.
    */
   async add(input: AddFeedInput): Promise<Feed> {
-    const url = this.fetcher.checkUrl(input.url.trim()).href;
-    if (this.store.feedByUrl(url) !== null)
-      throw new UsageError(`${url} is already followed; \`list\` shows it.`);
     const lang = input.lang?.trim() ? languageCode(input.lang) : null;
     if (input.lang?.trim() && lang === null)
       throw new UsageError(`"${input.lang.slice(0, 20)}" is not a language code such as en or bg.`);
+    const url = this.fetcher.checkUrl(input.url.trim()).href;
+    if (this.store.feedByUrl(url) !== null)
+      throw new UsageError(`${url} is already followed; \`list\` shows it.`);
     const fetched = await this.fetcher.fetch(url, 'feed', null, () => this.clock.now());
     if (fetched.status !== 'ok') throw new FetchError('status', `${url} sent no feed to read.`);
     const parsed = parseFeedDocument(fetched.text, fetched.url);

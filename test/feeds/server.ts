@@ -20,8 +20,8 @@ export function fixture(name: string, base: string): Buffer {
 /** One served resource. */
 export interface Route {
   readonly type: string;
-  /** Bytes or a fixture name; a function is called per request (to change the feed mid-test). */
-  readonly body: Buffer | string | (() => Buffer | string);
+  /** Bytes or a fixture name; a function giving the bytes is called per request (to change the feed mid-test). */
+  readonly body: Buffer | string | (() => Buffer);
   readonly etag?: string;
 }
 
