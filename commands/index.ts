@@ -6,8 +6,9 @@ import type { Command } from '../src/discord/command.js';
 import { about } from './about.js';
 import { ask } from './ask.js';
 import { digest } from './digest.js';
+import { feed } from './feed.js';
 import { help } from './help.js';
 import { search } from './search.js';
 import { sources } from './sources.js';
 
-export const COMMANDS: readonly Command[] = [ask, search, sources, about, digest, help];
+export const COMMANDS: readonly Command[] = [ask, search, sources, about, digest, feed, help];

@@ -16,6 +16,7 @@ import { COMMANDS } from '../../commands/index.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../corpus/open.js';
 import { watchCorpus, type CorpusWatcher } from '../corpus/watch.js';
+import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../log.js';
 import { servesGuildOf } from '../scheduler/discord.js';
 import {
@@ -49,6 +50,8 @@ export interface BotDeps {
   readonly commands?: readonly Command[];
   /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
   readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
+  /** Feed poller clock, and whether it polls on its own timer (tests tick it by hand); default real time, on. */
+  readonly feeds?: { readonly clock?: FeedClock; readonly autoPoll?: boolean };
 }
 
 /** A running bot. */
@@ -59,6 +62,8 @@ export interface BotHandle {
   readonly buttons: ButtonStateStore;
   /** Scheduled digests; null when DATA_DIR's database could not be opened. */
   readonly digests: DigestRuntime | null;
+  /** Feeds polled into the corpus; null when DATA_DIR's database could not be opened. */
+  readonly feeds: FeedRuntime | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -90,6 +95,9 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let loadedAt = deps.loadedAt;
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
+  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
+  if (feeds !== null && !config.watchCorpus)
+    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   if (library === undefined) {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
@@ -120,6 +128,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     version: deps.version ?? 'dev',
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
+    feeds: () => feeds?.service ?? null,
     answerQueue: new TurnQueue(),
   };
 
@@ -172,6 +181,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   } catch (error) {
     watcher?.close();
     await digests?.stop();
+    await feeds?.close();
     await client.destroy();
     throw error;
   }
@@ -198,14 +208,18 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
 
   // Reconciles unfinished posts, runs slots missed while down (once each), then beats.
   await digests?.start();
+  // Polls due feeds now and every 30 s; new articles reach the index through the watcher.
+  if (deps.feeds?.autoPoll !== false) feeds?.service.start();
 
   return {
     client: readyClient,
     sync,
     buttons,
     digests,
+    feeds,
     async stop() {
       watcher?.close();
+      await feeds?.close();
       await digests?.stop();
       buttons.flush();
       await readyClient.destroy();

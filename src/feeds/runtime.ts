@@ -252,21 +252,25 @@ export class FeedService {
   }
 }
 
-function when(ms: number | null): string {
+/** A feed's state in one line: failing with the reason, or how its last poll went. */
+export function feedState(feed: Feed): string {
+  if (isFailing(feed.failures))
+    return `FAILING (${feed.failures} in a row): ${feed.lastError ?? ''}`;
+  if (feed.lastError !== null) return `last poll failed: ${feed.lastError}`;
+  return feed.lastStatus ?? 'not polled yet';
+}
+
+/** An instant as `YYYY-MM-DD HH:MM UTC`, or "never". */
+export function formatInstant(ms: number | null): string {
   return ms === null ? 'never' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
 /** One entry of `list` (two lines): name, URL, state, last fetch, items, next poll. */
 export function describeFeed(feed: Feed, defaultIntervalMinutes: number): string {
   const every = feed.intervalMinutes ?? defaultIntervalMinutes;
-  const state = isFailing(feed.failures)
-    ? `FAILING (${feed.failures} in a row): ${feed.lastError ?? ''}`
-    : feed.lastError !== null
-      ? `last poll failed: ${feed.lastError}`
-      : (feed.lastStatus ?? 'not polled yet');
   return [
     `#${feed.id} ${feed.name} · ${feed.url} · every ${every} min${feed.lang ? ` · ${feed.lang}` : ''}`,
-    `   ${state} · last fetch ${when(feed.lastFetchAt)} · ${feed.itemsSeen} articles · next ${when(feed.nextPollAt)}`,
+    `   ${feedState(feed)} · last fetch ${formatInstant(feed.lastFetchAt)} · ${feed.itemsSeen} articles · next ${formatInstant(feed.nextPollAt)}`,
   ].join('\n');
 }
 
