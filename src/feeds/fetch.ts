@@ -73,6 +73,8 @@ export type FetchResult =
 /** Default cap on a body: 5 MB. */
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Longest URL fetched (feed links come from outside). */
+const MAX_URL_LENGTH = 2_000;
 const DEFAULT_MAX_REDIRECTS = 5;
 const DEFAULT_USER_AGENT = 'VerbatimBot/0.1 (+feeds; a Discord bot quoting news verbatim)';
 
@@ -180,6 +182,11 @@ export class SafeFetcher {
 
   /** Checks a URL's scheme and, for an IP literal, its address (names are checked on connect). */
   checkUrl(raw: string): URL {
+    if (raw.length > MAX_URL_LENGTH)
+      throw new FetchError(
+        'refused',
+        `A URL of more than ${MAX_URL_LENGTH} characters is not fetched.`,
+      );
     let url: URL;
     try {
       url = new URL(raw);
