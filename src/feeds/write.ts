@@ -2,12 +2,12 @@
  * Puts a feed article into the corpus as a plain `.md` file with front matter, under
  * `CORPUS_DIR/feeds/<outlet>/<id>.md`, so it stays a file a person can read, back up and edit,
  * and the corpus watcher indexes it like any other. A file is written whole or not at all
- * (temporary dot-file, fsync, rename, fsync of the folder): a crash mid-poll leaves the old file
+ * (temporary dot-file, fsync, rename, as write-file-atomic does): a crash mid-poll leaves the old file
  * or the new one, never half of one, and the loader skips dot-files. Before writing, the item is
  * matched against what was written before by its key, its canonical link and its text, so it is
  * never written twice; an edited article replaces its own file.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FeedItemRecord, FeedStore } from './store.js';
@@ -82,7 +82,7 @@ export function renderArticleFile(id: string, article: FeedArticle): string {
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
   const handle = await fs.open(temp, 'w');
   try {
     await handle.writeFile(content, 'utf8');
@@ -95,13 +95,6 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
-  }
-  // The rename itself must reach the disk, or a power cut could forget it.
-  const folder = await fs.open(dir, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
   }
 }
 
