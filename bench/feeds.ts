@@ -1,5 +1,5 @@
 /**
- * `npm run bench:feeds [-- --feeds 200 --items 50 --page-every 4 --runs 5]`: feeds polled
+ * `npm run bench:feeds [-- --feeds 200 --items 50 --page-every 4 --runs 3]`: feeds polled
  * against local outlets (bench/feeds-server.ts, in a child process) into a temporary corpus and
  * database, through the real FeedService (safe fetcher, parser, extractor, atomic writer).
  * Measures the first full poll (wall time, articles written per second, pages extracted per
@@ -30,7 +30,7 @@ const outlets: OutletOptions = {
   items: option('--items', 50),
   pageEvery: option('--page-every', 4),
 };
-const runs = option('--runs', 5);
+const runs = option('--runs', 3);
 /** A first poll past this is abandoned (the machine is too busy to measure anything useful). */
 const FIRST_POLL_LIMIT_MS = 300_000;
 
@@ -119,24 +119,28 @@ if (first.newArticles !== expectedArticles || first.failed !== 0)
   );
 
 /** Polls every feed once, with or without the validators stored by the last poll. */
-async function timedPoll(conditional: boolean): Promise<number> {
+async function timedPoll(conditional: boolean): Promise<{ ms: number; cpuMs: number }> {
   if (!conditional) db.prepare('UPDATE feeds SET etag = NULL, last_modified = NULL').run();
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const summary = await service.pollNow(null);
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
   const expected = conditional ? outlets.feeds : 0;
   if (summary.notModified !== expected || summary.newArticles !== 0 || summary.failed !== 0)
     throw new Error(`unexpected unchanged poll: ${JSON.stringify(summary)}`);
-  return ms;
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 // Interleaved so that load from elsewhere on the machine hits both alike.
-const notModifiedMs: number[] = [];
-const unchangedMs: number[] = [];
+const notModified: { ms: number; cpuMs: number }[] = [];
+const unchanged: { ms: number; cpuMs: number }[] = [];
 for (let r = 0; r < runs; r++) {
-  unchangedMs.push(await timedPoll(false));
-  notModifiedMs.push(await timedPoll(true));
+  unchanged.push(await timedPoll(false));
+  notModified.push(await timedPoll(true));
 }
+const notModifiedMs = notModified.map((p) => p.ms);
+const unchangedMs = unchanged.map((p) => p.ms);
 
 const results = {
   date: new Date().toISOString().slice(0, 10),
@@ -167,6 +171,8 @@ const results = {
     all304MsPerFeed: round(median(notModifiedMs) / outlets.feeds, 2),
     baseline200UnchangedMedianMs: round(median(unchangedMs)),
     ratio304ToBaseline: round(median(notModifiedMs) / median(unchangedMs), 3),
+    all304CpuMedianMs: round(median(notModified.map((p) => p.cpuMs))),
+    baseline200CpuMedianMs: round(median(unchanged.map((p) => p.cpuMs))),
   },
 };
 

@@ -18,7 +18,7 @@ export const OWNERS_ONLY = 'Only the bot’s owners can add, remove or poll feed
 export const NO_OWNERS =
   'No one can manage feeds yet: the bot’s operator has to list owners in OWNER_IDS.';
 /** Said when the bot runs without its database. */
-export const FEEDS_UNAVAILABLE =
+const FEEDS_UNAVAILABLE =
   'Feeds are not available right now: my database could not be opened. Please tell the bot owner.';
 
 const data = new SlashCommandBuilder()
@@ -87,7 +87,7 @@ function requireOwner(interaction: ChatInputCommandInteraction, context: Command
 }
 
 /** One entry of `/feed list` (two lines). */
-export function describeFeedForDiscord(feed: Feed, defaultMinutes: number): string {
+function describeFeedForDiscord(feed: Feed, defaultMinutes: number): string {
   const every = feed.intervalMinutes ?? defaultMinutes;
   return [
     `**#${feed.id}** · ${escapeMarkdown(feed.name)} · <${feed.url}> · every ${every} min`,

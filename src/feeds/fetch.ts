@@ -71,7 +71,7 @@ export type FetchResult =
   | { readonly status: 'not-modified'; readonly url: string };
 
 /** Default cap on a body: 5 MB. */
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longest URL fetched (feed links come from outside). */
 const MAX_URL_LENGTH = 2_000;

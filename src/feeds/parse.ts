@@ -8,7 +8,7 @@ import { parseFeed, type AnyFeed } from 'feedsmith';
 import { UserFacingError } from '../errors.js';
 
 /** Most entries read from one document (a feed is a window on the latest items). */
-export const MAX_ENTRIES = 200;
+const MAX_ENTRIES = 200;
 
 /** The document is not a feed Verbatim can read. */
 export class FeedFormatError extends UserFacingError {

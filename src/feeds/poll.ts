@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 
 /** Failed polls in a row after which a feed is shown as failing. */
-export const FAILING_AFTER = 3;
+const FAILING_AFTER = 3;
 /** The longest wait between two polls of a failing feed. */
 export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 

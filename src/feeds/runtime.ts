@@ -216,7 +216,8 @@ export class FeedService {
 
   /** Polls every feed now (or just `id`), whatever its schedule. */
   async pollNow(id: number | null, progress?: PollProgress): Promise<PollSummary> {
-    await this.running;
+    // Several callers may be waiting: each waits until no poll runs, then starts its own.
+    while (this.running !== null) await this.running.catch(() => undefined);
     const feeds = id === null ? this.store.all() : [this.store.feed(id)];
     if (feeds.some((f) => f === null))
       throw new UsageError(`There is no feed #${id ?? ''}; \`list\` shows the feeds.`);

@@ -33,7 +33,7 @@ export interface FeedArticle {
 export type WriteOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate';
 
 /** The folder under CORPUS_DIR where feed articles go. */
-export const FEEDS_FOLDER = 'feeds';
+const FEEDS_FOLDER = 'feeds';
 
 /** A file-name-safe lower-case slug of an outlet name (Cyrillic kept), at most 60 characters. */
 export function slugOf(name: string): string {
@@ -52,7 +52,7 @@ function hash(value: string): string {
 }
 
 /** The hash that recognises an article's text, whichever feed it came from. */
-export function textHashOf(paragraphs: readonly string[]): string {
+function textHashOf(paragraphs: readonly string[]): string {
   return hash(paragraphs.map((p) => p.replace(/\s+/g, ' ').trim()).join('\n'));
 }
 
