@@ -136,6 +136,9 @@ function textWithBreaks(node: DomNode, out: string[]): void {
 
 function paragraphsOf(root: DomElement): string[] {
   for (const unwanted of [...root.querySelectorAll(DROPPED)]) unwanted.remove();
+  // A teaser's trailing "Read more" / "Continue reading →" link.
+  for (const link of [...root.querySelectorAll('a')])
+    if (LINK_LINE.test(squash(link.textContent ?? ''))) link.remove();
   const parts: string[] = [];
   textWithBreaks(root, parts);
   const paragraphs: string[] = [];

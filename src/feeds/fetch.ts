@@ -32,8 +32,16 @@ export class FetchError extends UserFacingError {
     message: string,
     /** For 429 / 503: how long the server asked us to wait, ms. */
     readonly retryAfterMs: number | null = null,
+    /** The HTTP status of a 'status' failure. */
+    readonly httpStatus: number | null = null,
   ) {
     super(message);
+  }
+
+  /** Whether trying again later cannot help (refused, gone, not a feed or page, too large). */
+  get permanent(): boolean {
+    if (this.failure === 'status') return this.httpStatus === 404 || this.httpStatus === 410;
+    return ['refused', 'content-type', 'too-large', 'redirects'].includes(this.failure);
   }
 }
 
@@ -286,6 +294,8 @@ export class SafeFetcher {
       throw new FetchError(
         'status',
         `${url.host} answered HTTP ${response.status} for ${url.href}.`,
+        null,
+        response.status,
       );
     }
     const contentType = (response.headers.get('content-type') ?? '').toLowerCase();

@@ -82,13 +82,14 @@ async function textOf(deps: HarvestDeps, entry: FeedEntry): Promise<ItemText> {
       title: null,
     };
   }
-  if (entry.link === null) {
-    const summary = entry.summaryHtml === null ? [] : htmlToParagraphs(entry.summaryHtml);
-    return summary.length === 0
-      ? { kind: 'empty' }
-      : { kind: 'text', paragraphs: summary, url: null, published: null, lang: null, title: null };
+  if (entry.link === null) return feedWords(entry, fromFeed, null);
+  let page: Awaited<ReturnType<SafeFetcher['fetch']>>;
+  try {
+    page = await deps.fetcher.fetch(entry.link, 'page', null, deps.now);
+  } catch (error) {
+    if (!(error instanceof FetchError) || !error.permanent) throw error;
+    return feedWords(entry, fromFeed, entry.link);
   }
-  const page = await deps.fetcher.fetch(entry.link, 'page', null, deps.now);
   if (page.status !== 'ok') return { kind: 'empty' };
   try {
     const article = extractArticle(page.text, page.url);
@@ -102,18 +103,24 @@ async function textOf(deps: HarvestDeps, entry: FeedEntry): Promise<ItemText> {
     };
   } catch (error) {
     if (!(error instanceof ExtractError)) throw error;
-    // A page without article text (a video, a gallery): the feed's own words are better than nothing.
-    return fromFeed.length > 0
-      ? {
-          kind: 'text',
-          paragraphs: fromFeed,
-          url: entry.link,
-          published: null,
-          lang: null,
-          title: null,
-        }
-      : { kind: 'empty' };
+    return feedWords(entry, fromFeed, entry.link);
   }
+}
+
+/**
+ * For a page that will never give its article (gone, refused, a video without text): the feed's
+ * own words are better than nothing; an entry without any is remembered as empty.
+ */
+function feedWords(entry: FeedEntry, fromFeed: string[], url: string | null): ItemText {
+  const paragraphs =
+    fromFeed.length > 0
+      ? fromFeed
+      : entry.summaryHtml === null
+        ? []
+        : htmlToParagraphs(entry.summaryHtml);
+  return paragraphs.length === 0
+    ? { kind: 'empty' }
+    : { kind: 'text', paragraphs, url, published: null, lang: null, title: null };
 }
 
 /** Polls `feed` once and writes what is new; throws FetchError / FeedFormatError for the feed itself. */

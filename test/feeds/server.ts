@@ -23,6 +23,8 @@ export interface Route {
   /** Bytes or a fixture name; a function giving the bytes is called per request (to change the feed mid-test). */
   readonly body: Buffer | string | (() => Buffer);
   readonly etag?: string;
+  /** Answer with this status and an empty body instead (e.g. 502 for a page that is down). */
+  readonly status?: number;
 }
 
 /** The running server. */
@@ -122,6 +124,10 @@ export async function startFeedServer(): Promise<FeedServer> {
     const route = routes.get(url.pathname);
     if (route === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (route.status !== undefined) {
+      res.writeHead(route.status, { 'content-type': 'text/plain' }).end();
       return;
     }
     if (route.etag !== undefined && req.headers['if-none-match'] === route.etag) {

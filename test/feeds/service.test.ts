@@ -233,17 +233,43 @@ describe('polling', () => {
           .replace(/zhlobin-talks-2026-12-01\/\?utm[^<]*/, 'late-zhlobin/'),
       ),
     });
+    server.routes.set('/world/europe/late-zhlobin/', { type: 'text/html', body: '', status: 502 });
     const late = await service.add({ url: `${server.base}/late/rss.xml`, name: 'Late' });
     const first = await service.pollNow(late.id);
     expect(first.newArticles).toBe(0);
     expect(service.store.feed(late.id)).toMatchObject({ etag: null });
     expect(service.store.feed(late.id)?.lastStatus).toMatch(
-      /^0 new, 0 updated, 1 to retry \(.*HTTP 404/,
+      /^0 new, 0 updated, 1 to retry \(.*HTTP 502/,
     );
     server.routes.set('/world/europe/late-zhlobin/', saved);
     const second = await service.pollNow(late.id);
     expect(second.failed).toBe(0);
     expect(service.store.feed(late.id)?.etag).toBe('"late-1"');
+  });
+
+  it('keeps the feed’s teaser for an article page that is gone (404), and does not ask again', async () => {
+    server.routes.set('/gone/rss.xml', {
+      type: 'application/rss+xml',
+      body: edited('wire-rss.xml', (text) =>
+        text
+          .replace(/WIRE-2026-12-01/g, 'GONE-2026-12-01')
+          .replace(/zhlobin-talks-2026-12-01\/\?utm[^<]*/, 'gone/')
+          .replace('/markets/commodities/oil-opec-2026-12-01/', '/markets/gone/'),
+      ),
+    });
+    const gone = await service.add({ url: `${server.base}/gone/rss.xml`, name: 'Gone' });
+    expect(await service.pollNow(gone.id)).toMatchObject({ newArticles: 2, failed: 0 });
+    const texts = (await loadCorpus(corpusDir)).articles
+      .filter((a) => a.source === 'Gone')
+      .map((a) => a.text)
+      .sort();
+    expect(texts).toEqual([
+      'Brent crude edged higher on Tuesday.',
+      'Negotiators will meet in Zhlobin on Thursday, officials said.',
+    ]);
+    const before = server.requests.length;
+    await service.pollNow(gone.id);
+    expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/gone/rss.xml']);
   });
 });
 
