@@ -95,9 +95,6 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let loadedAt = deps.loadedAt;
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
-  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
-  if (feeds !== null && !config.watchCorpus)
-    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   if (library === undefined) {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
@@ -116,6 +113,9 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       });
     }
   }
+  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
+  if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
+    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
   const context: CommandContext = {

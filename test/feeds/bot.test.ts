@@ -218,6 +218,34 @@ describe('/feed against the fake Discord', () => {
     expect(digestPosts()).toHaveLength(2);
   });
 
+  it('lets an owner poll now, see a failing feed in the list, and remove it', async () => {
+    server.routes.set('/broken-later.xml', { type: 'application/rss+xml', body: 'wire-rss.xml' });
+    const added = await fake
+      .sendCommand(
+        'feed',
+        sub('add', [{ name: 'url', type: 3, value: `${server.base}/broken-later.xml` }]),
+      )
+      .reply();
+    expect(added.content).toContain('Feed **#2** Wire Service: World News added');
+    server.routes.set('/broken-later.xml', { type: 'application/rss+xml', body: 'malformed.xml' });
+    const polled = await fake
+      .sendCommand('feed', sub('poll', [{ name: 'id', type: 4, value: 2 }]))
+      .reply();
+    expect(polled.content).toBe(
+      'Polled 1 feed: 0 new articles, 0 updated, 0 unchanged, 1 failed (`/feed list` says why).',
+    );
+    const listed = await fake.sendCommand('feed', sub('list')).reply();
+    expect(listed.content).toContain(
+      `last poll failed: ${server.base}/broken\\-later.xml is not a readable RSS, Atom or JSON feed`,
+    );
+    const removed = await fake
+      .sendCommand('feed', sub('remove', [{ name: 'id', type: 4, value: 2 }]))
+      .reply();
+    expect(removed.content).toBe(
+      'Feed #2 Wire Service: World News is removed; its articles stay quotable.',
+    );
+  });
+
   it('tells everyone that no one can manage feeds when no owner is configured', async () => {
     await bot.stop();
     bot = await start('');

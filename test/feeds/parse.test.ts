@@ -82,7 +82,9 @@ describe('parseFeedDocument', () => {
 
   it('says what is wrong with malformed XML and with a web page given as a feed', () => {
     expect(() => parseFeedDocument(text('malformed.xml'), `${BASE}/broken/rss.xml`)).toThrow(
-      FeedFormatError,
+      new FeedFormatError(
+        `${BASE}/broken/rss.xml is not a readable RSS, Atom or JSON feed (Invalid feed format).`,
+      ),
     );
     expect(() => parseFeedDocument(text('wire-oil.html'), `${BASE}/markets/`)).toThrow(
       `${BASE}/markets/ is a web page, not a feed; give the address of its RSS or Atom feed.`,
