@@ -8,9 +8,15 @@ import { Client, Events, GatewayIntentBits, type Interaction, type Message } fro
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
+import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
 import { servesGuildOf } from './digest-sender.js';
-import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
+import {
+  openDatabaseReporting,
+  openDigestRuntime,
+  type DigestRuntime,
+  type DigestRuntimeDeps,
+} from './digests.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
@@ -38,6 +44,8 @@ export interface BotDeps {
   readonly commands: readonly Command[];
   /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
   readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
+  /** Feed poller clock, and whether it polls on its own timer (tests tick it by hand); default real time, on. */
+  readonly feeds?: { readonly clock?: FeedClock; readonly autoPoll?: boolean };
 }
 
 /** A running bot. */
@@ -50,6 +58,8 @@ export interface BotHandle {
   readonly digests: DigestRuntime | null;
   /** What /digest tells users about the digest database or start, or null when all is well. */
   readonly digestsNotice: string | null;
+  /** Feeds polled into the corpus; null when DATA_DIR's database could not be opened. */
+  readonly feeds: FeedRuntime | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -100,6 +110,18 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       });
     }
   }
+  // The database is checked (and an unusable file kept aside, reported) before feeds open it.
+  let databaseNotice: string | null = null;
+  try {
+    const checked = openDatabaseReporting(config.dataDir, logger);
+    checked.db.close();
+    databaseNotice = checked.notice;
+  } catch {
+    // openDigestRuntime reports a database it cannot open (newer schema, permissions).
+  }
+  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
+  if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
+    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
   const context: CommandContext = {
@@ -113,6 +135,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
     digestsNotice: () => digestsNotice,
+    feeds: () => feeds?.service ?? null,
     answerQueue: new TurnQueue(),
   };
 
@@ -130,7 +153,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     ...deps.digests,
   });
   digests = opened.runtime;
-  digestsNotice = opened.notice;
+  digestsNotice = opened.notice ?? databaseNotice;
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
   if (config.chatEnabled) {
@@ -153,6 +176,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   } catch (error) {
     watcher?.close();
     await digests?.stop();
+    await feeds?.close();
     await client.destroy();
     stopReportingRateLimits();
     throw error;
@@ -188,6 +212,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     digestsNotice =
       'Digests are not available right now: they could not start (the log says why). Please tell the bot owner.';
   }
+  // Polls due feeds now and every 30 s; new articles reach the index through the watcher.
+  if (deps.feeds?.autoPoll !== false) feeds?.service.start();
 
   return {
     client: readyClient,
@@ -195,8 +221,10 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     buttons,
     digests,
     digestsNotice,
+    feeds,
     async stop() {
       watcher?.close();
+      await feeds?.close();
       await digests?.stop();
       buttons.flush();
       await readyClient.destroy();

@@ -47,6 +47,30 @@ export interface OpenedDigests {
 }
 
 /**
+ * Opens `DATA_DIR/verbatim.db` as openDatabaseKeepingAside does, logging (as an error) and
+ * returning the sentence to tell /digest users when an empty or damaged file was kept aside.
+ * The bot calls it before anything else opens the file (feeds share it), so the first opener
+ * cannot silently start a fresh database; later openers find the new one.
+ */
+export function openDatabaseReporting(
+  dataDir: string,
+  logger: Logger,
+): { readonly db: Db; readonly notice: string | null } {
+  const opened = openDatabaseKeepingAside(path.join(dataDir, DATABASE_FILE));
+  if (opened.setAside === null) return { db: opened.db, notice: null };
+  const keptAs = path.basename(opened.setAside.keptAs);
+  logger.error('the database could not be used; kept it aside and started a new one', {
+    problem: opened.setAside.problem,
+    detail: opened.setAside.detail,
+    keptAs: opened.setAside.keptAs,
+  });
+  return {
+    db: opened.db,
+    notice: `The digest database was ${opened.setAside.problem} when I started, so I kept it aside as \`${keptAs}\` in my data folder and started a new one: digests made before are not scheduled until the bot owner restores that file.`,
+  };
+}
+
+/**
  * Opens `DATA_DIR/verbatim.db` and builds the scheduler (not yet started). An empty or damaged
  * file is kept aside under a dated name and a new database is started (logged as an error, and
  * `notice` says so); a database from a newer Verbatim, or one that cannot be opened at all,
@@ -56,19 +80,9 @@ export function openDigestRuntime(deps: DigestRuntimeDeps): OpenedDigests {
   const logger = deps.logger.child({ component: 'digests' });
   const file = path.join(deps.config.dataDir, DATABASE_FILE);
   let db: Db;
-  let notice: string | null = null;
+  let notice: string | null;
   try {
-    const opened = openDatabaseKeepingAside(file);
-    db = opened.db;
-    if (opened.setAside !== null) {
-      const keptAs = path.basename(opened.setAside.keptAs);
-      logger.error('the digest database could not be used; kept it aside and started a new one', {
-        problem: opened.setAside.problem,
-        detail: opened.setAside.detail,
-        keptAs: opened.setAside.keptAs,
-      });
-      notice = `The digest database was ${opened.setAside.problem} when I started, so I kept it aside as \`${keptAs}\` in my data folder and started a new one: digests made before are not scheduled until the bot owner restores that file.`;
-    }
+    ({ db, notice } = openDatabaseReporting(deps.config.dataDir, logger));
   } catch (error) {
     logger.error('cannot open the digest database; /digest is unavailable', { file, error });
     const why =
