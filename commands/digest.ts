@@ -13,7 +13,8 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { DEFAULT_DIGEST_LIMIT, MAX_DIGEST_LIMIT, type Digest } from '../src/digest/build.js';
-import { cutAtWord, escapeMarkdown, renderDigest } from '../src/present/digest.js';
+import { renderDigest } from '../src/present/digest.js';
+import { escapeMarkdown, truncateText } from '../src/present/markdown.js';
 import {
   formatInZone,
   listTimeZones,
@@ -230,7 +231,7 @@ async function replyPrivately(
 ): Promise<void> {
   const embeds = digest !== undefined && digest.quoteCount > 0 ? renderDigest(digest).embeds : [];
   const message = {
-    content: cutAtWord(content, 2_000),
+    content: truncateText(content, 2_000),
     embeds: [...embeds],
     allowedMentions: NO_MENTIONS,
   };

@@ -16,8 +16,8 @@ import { searchKeywords } from '../answer/keywords.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
 import type { ButtonHandler, CommandContext } from './command.js';
+import { DISCORD_LIMITS } from '../present/limits.js';
 import {
-  DISCORD_LIMITS,
   renderAnswerButtons,
   renderAnswerEmbed,
   renderContextEmbed,

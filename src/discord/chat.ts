@@ -10,7 +10,7 @@ import { userMessageFor } from '../core/errors.js';
 import type { CommandContext } from './command.js';
 import { answerInTurn, NO_MENTIONS, renderAnswerPage, type AnswerRequest } from './answers.js';
 import { escapeMarkdown, truncateText } from '../present/markdown.js';
-import { DISCORD_LIMITS } from '../present/discord.js';
+import { DISCORD_LIMITS } from '../present/limits.js';
 
 /** Question words and auxiliaries that start a question without being its subject. */
 const LEADING_WORDS = new Set(

@@ -11,9 +11,8 @@ import {
   fitQuote,
   truncateText,
 } from '../../src/present/markdown.js';
+import { DISCORD_LIMITS, embedLength } from '../../src/present/limits.js';
 import {
-  DISCORD_LIMITS,
-  embedLength,
   formatAttributionMarkdown,
   renderAnswerButtons,
   renderAnswerEmbed,
@@ -234,7 +233,7 @@ describe('renderAnswerEmbed', () => {
     const embed = renderAnswerEmbed(answer, 'ask');
     expect(embed.description?.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
     expect(embed.title?.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedTitle);
-    expect(embedLength(embed)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+    expect(embedLength(embed)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
     expect(embed.description?.match(/” \n|…”\n/g)?.length).toBe(10);
     for (let rank = 1; rank <= 10; rank++)
       expect(embed.description).toContain(`**${rank}.** “**w0**`);
