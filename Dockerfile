@@ -1,19 +1,20 @@
 # Verbatim, built and run exactly as .ci/production does (test/production.slow.test.ts runs that
-# script): dependencies with `npm ci --omit=dev`, the TypeScript build from `npm ci` +
-# `npm run build`, started with `npm run start:prod`'s command. better-sqlite3 compiles its
-# native module when no prebuilt binary can be fetched, hence the build tools in both stages.
-FROM node:20-bookworm-slim AS tools
+# script): runtime dependencies from `npm ci --omit=dev`, dist/ from `npm ci --ignore-scripts`
+# (tsc needs no native module) + `npm run build`, started with `npm run start:prod`'s command.
+# better-sqlite3 compiles its native module when no prebuilt binary can be fetched, hence the
+# build tools in the first stage.
+FROM node:20-bookworm-slim AS runtime-deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-
-FROM tools AS runtime-deps
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM tools AS build
-RUN npm ci --no-audit --no-fund
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY types types
 COPY src src

@@ -19,8 +19,8 @@ describe('the production path (.ci/production, the Dockerfile’s steps)', () =>
     });
     // The banner, then ranked quotes with their outlet and date, from the bundled corpus.
     expect(stdout).toMatch(/^Verbatim: serving 5 documents/m);
-    expect(stdout).toMatch(/^1\. “.*\*\*Bennett\*\*.*\*\*Putin\*\*/m);
-    expect(stdout).toMatch(/^ {3}— The Times of Israel, 23 Mar 2022$/m);
+    expect(stdout).toMatch(/^1\. “.*\*\*(Bennett|Putin)\*\*/m);
+    expect(stdout).toMatch(/^ {3}— [^,\n]+, \d{1,2} [A-Z][a-z]{2} 20\d\d/m);
     const installed = (name: string): boolean =>
       existsSync(path.join(work, 'app', 'node_modules', name));
     expect(['discord.js', 'better-sqlite3', 'minisearch', 'node-cron'].filter(installed)).toEqual([
