@@ -100,7 +100,7 @@ export function readAnswerRequest(
 }
 
 /** Runs the core for one page of a request. */
-export function runAnswer(library: Library, request: AnswerRequest, offset: number): Answer {
+function runAnswer(library: Library, request: AnswerRequest, offset: number): Answer {
   const options: AnswerOptions = {
     offset,
     ...(request.limit !== undefined ? { limit: request.limit } : {}),
@@ -123,7 +123,7 @@ function quoteCheck(text: string): string {
  * word is (so a long paragraph is shown around it) and a check of the quote's text; stored in
  * the button state when it does not fit in 100 characters.
  */
-export function contextCustomId(result: QuoteResult, context: CommandContext): string {
+function contextCustomId(result: QuoteResult, context: CommandContext): string {
   const starts = result.highlights.map((h) => h.start);
   const target: ContextTarget = {
     docId: result.docId,
@@ -183,7 +183,7 @@ export function renderAnswerPage(
 }
 
 /** The page as the options of an edit (empty content is sent as a cleared field). */
-export function asEdit(page: AnswerPage): InteractionEditReplyOptions {
+function asEdit(page: AnswerPage): InteractionEditReplyOptions {
   return {
     content: page.content === '' ? null : page.content,
     embeds: page.embeds,
@@ -222,7 +222,7 @@ export const EXPIRED_BUTTON_MESSAGE =
   'This button no longer works: I no longer have the question behind it (it is too old or my storage was reset). Please ask again.';
 
 /** Whether `value` (read back from the button state store) is a request this bot stored. */
-export function isAnswerRequest(value: unknown): value is AnswerRequest {
+function isAnswerRequest(value: unknown): value is AnswerRequest {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   const optional = (key: string, type: 'string' | 'number'): boolean =>
@@ -238,7 +238,7 @@ export function isAnswerRequest(value: unknown): value is AnswerRequest {
 }
 
 /** More ▶ / ◀ Previous: replaces the message with the requested page. */
-export const handlePageButton: ButtonHandler = async (interaction, args, context) => {
+const handlePageButton: ButtonHandler = async (interaction, args, context) => {
   const button = PAGE_BUTTON.decode(args);
   const request = button === null ? undefined : context.buttons.get(button.stateKey);
   if (button === null || !isAnswerRequest(request))
@@ -249,14 +249,14 @@ export const handlePageButton: ButtonHandler = async (interaction, args, context
 };
 
 /** The paragraph (blank-line separated) of `text` around `span`. */
-export function paragraphAround(text: string, span: Span): Span {
+function paragraphAround(text: string, span: Span): Span {
   const before = text.lastIndexOf('\n\n', Math.max(0, span.start - 1));
   const after = text.indexOf('\n\n', span.end);
   return { start: before < 0 ? 0 : before + 2, end: after < 0 ? text.length : after };
 }
 
 /** Context n: the quote's whole paragraph, privately. */
-export const handleContextButton: ButtonHandler = async (interaction, args, context) => {
+const handleContextButton: ButtonHandler = async (interaction, args, context) => {
   const button = CONTEXT_BUTTON.decode(args);
   const stored =
     button !== null && 'stateKey' in button ? context.buttons.get(button.stateKey) : undefined;

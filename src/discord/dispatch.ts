@@ -23,11 +23,11 @@ import { splitCustomId } from './custom-id.js';
 const UNKNOWN_INTERACTION = 10_062;
 
 /** Said when a button's prefix is unknown (e.g. a button of a removed feature). */
-export const UNKNOWN_BUTTON_MESSAGE =
+const UNKNOWN_BUTTON_MESSAGE =
   'That button is from an older version of me and no longer does anything. Please ask again.';
 
 /** Said for a slash command the bot does not know (definitions not yet synced). */
-export const UNKNOWN_COMMAND_MESSAGE =
+const UNKNOWN_COMMAND_MESSAGE =
   'I do not know that command any more; Discord may still be showing an old list. Try /help.';
 
 function describeInteraction(interaction: Interaction): LogContext {

@@ -10,7 +10,7 @@ import { DISCORD_LIMITS } from './limits.js';
 import { escapeMarkdown, fitEscaped, fitQuote, linkTarget, truncateText } from './markdown.js';
 
 /** The subset of an embed a digest uses. */
-export interface DigestEmbed {
+interface DigestEmbed {
   readonly title: string;
   readonly url?: string;
   readonly description: string;

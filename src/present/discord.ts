@@ -19,7 +19,7 @@ import { fitEscaped, fitQuote, linkTarget, truncateText } from './markdown.js';
 /** Embed colour of answers (Verbatim's ink blue). */
 export const ANSWER_COLOUR = 0x2b6cb0;
 /** Embed colour of informational replies. */
-export const INFO_COLOUR = 0x718096;
+const INFO_COLOUR = 0x718096;
 
 /** At most this many "also in" outlets are listed under a quote. */
 const MAX_ALSO_IN = 3;
@@ -59,7 +59,7 @@ export function formatAttributionMarkdown(result: Attributed): string {
  * The description of an answer: numbered quotes with their attributions, cut so the whole fits
  * `max` characters. Short quotes are kept whole; the room left is shared among the longer ones.
  */
-export function renderQuotes(
+function renderQuotes(
   results: readonly QuoteResult[],
   max: number = DISCORD_LIMITS.embedDescription,
 ): string {
