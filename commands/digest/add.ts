@@ -1,11 +1,10 @@
 /** /digest add — follow a topic in a channel, and privately preview the first digest. */
-import { ChannelType } from 'discord.js';
 import { DEFAULT_DIGEST_LIMIT, MAX_DIGEST_LIMIT } from '../../src/digest/build.js';
 import { normalizeTimeZone, parseSchedule } from '../../src/digest/schedule.js';
 import { escapeMarkdown } from '../../src/present/markdown.js';
 import {
-  MAX_SETTING_LENGTH,
   MAX_TOPIC_LENGTH,
+  addSettingOptions,
   checkTopic,
   replyPrivately,
   when,
@@ -18,50 +17,24 @@ const DEFAULT_SCHEDULE = 'daily 09:00';
 export const add: DigestSubcommand = {
   name: 'add',
   define: (s) =>
-    s
-      .setDescription('Follow a topic in a channel')
-      .addStringOption((o) =>
-        o
-          .setName('topic')
-          .setDescription('Words to follow, e.g. Bennett Putin talks')
-          .setRequired(true)
-          .setMaxLength(MAX_TOPIC_LENGTH),
-      )
-      .addChannelOption((o) =>
-        o
-          .setName('channel')
-          .setDescription('Where to post (default: this channel)')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      )
-      .addStringOption((o) =>
-        o
-          .setName('schedule')
-          .setDescription(
-            `hourly, daily HH:MM, weekly mon HH:MM or cron (default ${DEFAULT_SCHEDULE})`,
-          )
-          .setMaxLength(MAX_SETTING_LENGTH),
-      )
-      .addStringOption((o) =>
-        o
-          .setName('timezone')
-          .setDescription('IANA time zone, e.g. Europe/Sofia (default: the server’s, else UTC)')
-          .setAutocomplete(true)
-          .setMaxLength(MAX_SETTING_LENGTH),
-      )
-      .addIntegerOption((o) =>
-        o
-          .setName('limit')
-          .setDescription(
-            `Most quotes per digest (1–${MAX_DIGEST_LIMIT}, default ${DEFAULT_DIGEST_LIMIT})`,
-          )
-          .setMinValue(1)
-          .setMaxValue(MAX_DIGEST_LIMIT),
-      )
-      .addBooleanOption((o) =>
-        o
-          .setName('say_when_empty')
-          .setDescription('Post one short line when there is nothing new (default: post nothing)'),
-      ),
+    addSettingOptions(
+      s
+        .setDescription('Follow a topic in a channel')
+        .addStringOption((o) =>
+          o
+            .setName('topic')
+            .setDescription('Words to follow, e.g. Bennett Putin talks')
+            .setRequired(true)
+            .setMaxLength(MAX_TOPIC_LENGTH),
+        ),
+      {
+        channel: 'Where to post (default: this channel)',
+        schedule: `hourly, daily HH:MM, weekly mon HH:MM or cron (default ${DEFAULT_SCHEDULE})`,
+        timezone: 'IANA time zone, e.g. Europe/Sofia (default: the server’s, else UTC)',
+        limit: `Most quotes per digest (1–${MAX_DIGEST_LIMIT}, default ${DEFAULT_DIGEST_LIMIT})`,
+        sayWhenEmpty: 'Post one short line when there is nothing new (default: post nothing)',
+      },
+    ),
   async run({ interaction, context, scheduler, guildId }) {
     const { options } = interaction;
     const topic = checkTopic(context, options.getString('topic', true).trim());

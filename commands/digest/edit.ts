@@ -1,12 +1,11 @@
 /** /digest edit — change a digest; a new schedule or time zone counts from now. */
-import { ChannelType } from 'discord.js';
 import { UsageError } from '../../src/core/errors.js';
 import { MAX_DIGEST_LIMIT } from '../../src/digest/build.js';
 import { normalizeTimeZone, parseSchedule } from '../../src/digest/schedule.js';
 import type { DigestScheduler } from '../../src/scheduler/scheduler.js';
 import {
-  MAX_SETTING_LENGTH,
   MAX_TOPIC_LENGTH,
+  addSettingOptions,
   checkTopic,
   describeSubscription,
   idOption,
@@ -20,41 +19,21 @@ type Changes = Parameters<DigestScheduler['update']>[1];
 export const edit: DigestSubcommand = {
   name: 'edit',
   define: (s) =>
-    s
-      .setDescription('Change a digest; a new schedule or time zone counts from now')
-      .addIntegerOption(idOption(true))
-      .addStringOption((o) =>
-        o.setName('topic').setDescription('New words to follow').setMaxLength(MAX_TOPIC_LENGTH),
-      )
-      .addChannelOption((o) =>
-        o
-          .setName('channel')
-          .setDescription('Post somewhere else')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      )
-      .addStringOption((o) =>
-        o
-          .setName('schedule')
-          .setDescription('hourly, daily HH:MM, weekly mon HH:MM or cron')
-          .setMaxLength(MAX_SETTING_LENGTH),
-      )
-      .addStringOption((o) =>
-        o
-          .setName('timezone')
-          .setDescription('IANA time zone, e.g. Europe/Sofia')
-          .setAutocomplete(true)
-          .setMaxLength(MAX_SETTING_LENGTH),
-      )
-      .addIntegerOption((o) =>
-        o
-          .setName('limit')
-          .setDescription(`Most quotes per digest (1–${MAX_DIGEST_LIMIT})`)
-          .setMinValue(1)
-          .setMaxValue(MAX_DIGEST_LIMIT),
-      )
-      .addBooleanOption((o) =>
-        o.setName('say_when_empty').setDescription('Post one short line when there is nothing new'),
-      ),
+    addSettingOptions(
+      s
+        .setDescription('Change a digest; a new schedule or time zone counts from now')
+        .addIntegerOption(idOption(true))
+        .addStringOption((o) =>
+          o.setName('topic').setDescription('New words to follow').setMaxLength(MAX_TOPIC_LENGTH),
+        ),
+      {
+        channel: 'Post somewhere else',
+        schedule: 'hourly, daily HH:MM, weekly mon HH:MM or cron',
+        timezone: 'IANA time zone, e.g. Europe/Sofia',
+        limit: `Most quotes per digest (1–${MAX_DIGEST_LIMIT})`,
+        sayWhenEmpty: 'Post one short line when there is nothing new',
+      },
+    ),
   async run(call) {
     const { interaction, context, scheduler } = call;
     const { options } = interaction;

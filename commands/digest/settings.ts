@@ -1,20 +1,13 @@
 /** /digest settings — the server's default time zone for new digests. */
 import { normalizeTimeZone } from '../../src/digest/schedule.js';
-import { MAX_SETTING_LENGTH, replyPrivately, type DigestSubcommand } from './shared.js';
+import { replyPrivately, timeZoneOption, type DigestSubcommand } from './shared.js';
 
 export const settings: DigestSubcommand = {
   name: 'settings',
   define: (s) =>
     s
       .setDescription('Server defaults for new digests')
-      .addStringOption((o) =>
-        o
-          .setName('timezone')
-          .setDescription('Default time zone, e.g. Europe/Sofia')
-          .setRequired(true)
-          .setAutocomplete(true)
-          .setMaxLength(MAX_SETTING_LENGTH),
-      ),
+      .addStringOption(timeZoneOption('Default time zone, e.g. Europe/Sofia', true)),
   async run({ interaction, scheduler, guildId }) {
     const timeZone = normalizeTimeZone(interaction.options.getString('timezone', true));
     scheduler.store.setGuildTimeZone(guildId, timeZone);

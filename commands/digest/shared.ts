@@ -4,15 +4,17 @@
  * and the private reply.
  */
 import {
+  ChannelType,
   MessageFlags,
   PermissionFlagsBits,
   type ChatInputCommandInteraction,
   type SlashCommandIntegerOption,
+  type SlashCommandStringOption,
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import { UsageError, UserFacingError } from '../../src/core/errors.js';
 import { weighQuery } from '../../src/answer/answer.js';
-import type { Digest } from '../../src/digest/build.js';
+import { MAX_DIGEST_LIMIT, type Digest } from '../../src/digest/build.js';
 import { formatInZone } from '../../src/digest/schedule.js';
 import type { Subscription } from '../../src/digest/store.js';
 import { NO_MENTIONS } from '../../src/discord/answers.js';
@@ -25,7 +27,7 @@ import type { DigestScheduler } from '../../src/scheduler/scheduler.js';
 /** The longest topic accepted. */
 export const MAX_TOPIC_LENGTH = 200;
 /** The longest schedule or time zone accepted. */
-export const MAX_SETTING_LENGTH = 100;
+const MAX_SETTING_LENGTH = 100;
 
 /** Said to members without Manage Server. */
 export const NEEDS_MANAGE_SERVER =
@@ -60,6 +62,48 @@ export const idOption =
       .setRequired(required)
       .setMinValue(1)
       .setAutocomplete(true);
+
+/** A `timezone` option (autocompleted from the IANA zones). */
+export const timeZoneOption =
+  (description: string, required = false) =>
+  (option: SlashCommandStringOption): SlashCommandStringOption =>
+    option
+      .setName('timezone')
+      .setDescription(description)
+      .setRequired(required)
+      .setAutocomplete(true)
+      .setMaxLength(MAX_SETTING_LENGTH);
+
+/** What the settings options of `add` and `edit` say (they differ in defaults only). */
+export interface SettingDescriptions {
+  readonly channel: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly limit: string;
+  readonly sayWhenEmpty: string;
+}
+
+/** The options a digest is set up with: channel, schedule, timezone, limit, say_when_empty. */
+export function addSettingOptions(
+  builder: SlashCommandSubcommandBuilder,
+  say: SettingDescriptions,
+): SlashCommandSubcommandBuilder {
+  return builder
+    .addChannelOption((o) =>
+      o
+        .setName('channel')
+        .setDescription(say.channel)
+        .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+    )
+    .addStringOption((o) =>
+      o.setName('schedule').setDescription(say.schedule).setMaxLength(MAX_SETTING_LENGTH),
+    )
+    .addStringOption(timeZoneOption(say.timezone))
+    .addIntegerOption((o) =>
+      o.setName('limit').setDescription(say.limit).setMinValue(1).setMaxValue(MAX_DIGEST_LIMIT),
+    )
+    .addBooleanOption((o) => o.setName('say_when_empty').setDescription(say.sayWhenEmpty));
+}
 
 /** The call, or a clear refusal: outside a server, without Manage Server, without a database. */
 export function openCall(
