@@ -53,7 +53,7 @@ export const add: DigestSubcommand = {
       postWhenEmpty: options.getBoolean('say_when_empty') ?? false,
       createdBy: interaction.user.id,
     });
-    const preview = scheduler.preview(sub);
+    const preview = await scheduler.preview(sub);
     const head =
       `Digest **#${sub.id}** added: ${escapeMarkdown(topic)} → <#${channelId}>, \`${sub.schedule}\` (${timeZone}).\n` +
       `Next run: ${when(sub.nextRunAt, timeZone)}.\n`;

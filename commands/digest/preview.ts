@@ -34,7 +34,7 @@ export const preview: DigestSubcommand = {
       id !== null
         ? subscriptionOf(call, id)
         : { id: -1, topic, maxQuotes: DEFAULT_DIGEST_LIMIT, baselineAt: null };
-    const digest = scheduler.preview(target);
+    const digest = await scheduler.preview(target);
     const label =
       id !== null ? `digest #${id} (${escapeMarkdown(target.topic)})` : escapeMarkdown(topic);
     if (digest.quoteCount === 0) {

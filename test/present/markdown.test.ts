@@ -29,12 +29,12 @@ describe('one escaper for every message', () => {
   const article = makeNewsArticle('a', HOSTILE, { url: HOSTILE_URL, source: 'Out)[x](y' });
   const library = Library.build([article]);
 
-  it('escapes mentions, @everyone, channel tags and link syntax the same in /ask and digests', () => {
-    const answer = answerQuestion(library, 'Gomel talks');
+  it('escapes mentions, @everyone, channel tags and link syntax the same in /ask and digests', async () => {
+    const answer = await answerQuestion(library, 'Gomel talks');
     expect(answer.results).toHaveLength(1);
     const ask = renderAnswerEmbed(answer, 'ask').description ?? '';
     const digest = renderDigest(
-      buildDigest(library, 'Gomel talks', {
+      await buildDigest(library, 'Gomel talks', {
         isDelivered: () => false,
         since: null,
         firstSeen: () => null,
