@@ -48,8 +48,7 @@ export async function completeSource(
   context: CommandContext,
 ): Promise<void> {
   const typed = String(interaction.options.getFocused()).trim().toLowerCase();
-  const choices = context
-    .library()
+  const choices = context.library
     .sources()
     .filter((s) => s.source.toLowerCase().includes(typed))
     .slice(0, DISCORD_LIMITS.choices)

@@ -37,7 +37,7 @@ export const search: Command = {
       return;
     }
     const typed = String(focused.value);
-    const choices = suggestCompletions(context.library(), typed, DISCORD_LIMITS.choices)
+    const choices = suggestCompletions(context.library, typed, DISCORD_LIMITS.choices)
       .filter((s) => s.trim() !== '')
       .map((s) => toChoice(s));
     await interaction.respond(choices);

@@ -147,7 +147,7 @@ export function checkTopic(context: CommandContext, topic: string): string {
       'The topic is empty; give a few words to follow, e.g. `Bennett Putin talks`.',
     );
   }
-  if (weighQuery(context.library(), topic).terms.length === 0) {
+  if (weighQuery(context.library, topic).terms.length === 0) {
     throw new UsageError(
       'That topic has only very common words; add a name, a place or a subject, e.g. `Bennett Putin talks`.',
     );

@@ -198,7 +198,7 @@ export function answerInTurn(
   request: AnswerRequest,
   offset: number,
 ): Promise<Answer> {
-  const run = (): Promise<Answer> => runAnswer(context.library(), request, offset);
+  const run = (): Promise<Answer> => runAnswer(context.library, request, offset);
   return context.answerQueue === undefined ? run() : context.answerQueue.run(run);
 }
 
@@ -269,7 +269,7 @@ const handleContextButton: ButtonHandler = async (interaction, args, context) =>
           ? stored
           : undefined;
   if (target === undefined) throw new UserFacingError(EXPIRED_BUTTON_MESSAGE);
-  const article = context.library().article(target.docId);
+  const article = context.library.article(target.docId);
   if (article === undefined) {
     throw new UserFacingError(
       'That article is no longer in the corpus, so I cannot show its context.',
