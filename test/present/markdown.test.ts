@@ -1,11 +1,159 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build.js';
 import { Library } from '../../src/library/library.js';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { renderDigest } from '../../src/present/digest.js';
 import { renderAnswerEmbed, renderContextEmbed } from '../../src/present/discord.js';
-import { linkTarget } from '../../src/present/markdown.js';
+import {
+  ELLIPSIS,
+  emphasise,
+  escapeMarkdown,
+  fitQuote,
+  linkTarget,
+  truncateText,
+} from '../../src/present/markdown.js';
 import { makeNewsArticle } from '../fixtures.js';
+
+/** What a Discord reader sees: escapes resolved, bold markers dropped. */
+function reading(markdown: string): string {
+  let out = '';
+  for (let i = 0; i < markdown.length; i++) {
+    const c = markdown[i];
+    if (c === '\\' && i + 1 < markdown.length && /[^\p{L}\p{N}\s]/u.test(markdown[i + 1] ?? '')) {
+      out += markdown[++i];
+    } else if (c === '*' && markdown[i + 1] === '*') {
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
+const MARKDOWNISH = fc.string({
+  unit: fc.constantFrom(
+    'a',
+    'b',
+    ' ',
+    '*',
+    '_',
+    '~',
+    '`',
+    '|',
+    '>',
+    '#',
+    '-',
+    '[',
+    ']',
+    '(',
+    ')',
+    '<',
+    '@',
+    '\\',
+    '\n',
+    '1',
+    '.',
+    'é',
+    'ж',
+  ),
+  maxLength: 80,
+});
+
+describe('escapeMarkdown', () => {
+  it('shows markdown, mentions and @everyone literally', () => {
+    expect(escapeMarkdown('**bold** @everyone <@123> [x](y)')).toBe(
+      '\\*\\*bold\\*\\* \\@everyone \\<@123> \\[x\\](y)',
+    );
+  });
+
+  it('escapes line-start headings, quotes and list marks but not mid-line ones', () => {
+    expect(escapeMarkdown('# Title\n> quote\n- item\n1. first\nversion 9.9 - fine #1')).toBe(
+      '\\# Title\n\\> quote\n\\- item\n1\\. first\nversion 9.9 - fine #1',
+    );
+  });
+
+  it('always reads back as the original text', () => {
+    fc.assert(fc.property(MARKDOWNISH, (text) => reading(escapeMarkdown(text)) === text));
+  });
+});
+
+describe('emphasise', () => {
+  it('bolds matched words and merges neighbours separated by a space', () => {
+    expect(
+      emphasise('the Russian delegation in Gomel', [
+        { start: 4, end: 11 },
+        { start: 12, end: 22 },
+        { start: 26, end: 31 },
+      ]),
+    ).toBe('the **Russian delegation** in **Gomel**');
+  });
+
+  it('reads back as the quote whatever the spans', () => {
+    fc.assert(
+      fc.property(
+        MARKDOWNISH,
+        fc.array(fc.tuple(fc.nat(80), fc.nat(20)), { maxLength: 5 }),
+        (text, raw) => {
+          const spans = raw.map(([s, n]) => ({ start: s, end: s + n }));
+          return reading(emphasise(text, spans)).replace(/\*/g, '') === text.replace(/\*/g, '');
+        },
+      ),
+    );
+  });
+});
+
+describe('truncateText', () => {
+  it('cuts at a word boundary and adds an ellipsis', () => {
+    expect(truncateText('one two three four', 12)).toBe('one two…');
+    expect(truncateText('short', 12)).toBe('short');
+  });
+
+  it('never exceeds the limit and keeps a prefix of the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.integer({ min: 1, max: 120 }), (text, max) => {
+        const cut = truncateText(text, max);
+        if (cut.length > max) return false;
+        if (cut === text) return true;
+        return cut.endsWith(ELLIPSIS) && text.startsWith(cut.slice(0, -1));
+      }),
+    );
+  });
+});
+
+describe('fitQuote', () => {
+  it('keeps a matched word near the end in view, with ellipses on both sides', () => {
+    const quote =
+      'word '.repeat(60) + 'Gomel is where the talks were held, said the statement today.';
+    const at = quote.indexOf('Gomel');
+    const fitted = fitQuote(quote, [{ start: at, end: at + 5 }], 80);
+    expect(fitted.length).toBeLessThanOrEqual(80);
+    expect(fitted.startsWith(ELLIPSIS)).toBe(true);
+    expect(fitted.endsWith(ELLIPSIS)).toBe(true);
+    expect(fitted).toContain('**Gomel**');
+  });
+
+  it('fits any limit and reads as a contiguous part of the quote', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', 'b', ' ', '*', '_', '<', '@', '\\', 'é'),
+          maxLength: 300,
+        }),
+        fc.array(fc.tuple(fc.nat(300), fc.nat(12)), { maxLength: 4 }),
+        fc.integer({ min: 5, max: 200 }),
+        (quote, raw, max) => {
+          const spans = raw.map(([s, n]) => ({ start: s, end: s + n }));
+          const fitted = fitQuote(quote, spans, max);
+          if (fitted.length > max) return false;
+          const read = reading(fitted).replace(/\*/g, '');
+          const plain = quote.replace(/\*/g, '');
+          if (read === plain) return true;
+          const inner = read.replace(/^…/, '').replace(/…$/, '');
+          return plain.includes(inner);
+        },
+      ),
+    );
+  });
+});
 
 /** Article text and metadata that would ping, link or format if shown raw. */
 const HOSTILE =
