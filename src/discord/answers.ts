@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import { UsageError, UserFacingError } from '../core/errors.js';
 import { answerQuestion, clampLimit } from '../answer/answer.js';
+import { readDateBound, type DateBound } from '../answer/date-bounds.js';
 import { searchKeywords } from '../answer/keywords.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
@@ -47,29 +48,15 @@ export interface AnswerPage {
   readonly found: boolean;
 }
 
-const DATE_INPUT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
- * Reads a date option: `2022`, `2022-03` or `2022-03-05`. A year or month means its first day
- * for `since` and its last day for `until`. Throws a UsageError that says how to write it.
+ * Reads a date option (see readDateBound: `2022`, `2022-03` or `2022-03-05`). Throws a
+ * UsageError that says how to write it.
  */
-export function parseDateOption(name: 'since' | 'until', value: string): IsoDate {
-  const match = DATE_INPUT.exec(value.trim());
-  const fail = (): never => {
+export function parseDateOption(name: DateBound, value: string): IsoDate {
+  const date = readDateBound(name, value);
+  if (date === null)
     throw new UsageError(`“${name}” must be a date like 2022-03-05 (or just 2022-03, or 2022).`);
-  };
-  if (match === null) return fail();
-  const year = Number(match[1]);
-  const month = match[2] === undefined ? (name === 'since' ? 1 : 12) : Number(match[2]);
-  if (month < 1 || month > 12) return fail();
-  const last = daysIn(year, month);
-  const day = match[3] === undefined ? (name === 'since' ? 1 : last) : Number(match[3]);
-  if (day < 1 || day > last) return fail();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return date;
 }
 
 /** Reads /ask or /search options into a request; throws UsageError on bad input. */
