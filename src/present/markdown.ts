@@ -27,6 +27,14 @@ export function escapeMarkdown(text: string): string {
     );
 }
 
+/**
+ * Undoes `escapeMarkdown` (every escape is a backslash before punctuation): the text a reader
+ * saw, e.g. the question in the title of an answer being replied to.
+ */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1');
+}
+
 /** Text escaped for Discord and cut to `max` characters (after escaping) at a word boundary. */
 export function fitEscaped(text: string, max: number): string {
   let raw = truncateText(text, max);

@@ -12,6 +12,7 @@ import {
   fitQuote,
   linkTarget,
   truncateText,
+  unescapeMarkdown,
 } from '../../src/present/markdown.js';
 import { makeNewsArticle } from '../fixtures.js';
 
@@ -73,6 +74,10 @@ describe('escapeMarkdown', () => {
 
   it('always reads back as the original text', () => {
     fc.assert(fc.property(MARKDOWNISH, (text) => reading(escapeMarkdown(text)) === text));
+  });
+
+  it('is undone by unescapeMarkdown, whatever the text', () => {
+    fc.assert(fc.property(MARKDOWNISH, (text) => unescapeMarkdown(escapeMarkdown(text)) === text));
   });
 });
 
