@@ -59,7 +59,7 @@ export function formatAttributionMarkdown(result: Attributed): string {
  * The description of an answer: numbered quotes with their attributions, cut so the whole fits
  * `max` characters. Short quotes are kept whole; the room left is shared among the longer ones.
  */
-function renderQuotes(
+export function renderQuotes(
   results: readonly QuoteResult[],
   max: number = DISCORD_LIMITS.embedDescription,
 ): string {
