@@ -101,7 +101,7 @@ export interface RecordedRequest {
 }
 
 /** One file of a multipart upload. */
-export interface UploadedFile {
+interface UploadedFile {
   readonly field: string;
   readonly name: string;
   readonly contentType: string;
