@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +11,9 @@ const SCRIPT = path.join(import.meta.dirname, '..', '.ci', 'production');
 
 describe('the production path (.ci/production, the Dockerfile’s steps)', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'verbatim-production-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // Asynchronous: removing two node_modules trees synchronously blocks the worker past vitest's
+  // 60 s RPC timeout on a loaded machine.
+  afterAll(() => rm(work, { recursive: true, force: true }));
 
   it('builds in a clean copy, installs only production dependencies and answers a question from dist/', async () => {
     const { stdout } = await run('bash', [SCRIPT, work], {
