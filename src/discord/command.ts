@@ -11,6 +11,7 @@ import type {
 } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/log.js';
+import type { FeedService } from '../feeds/runtime.js';
 import type { DigestScheduler } from '../scheduler/scheduler.js';
 import type { Library } from '../library/library.js';
 import type { ButtonStateStore } from './state.js';
@@ -36,6 +37,8 @@ export interface CommandContext {
   readonly commands: () => readonly Command[];
   /** Scheduled digests (/digest); null when the database could not be opened. */
   readonly digests?: () => DigestScheduler | null;
+  /** Feeds followed into the corpus (/feed); null or absent when the database could not be opened. */
+  readonly feeds?: () => FeedService | null;
   /** Where answers are computed, one per event-loop turn; absent, they run at once. */
   readonly answerQueue?: TurnQueue;
 }
