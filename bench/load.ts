@@ -248,7 +248,6 @@ async function main(): Promise<void> {
       articles: change.upserted.length,
       passages: live.current.passageCount - passagesBefore,
       ms: watchMs,
-      compactionDue: live.current.needsCompaction(),
       eventLoopDelay: watchLoop,
     };
     console.error(

@@ -13,7 +13,7 @@ import {
 } from '../text/analyze.js';
 import { analyzePassage, phraseCoverage, sentenceCoverage } from './features.js';
 import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../library/library.js';
-import { IndexHeap } from '../index/heap.js';
+import { IndexHeap } from '../core/heap.js';
 import { parseQuestionDates } from '../text/dates.js';
 import type { AlsoIn, Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
 import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
@@ -161,12 +161,6 @@ export interface RankingParams {
   readonly prefixMinLength: number;
   /** Word stems and name keys at least this long also match with 1 edit per 5 letters. */
   readonly fuzzyMinLength: number;
-  /**
-   * Prefix and fuzzy expansions kept per term, the nearest first (see GroupScoring): 16–128
-   * gave the same quality figures to three decimals as no limit, and at 1M passages the limit
-   * is what keeps "pro" from reading ~700k postings of ~10,000 words.
-   */
-  readonly maxExpansions: number;
 }
 
 /** The ranking used by answerQuestion. */
@@ -183,7 +177,6 @@ export const RANKING: RankingParams = {
   floorSentence: 0.15,
   prefixMinLength: 3,
   fuzzyMinLength: 7,
-  maxExpansions: 32,
 };
 
 /**
@@ -210,7 +203,6 @@ export async function rankPassages(
       bm25: params.bm25,
       prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
       fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
-      maxExpansions: params.maxExpansions,
       // The coverage floor below (optional words weigh nothing), applied inside the index so it
       // orders only passing hits.
       coverage: {

@@ -11,7 +11,7 @@ import type { CorpusFile } from './load.js';
 import type { IngestProblem } from '../text/parse.js';
 import type { Logger } from '../core/log.js';
 import { Library } from './library.js';
-import type { SnapshotKey } from '../index/persist.js';
+import type { SnapshotKey } from './snapshot.js';
 import type { CorpusChanges } from './fingerprint.js';
 import type { ProgressListener } from './progress.js';
 import type { OpenedHow, OpenedLibrary } from './snapshot-store.js';

@@ -87,7 +87,7 @@ describe('openLibrary', () => {
     const second = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(second.how).toBe('loaded');
     expect(second.fingerprint).toBe(first.fingerprint);
-    expect(observe(second.library)).toEqual(observe(await fresh()));
+    expect(await observe(second.library)).toEqual(await observe(await fresh()));
   });
 
   it('re-reads only changed files, drops articles of removed files, and equals a fresh build', async () => {
@@ -112,10 +112,10 @@ describe('openLibrary', () => {
       removed: ['b.jsonl'],
       unchanged: ['c.md'],
     });
-    expect(observe(updated.library)).toEqual(observe(await fresh()));
+    expect(await observe(updated.library)).toEqual(await observe(await fresh()));
     const again = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(again.how).toBe('loaded');
-    expect(observe(again.library)).toEqual(observe(await fresh()));
+    expect(await observe(again.library)).toEqual(await observe(await fresh()));
   });
 
   it('rebuilds, with a warning, when the snapshot file is damaged', async () => {
@@ -132,7 +132,7 @@ describe('openLibrary', () => {
         l.includes('WARN persisted index unusable (snapshot checksum mismatch); rebuilding'),
       ),
     ).toBe(true);
-    expect(observe(opened.library)).toEqual(observe(await fresh()));
+    expect(await observe(opened.library)).toEqual(await observe(await fresh()));
   });
 
   it('rebuilds when the snapshot was made with other term processing, and when the manifest is missing', async () => {
@@ -178,7 +178,7 @@ describe('openLibraryInWorker', () => {
     });
     const inProcess = Library.build((await loadCorpus('corpus')).articles);
     expect(opened.how).toBe('built');
-    expect(observe(opened.library)).toEqual(observe(inProcess));
+    expect(await observe(opened.library)).toEqual(await observe(inProcess));
     expect(progress.at(-1)).toEqual([inProcess.passageCount, inProcess.passageCount]);
     const loaded = await openLibrary({ corpusDir: 'corpus', dataDir, logger: SILENT_LOGGER });
     expect(loaded.how).toBe('loaded');
