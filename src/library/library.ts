@@ -56,8 +56,17 @@ export interface LibrarySearchOptions extends AnswerFilters {
  */
 export const BM25_PARAMS: Bm25Params = { k: 1.2, b: 0.7, d: 0.5 };
 
+/**
+ * The in-process envelope: past this many passages `/ask` p99 on the 2-core reference machine
+ * crosses 300 ms with MiniSearch in this process (measured with bench/perf.ts, README
+ * "Performance"), and the PostgreSQL backend serves such a corpus better.
+ */
+export const ENVELOPE_PASSAGES = 100_000;
+
 /** Corpus-wide figures for /about and the console banner. */
 export interface LibraryStats {
+  /** Whether the corpus is past ENVELOPE_PASSAGES. */
+  readonly pastEnvelope: boolean;
   readonly documents: number;
   readonly passages: number;
   readonly languages: Readonly<Record<string, number>>;
@@ -667,6 +676,7 @@ export class Library {
       }
     }
     return {
+      pastEnvelope: this.passageCount > ENVELOPE_PASSAGES,
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,
