@@ -161,6 +161,11 @@ export interface RankingParams {
   readonly prefixMinLength: number;
   /** Word stems and name keys at least this long also match with 1 edit per 5 letters. */
   readonly fuzzyMinLength: number;
+  /**
+   * Prefix and fuzzy expansions only for terms in at most this share of the passages: a common
+   * term matches plenty as written, and its expansions' postings were most of a search's time.
+   */
+  readonly expansionMaxShare: number;
 }
 
 /** The ranking used by answerQuestion. */
@@ -177,6 +182,7 @@ export const RANKING: RankingParams = {
   floorSentence: 0.15,
   prefixMinLength: 3,
   fuzzyMinLength: 7,
+  expansionMaxShare: 1,
 };
 
 /**
@@ -195,14 +201,17 @@ export async function rankPassages(
   const required = query.words.filter((w) => !w.optional);
   const total = required.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
+  const commonDf = params.expansionMaxShare * library.passageCount;
+  const rare = (term: string): boolean => library.documentFrequency(term) <= commonDf;
   const hits = await library.searchTermGroups(
     query.words.map((w) => w.terms),
     {
       ...options,
       limit: CANDIDATE_LIMIT,
       bm25: params.bm25,
-      prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
-      fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
+      prefix: (term) =>
+        !isNameKeyTerm(term) && term.length >= params.prefixMinLength && rare(term),
+      fuzzy: (term) => (term.length >= params.fuzzyMinLength && rare(term) ? 0.2 : false),
       // The coverage floor below (optional words weigh nothing), applied inside the index so it
       // orders only passing hits.
       coverage: {
