@@ -211,8 +211,7 @@ export async function rankPassages(
       ...options,
       limit: candidateLimit,
       bm25: params.bm25,
-      prefix: (term) =>
-        !isNameKeyTerm(term) && term.length >= params.prefixMinLength && rare(term),
+      prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength && rare(term),
       fuzzy: (term) => (term.length >= params.fuzzyMinLength && rare(term) ? 0.2 : false),
       // The coverage floor below (optional words weigh nothing), applied inside the index so it
       // orders only passing hits.

@@ -17,12 +17,7 @@ import {
 } from '../text/analyze.js';
 import { WordTable } from '../text/word-table.js';
 import { MiniSearchIndex } from '../index/minisearch-index.js';
-import type {
-  Bm25Params,
-  CoverageFloor,
-  IndexedPassage,
-  SearchIndex,
-} from '../index/search-index.js';
+import type { Bm25Params, CoverageFloor, IndexedPassage } from '../index/search-index.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './snapshot.js';
 import { runSteps, runStepsAsync, type Steps } from '../core/steps.js';
 
