@@ -10,7 +10,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import type { LibraryStats, SourceStats } from '../library/library.js';
+import { ENVELOPE_PASSAGES, type LibraryStats, type SourceStats } from '../library/library.js';
 import { emptyAnswerMessage, formatDate } from './format.js';
 import type { AlsoIn, Answer, Article, QuoteResult, Span } from '../core/types.js';
 import { DISCORD_LIMITS } from './limits.js';
@@ -255,6 +255,15 @@ export function renderAboutEmbed(stats: LibraryStats, loadedAt: number, version:
       { name: 'Dates', value: range, inline: true },
       { name: 'Loaded', value: `<t:${Math.floor(loadedAt / 1000)}:f>`, inline: true },
       { name: 'Version', value: fitEscaped(version, 100), inline: true },
+      ...(stats.pastEnvelope
+        ? [
+            {
+              name: 'Index',
+              value: `MiniSearch in this process; past ${ENVELOPE_PASSAGES.toLocaleString('en')} passages the PostgreSQL backend answers faster.`,
+              inline: false,
+            },
+          ]
+        : []),
     ],
   };
 }
