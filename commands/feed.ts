@@ -5,7 +5,7 @@
  */
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { MAX_FEED_POLL_MINUTES } from '../src/config.js';
-import { cutAtWord, escapeMarkdown } from '../src/present/digest.js';
+import { escapeMarkdown, truncateText } from '../src/present/markdown.js';
 import { NO_MENTIONS } from '../src/discord/answers.js';
 import type { Command, CommandContext } from '../src/discord/command.js';
 import { UsageError, UserFacingError } from '../src/core/errors.js';
@@ -99,7 +99,7 @@ async function replyPrivately(
   interaction: ChatInputCommandInteraction,
   content: string,
 ): Promise<void> {
-  const message = { content: cutAtWord(content, 2_000), allowedMentions: NO_MENTIONS };
+  const message = { content: truncateText(content, 2_000), allowedMentions: NO_MENTIONS };
   if (interaction.deferred) await interaction.editReply(message);
   else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
 }

@@ -5,7 +5,7 @@
 import type { Command } from '../src/discord/command.js';
 import { about } from './about.js';
 import { ask } from './ask.js';
-import { digest } from './digest.js';
+import { digest } from './digest/index.js';
 import { feed } from './feed.js';
 import { help } from './help.js';
 import { search } from './search.js';

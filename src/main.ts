@@ -2,21 +2,17 @@
  * `npm start`: with DISCORD_TOKEN, the Discord bot; without, the local console over the corpus.
  * Configuration problems stop the start with one line naming the key.
  */
-import { readFileSync } from 'node:fs';
 import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
 import { openCorpus } from './library/open.js';
 import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
+import { packageVersion } from './core/version.js';
 import type { BotHandle } from './discord/bot.js';
 
 /** How long a stop signal waits for the graceful stop before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 15_000;
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+const VERSION = packageVersion(import.meta.url);
 
 async function main(): Promise<number> {
   const config = await loadConfigOrReport();

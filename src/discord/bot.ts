@@ -125,7 +125,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
   const context: CommandContext = {
-    library,
+    library: library(),
     config,
     logger,
     now,

@@ -19,8 +19,11 @@ import type { TurnQueue } from '../core/event-loop.js';
 
 /** Everything a handler may use; passed down, never global. */
 export interface CommandContext {
-  /** The current Library (the index may be swapped while the bot runs). */
-  readonly library: () => Library;
+  /**
+   * The corpus served. One Library for the life of the bot: the corpus watcher updates it in
+   * place, so handlers hold it directly rather than through a getter.
+   */
+  readonly library: Library;
   readonly config: Config;
   readonly logger: Logger;
   /** The clock (tests pass a fixed one). */

@@ -238,7 +238,7 @@ describe('/feed against the fake Discord', () => {
     );
     const listed = await fake.sendCommand('feed', sub('list')).reply();
     expect(listed.content).toContain(
-      `last poll failed: ${server.base}/broken\\-later.xml is not a readable RSS, Atom or JSON feed`,
+      `last poll failed: ${server.base}/broken-later.xml is not a readable RSS, Atom or JSON feed`,
     );
     const removed = await fake
       .sendCommand('feed', sub('remove', [{ name: 'id', type: 4, value: 2 }]))
