@@ -8,7 +8,7 @@ import { RESTEvents, type REST } from 'discord.js';
 import { LogWindow, type Logger } from '../core/log.js';
 
 /** One line per route per minute at most, with a count of the rest. */
-export const RATE_LIMIT_LOG_WINDOW_MS = 60_000;
+const RATE_LIMIT_LOG_WINDOW_MS = 60_000;
 
 /**
  * Requests per second the REST client lets through before holding them back itself. Discord's

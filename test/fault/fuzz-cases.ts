@@ -14,7 +14,7 @@ import { MAX_QUESTION_LENGTH, readQuestion } from '../../src/text/question.js';
 import type { FakeDiscord } from '../fake-discord/index.js';
 
 /** Text a hostile user would send: controls, surrogates, mentions, markdown, long words. */
-export const hostileText = (maxLength: number): fc.Arbitrary<string> =>
+const hostileText = (maxLength: number): fc.Arbitrary<string> =>
   fc
     .array(
       fc.oneof(
@@ -45,7 +45,7 @@ export const hostileText = (maxLength: number): fc.Arbitrary<string> =>
     .map((parts) => parts.join(' ').slice(0, maxLength));
 
 /** Something that looks like a stack trace or an internal error leaking to a user. */
-export function looksLikeALeak(text: string): boolean {
+function looksLikeALeak(text: string): boolean {
   return /\n\s+at |Error: |TypeError|undefined is not|\[object Object\]/.test(text);
 }
 
