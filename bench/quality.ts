@@ -13,8 +13,11 @@ import { buildFts5, buildMiniSearchDefaults, type Engine } from './lib/baselines
 import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } from './lib/data.js';
 import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
+import { runUserQuestions, userQuestionFigures } from './lib/user-questions.js';
+import { loadCorpus } from '../src/library/load.js';
+import { answerQuestion } from '../src/answer/answer.js';
 import { buildVerbatim } from './lib/verbatim.js';
-import type { Library } from '../src/library/library.js';
+import { Library } from '../src/library/library.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', '..', 'shared', 'bench-data');
@@ -158,6 +161,20 @@ async function main(): Promise<void> {
   const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));
   for (const c of seed)
     console.log(`seed ${c.pass ? 'PASS' : 'FAIL'}  ${c.question}  → ${c.detail}`);
+  const { articles } = await loadCorpus(join(HERE, '..', 'corpus'));
+  const seedLibrary = Library.build(articles);
+  const users = await runUserQuestions((question, options) =>
+    answerQuestion(seedLibrary, question, options),
+  );
+  for (const u of users)
+    if (!u.hit1)
+      console.log(
+        `users ${u.hit3 ? 'top3' : 'MISS'}${u.row.must === true ? ' (must)' : ''}  ${u.row.q}  → ${u.detail}`,
+      );
+  const userFigures = userQuestionFigures(users);
+  console.log(
+    `${'user questions'.padEnd(16)} ${'Verbatim'.padEnd(44)} hit@1 ${userFigures.hit1.toFixed(3)}  hit@3 ${userFigures.hit3.toFixed(3)}  (${userFigures.questions} q)`,
+  );
   if (args.quick || args.only !== null || args.sets.length < 3) {
     console.log('(quick/partial run: bench/results/quality.json not written)');
     return;
@@ -165,7 +182,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(
     RESULTS,
-    `${JSON.stringify({ node: process.version, questionsPerSet: Object.fromEntries(runs.map((r) => [r.label, r.questions.length])), rows, seed }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, questionsPerSet: Object.fromEntries(runs.map((r) => [r.label, r.questions.length])), rows, seed, userQuestions: { ...userFigures, misses: users.filter((u) => !u.hit1).map((u) => ({ question: u.row.q, answered: u.detail })) } }, null, 2)}\n`,
   );
   console.log(`wrote ${RESULTS}`);
 }
