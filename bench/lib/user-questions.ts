@@ -87,7 +87,9 @@ export function judge(row: UserQuestion, answer: Answer): UserQuestionResult {
   const detail = `${answer.results
     .slice(0, 3)
     .map((r) => `${r.docId.slice(0, 3)} «${r.quote.slice(0, 70)}»`)
-    .join(' | ')}${(answer.notices ?? []).length > 0 ? ` [${(answer.notices ?? []).join(' / ')}]` : ''}`;
+    .join(
+      ' | ',
+    )}${(answer.notices ?? []).length > 0 ? ` [${(answer.notices ?? []).join(' / ')}]` : ''}`;
   if (row.nothing === true) {
     const ok = answer.results.length === 0 && notice;
     return { row, hit1: ok, hit3: ok, detail: detail || '(nothing)' };

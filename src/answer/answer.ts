@@ -14,12 +14,7 @@ import {
 import { analyzePassage, phraseCoverage, sentenceCoverage } from './features.js';
 import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../library/library.js';
 import { IndexHeap } from '../index/heap.js';
-import {
-  describeDay,
-  describeWindow,
-  isBrowsingWord,
-  parseQuestionDates,
-} from '../text/dates.js';
+import { describeDay, describeWindow, isBrowsingWord, parseQuestionDates } from '../text/dates.js';
 import { cleanQuestion } from '../text/question.js';
 import type {
   AlsoIn,
@@ -32,6 +27,8 @@ import type {
   Span,
 } from '../core/types.js';
 import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
+import { correctSpelling } from './spelling.js';
+import { nameKeyTermsOf } from '../text/terms.js';
 
 /** Quotes per answer when no limit is given. */
 export const DEFAULT_LIMIT = 5;
@@ -95,6 +92,7 @@ export function weighQuery(
   library: Library,
   question: string,
   optional: readonly Span[] = [],
+  namesAnySpelling = false,
 ): QueryTerms {
   const context = library.queryContext(question);
   const words: QueryWord[] = [];
@@ -103,7 +101,11 @@ export function weighQuery(
   const inOptional = (t: Token): boolean =>
     optional.some((s) => t.start >= s.start && t.end <= s.end);
   for (const token of tokens) {
-    const terms = queryTermsOfWord(token.text, context);
+    const ownTerms = queryTermsOfWord(token.text, context);
+    const terms =
+      namesAnySpelling && ownTerms.length > 0
+        ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]
+        : ownTerms;
     const stem = terms[0];
     if (stem === undefined || seen.has(stem)) continue;
     seen.add(stem);
@@ -649,7 +651,7 @@ export function answerQuestion(
   let weighed = weighQuery(library, searched, read.timeSpans);
   const topical = weighed.words.some((w) => !w.optional);
   let ranked: RankedPassage[];
-  let notices: string[] = [];
+  const notices: string[] = [];
   if (!topical && (read.hasDate || read.recent)) {
     const reference = newestDate(library) ?? new Date().toISOString().slice(0, 10);
     const dates = parseQuestionDates(read.cleaned, reference);
@@ -657,20 +659,48 @@ export function answerQuestion(
       dates.since !== null && dates.until !== null
         ? { since: dates.since, until: dates.until }
         : null;
-    ({ ranked, notices } = browseByDate(library, window, read.recent, options));
+    const browsed = browseByDate(library, window, read.recent, options);
+    ranked = browsed.ranked;
+    notices.push(...browsed.notices);
   } else {
     // A question of recency words only ("latest") still searches them.
     if (weighed.terms.length === 0) weighed = weighQuery(library, read.cleaned);
     if (weighed.terms.length === 0) return empty('only-stop-words');
-    const found = rankPassages(library, weighed, options, params);
-    const top = found[0];
-    if (
-      top === undefined ||
-      top.coverage < params.floorCoverage ||
-      top.sentenceCoverage < params.floorSentence
-    ) {
-      const said = filterNotice(library, options);
-      return empty('no-match', weighed.terms, said === null ? [] : [said]);
+    const confident = (ranking: readonly RankedPassage[]): boolean => {
+      const top = ranking[0];
+      return (
+        top !== undefined &&
+        top.coverage >= params.floorCoverage &&
+        top.sentenceCoverage >= params.floorSentence
+      );
+    };
+    let found = rankPassages(library, weighed, options, params);
+    if (!confident(found)) {
+      // Nothing matches as typed: read unknown words as the nearest corpus words and names
+      // in any spelling ("Putn", "Benet", "Нетаньяху"), and say so.
+      const spelling = correctSpelling(library, searched, weighed.context);
+      const named = spelling.corrections.filter(
+        (c) =>
+          normalizeWord(c.read) !== normalizeWord(c.typed) && queryTermsOfWord(c.read).length > 0,
+      );
+      const retried = weighQuery(library, spelling.text, read.timeSpans, true);
+      const again =
+        retried.terms.length === 0 ? [] : rankPassages(library, retried, options, params);
+      const guess =
+        named.length === 0 ? '' : named.map((c) => `"${c.typed}" as "${c.read}"`).join(', ');
+      if (!confident(again)) {
+        const said = filterNotice(library, options);
+        const notices = [
+          ...(guess === ''
+            ? []
+            : [`Nothing matches; did you mean ${named.map((c) => c.read).join(' ')}?`]),
+          ...(said === null ? [] : [said]),
+        ];
+        return empty('no-match', weighed.terms, notices);
+      }
+      found = again;
+      weighed = retried;
+      if (guess !== '') notices.push(`Read ${guess}.`);
     }
     let reference: IsoDate | null = null;
     for (const r of found) {
@@ -682,7 +712,9 @@ export function answerQuestion(
       dates.since !== null && dates.until !== null
         ? { since: dates.since, until: dates.until }
         : null;
-    ({ ranked, notices } = applyQuestionDates(found, reference === null ? null : window, read.recent));
+    const dated = applyQuestionDates(found, reference === null ? null : window, read.recent);
+    ranked = dated.ranked;
+    notices.push(...dated.notices);
   }
   const collapsed = collapseWireCopy(ranked, weighed, offset + limit + 1);
   const page = collapsed

@@ -14,7 +14,7 @@ export function scriptOf(token: string): Script {
 }
 
 /** Cyrillic languages whose stemmer we have. */
-export type CyrillicLanguage = 'bg' | 'ru';
+export type CyrillicLanguage = 'bg' | 'ru' | 'uk';
 
 // Letters Russian has and Bulgarian does not; "ъ" inside a word is almost only Bulgarian.
 const RUSSIAN_ONLY = /[ыэё]/gu;
