@@ -16,7 +16,9 @@ import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
 import { runUserQuestions, userQuestionFigures } from './lib/user-questions.js';
 import { loadCorpus } from '../src/library/load.js';
 import { answerQuestion } from '../src/answer/answer.js';
-import { buildVerbatim } from './lib/verbatim.js';
+import { buildVerbatim, passagesAsArticles } from './lib/verbatim.js';
+import { detectLanguage } from '../src/text/clean.js';
+import { loadLanguageDetector } from '../src/text/language.js';
 import { Library } from '../src/library/library.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -95,11 +97,30 @@ function measure(
   return rows;
 }
 
+/**
+ * Verbatim over the set's paragraphs with no language declared, each named as the corpus
+ * loader names an article without `lang` (src/text/clean.ts detectLanguage): how real
+ * articles arrive.
+ */
+function buildUndeclared(set: BenchSet): Engine {
+  const articles = passagesAsArticles(set.passages, set.lang).map((a) => ({
+    ...a,
+    lang: detectLanguage(a.text),
+  }));
+  const named = articles.filter((a) => a.lang === set.lang).length;
+  console.log(`${set.name}: ${named} of ${articles.length} paragraphs named '${set.lang}'`);
+  return {
+    ...buildVerbatim(set.passages, set.lang, { library: Library.build(articles) }),
+    name: 'Verbatim, no language declared',
+  };
+}
+
 function engines(set: BenchSet, only: string | null): Engine[] {
   const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
   let verbatim: Engine | null = null;
   const list: (() => Engine)[] = [
     () => (verbatim = buildVerbatim(set.passages, set.lang)),
+    () => buildUndeclared(set),
     () =>
       buildVerbatim(set.passages, set.lang, {
         library: verbatim?.library as Library,
@@ -129,6 +150,7 @@ function engines(set: BenchSet, only: string | null): Engine[] {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  await loadLanguageDetector();
   const squad = loadSquadLayout(
     join(args.data, 'squad-dev-v1.1.rebuilt.json.gz'),
     'SQuAD dev',
@@ -146,8 +168,14 @@ async function main(): Promise<void> {
     subsets: { label: string; ids: ReadonlySet<string> }[];
   }[] = [];
   const heldOut = { label: 'SQuAD held-out', ids: new Set(split.heldOut.map((q) => q.id)) };
+  const tuning = { label: 'SQuAD tuning', ids: new Set(split.tune.map((q) => q.id)) };
   if (args.sets.includes('squad'))
-    runs.push({ label: 'SQuAD dev', set: squad, questions: squad.questions, subsets: [heldOut] });
+    runs.push({
+      label: 'SQuAD dev',
+      set: squad,
+      questions: squad.questions,
+      subsets: [heldOut, tuning],
+    });
   if (args.sets.includes('xquad-en'))
     runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions, subsets: [] });
   if (args.sets.includes('xquad-ru'))

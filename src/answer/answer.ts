@@ -470,16 +470,12 @@ export function applyQuestionDates(
   return { ranked: result, notices };
 }
 
-/** `text` with the given spans blanked out (replaced by a space each). */
+/** `text` with the given spans blanked out by spaces, so offsets into it stay valid. */
 function without(text: string, spans: readonly Span[]): string {
-  let out = '';
-  let at = 0;
-  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
-    if (span.start < at) continue;
-    out += `${text.slice(at, span.start)} `;
-    at = span.end;
-  }
-  return out + text.slice(at);
+  let out = text;
+  for (const span of spans)
+    out = out.slice(0, span.start) + ' '.repeat(span.end - span.start) + out.slice(span.end);
+  return out;
 }
 
 /** Spans of the words that ask for no topic beside a date ("what happened", "news"). */
