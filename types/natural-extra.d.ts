@@ -10,3 +10,8 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer_uk.js' {
   const PorterStemmerUk: { stem(token: string): string };
   export default PorterStemmerUk;
 }
+declare module 'wink-lexicon/src/wn-verb-exceptions.js' {
+  /** WordNet's irregular verb forms: form → base form ("began" → "begin"). */
+  const exceptions: Readonly<Record<string, string>>;
+  export default exceptions;
+}

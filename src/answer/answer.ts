@@ -6,6 +6,8 @@ import {
   isNameKeyTerm,
   normalizeWord,
   queryTermsOfWord,
+  scriptOf,
+  termOf,
   type TermContext,
   termContextOfArticle,
   tokenize,
@@ -29,6 +31,7 @@ import type {
 import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
 import { correctSpelling } from './spelling.js';
 import { nameKeyTermsOf } from '../text/terms.js';
+import { irregularVerbForms } from '../text/verbs.js';
 
 /** Quotes per answer when no limit is given. */
 export const DEFAULT_LIMIT = 5;
@@ -101,7 +104,7 @@ export function weighQuery(
   const inOptional = (t: Token): boolean =>
     optional.some((s) => t.start >= s.start && t.end <= s.end);
   for (const token of tokens) {
-    const ownTerms = queryTermsOfWord(token.text, context);
+    const ownTerms = withVerbForms(token.text, queryTermsOfWord(token.text, context));
     const terms =
       namesAnySpelling && ownTerms.length > 0
         ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]
@@ -132,6 +135,13 @@ export function weighQuery(
       questionWords: new Set(tokenize(question).map((t) => normalizeWord(t.text))),
     },
   };
+}
+
+/** A question word's terms with those of its other forms if it is an irregular English verb. */
+function withVerbForms(word: string, terms: readonly string[]): readonly string[] {
+  if (terms.length === 0 || scriptOf(word) !== 'latin') return terms;
+  const forms = irregularVerbForms(normalizeWord(word)).flatMap((form) => termOf(form) ?? []);
+  return forms.length === 0 ? terms : [...new Set([...terms, ...forms])];
 }
 
 function coverageOf(hit: Hit, query: QueryTerms, total: number): number {

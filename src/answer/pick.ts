@@ -43,21 +43,43 @@ export function highlightTerms(
   return highlights;
 }
 
-/** What kind of string a question asks for, when its wording says so. */
-export type AnswerType = 'number' | 'name';
-
-const NUMBER_QUESTION =
-  /(?<![\p{L}])(?:when|how (?:many|much|long|old|far|large|big|high|often)|what (?:year|date|time|percentage|age|day|month|century|decade)|which (?:year|date|century)|кога|колко|когда|сколько|в како[мй] году)(?![\p{L}])/iu;
-const NAME_QUESTION =
-  /(?<![\p{L}])(?:who|whom|whose|where|кой|коя|кои|кого|къде|кто|кого|где)(?![\p{L}])/iu;
-
 /**
- * The answer type a question's wording asks for: a number for "when", "how many", "what
- * year", "кога", "колко"…; a name for "who", "where", "кой", "къде"…; else null.
+ * What kind of string a question asks for, when its wording says so: a time ("when", "кога"),
+ * a quantity ("how many", "колко"), a place ("where", "къде") or a person or thing named
+ * ("who", "which chancellor", "кой").
  */
+export type AnswerType = 'time' | 'quantity' | 'place' | 'name';
+
+const B = '(?<![\\p{L}])';
+const E = '(?![\\p{L}])';
+const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
+  [
+    'quantity',
+    new RegExp(
+      `${B}(?:how (?:many|much|long|old|far|large|big|high|often)|what (?:percentage|number|age)|колко|сколько|скільки|на колко|до колко)${E}`,
+      'iu',
+    ),
+  ],
+  [
+    'time',
+    new RegExp(
+      `${B}(?:when|what (?:year|date|time|day|month|century|decade)|which (?:year|date|day|month|century)|кога|от кога|когда|в како[мй] году|коли|в якому році|якого числа)${E}`,
+      'iu',
+    ),
+  ],
+  ['place', new RegExp(`${B}(?:where|къде|накъде|где|куда|откуда|де|куди|звідки)${E}`, 'iu')],
+  [
+    'name',
+    new RegExp(
+      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кого|кому|какой|какая|хто|кого|кому|який|яка)${E}`,
+      'iu',
+    ),
+  ],
+];
+
+/** The answer type a question's wording asks for, or null (see AnswerType). */
 export function answerTypeOf(question: string): AnswerType | null {
-  if (NUMBER_QUESTION.test(question)) return 'number';
-  if (NAME_QUESTION.test(question)) return 'name';
+  for (const [type, pattern] of TYPE_PATTERNS) if (pattern.test(question)) return type;
   return null;
 }
 
@@ -75,7 +97,14 @@ export interface QuoteHints {
 export const ANSWER_TYPE_BONUS = 0.2;
 
 const NUMBER_WORD =
-  /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)$/iu;
+  /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|един|една|две|два|три|четири|пет|шест|седем|осем|девет|десет|сто|хиляди|милиона|милиард|один|одна|четыре|пять|шесть|семь|восемь|девять|десять|тысяч|тысячи|миллиона|миллионов|чотири|пʼять|тисяч|мільйонів)$/iu;
+
+const TIME_WORD =
+  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|week|month|year|january|february|march|april|may|june|july|august|september|october|november|december|понеделник|вторник|сряда|четвъртък|петък|събота|неделя|днес|вчера|утре|понедельник|среда|четверг|пятница|суббота|воскресенье|сегодня|вчера|завтра|понеділок|вівторок|середа|четвер|пʼятниця|субота|неділя|сьогодні|учора|завтра|януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)$/iu;
+
+/** Words before a place: "headed to Berlin", "in Gomel", "в Москва". */
+const PLACE_PREPOSITION =
+  /^(?:to|in|at|from|near|into|toward|towards|via|в|във|на|до|от|към|из|во|к|у|з|до)$/iu;
 
 /**
  * Extra weight, relative to a stem match, of a word written in the sentence exactly as in the
@@ -88,21 +117,26 @@ const CAPITAL = /^\p{Lu}/u;
 
 /**
  * Whether the word `text[start, end)`, normalised as `normalized`, is a candidate answer of
- * the asked-for type: a number or (past a sentence's first word) a capitalised word, that the
- * question does not contain.
+ * the asked-for type that the question does not contain: a number for a quantity; a number,
+ * month, weekday or "today" for a time; a capitalised word (past a sentence's first word)
+ * after "to", "in", "at" … for a place; a capitalised word for a name. `previous` is the word
+ * before it in the sentence, or null for the first.
  */
-function isCandidate(
+export function isAnswerCandidate(
   text: string,
   start: number,
   end: number,
   normalized: string,
-  first: boolean,
+  previous: string | null,
   hints: QuoteHints,
 ): boolean {
   const type = hints.answerType;
   if (type === null || hints.questionWords.has(normalized)) return false;
-  if (type === 'number') return NUMBER_WORD.test(text.slice(start, end));
-  return !first && CAPITAL.test(text.slice(start, Math.min(end, start + 2)));
+  const word = text.slice(start, end);
+  if (type === 'quantity') return NUMBER_WORD.test(word);
+  if (type === 'time') return NUMBER_WORD.test(word) || TIME_WORD.test(word);
+  if (previous === null || !CAPITAL.test(word) || TIME_WORD.test(word)) return false;
+  return type === 'name' || PLACE_PREPOSITION.test(previous);
 }
 
 /**
@@ -134,12 +168,12 @@ export function pickQuote(
           terms.add(term);
           if (asWritten) exact.add(term);
         }
-      candidate ||= isCandidate(
+      candidate ||= isAnswerCandidate(
         text,
         table.starts[k]!,
         table.ends[k]!,
         info.normalized,
-        k === 0,
+        k === 0 ? null : text.slice(table.starts[k - 1]!, table.ends[k - 1]!),
         hints,
       );
     }
