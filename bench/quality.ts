@@ -120,7 +120,8 @@ function engines(set: BenchSet, only: string | null): Engine[] {
   let verbatim: Engine | null = null;
   const list: (() => Engine)[] = [
     () => (verbatim = buildVerbatim(set.passages, set.lang)),
-    () => buildUndeclared(set),
+    // SQuAD is English only; XQuAD shows what detection does (en, and ru vs bg).
+    ...(set.name.startsWith('XQuAD') ? [() => buildUndeclared(set)] : []),
     () =>
       buildVerbatim(set.passages, set.lang, {
         library: verbatim?.library as Library,

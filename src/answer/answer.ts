@@ -13,7 +13,12 @@ import {
   tokenize,
   type Token,
 } from '../text/analyze.js';
-import { analyzePassage, phraseCoverage, sentenceCoverage } from './features.js';
+import {
+  analyzePassage,
+  phraseCoverage,
+  sentenceCoverage,
+  typedSentenceCoverage,
+} from './features.js';
 import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../library/library.js';
 import { IndexHeap } from '../index/heap.js';
 import { describeDay, describeWindow, isBrowsingWord, parseQuestionDates } from '../text/dates.js';
@@ -28,7 +33,7 @@ import type {
   QuoteResult,
   Span,
 } from '../core/types.js';
-import { answerTypeOf, pickQuote, type QuoteHints } from './pick.js';
+import { answerTypeOf, FRAGMENT_FACTOR, isFragment, pickQuote, type QuoteHints } from './pick.js';
 import { correctSpelling } from './spelling.js';
 import { nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
@@ -167,6 +172,12 @@ export interface RankingParams {
   readonly phraseWeight: number;
   /** Extra weight in the best-sentence share for a word written exactly as in the question. */
   readonly exactFormWeight: number;
+  /**
+   * Share of the question's weight added to a sentence's (in the best-sentence feature) when
+   * it holds a candidate answer of the type the question asks for: a date for "when", a
+   * number for "how many", a place after "to"/"in" for "where", a name for "who".
+   */
+  readonly answerTypeWeight: number;
   /** How many BM25 candidates are reranked with sentence and phrase features. */
   readonly rerankDepth: number;
   /** Passages covering less of the question's weight than this are not listed (MIN_COVERAGE). */
@@ -200,6 +211,7 @@ export const RANKING: RankingParams = {
   sentenceWeight: 3,
   phraseWeight: 1,
   exactFormWeight: 1,
+  answerTypeWeight: 0.1,
   rerankDepth: 40,
   minCoverage: MIN_COVERAGE,
   floorCoverage: 0.3,
@@ -253,14 +265,26 @@ export function rankPassages(
       const analysis = analyzePassage(c.hit.article, c.hit.passage);
       const sentence = sentenceCoverage(analysis, required, total);
       const ranked =
-        params.exactFormWeight > 0
-          ? sentenceCoverage(analysis, required, total, params.exactFormWeight)
+        params.exactFormWeight > 0 || params.answerTypeWeight > 0
+          ? typedSentenceCoverage(
+              analysis,
+              required,
+              total,
+              params.exactFormWeight,
+              query.hints,
+              params.answerTypeWeight,
+            )
           : sentence;
       const phrase = params.phraseWeight > 0 ? phraseCoverage(analysis, query.words) : 0;
+      const fragment = isFragment(c.hit.article.text, c.hit.passage) ? FRAGMENT_FACTOR : 1;
       candidates[i] = {
         ...c,
         sentenceCoverage: sentence,
-        score: c.score * (1 + params.sentenceWeight * ranked) * (1 + params.phraseWeight * phrase),
+        score:
+          c.score *
+          (1 + params.sentenceWeight * ranked) *
+          (1 + params.phraseWeight * phrase) *
+          fragment,
       };
     }
     // Candidates past the rerank depth keep their order behind the reranked ones.

@@ -5,6 +5,7 @@
 import { splitSentences } from '../text/sentences.js';
 import { DEFAULT_TERM_CONTEXT, scanWords, type TermContext } from '../text/analyze.js';
 import type { Span } from '../core/types.js';
+import { countWords } from '../text/words.js';
 
 /** A quote's span in the article and the matched words' spans relative to the quote. */
 export interface PickedQuote {
@@ -177,7 +178,7 @@ export function pickQuote(
         hints,
       );
     }
-    return { span, terms, exact, words: count, candidate };
+    return { span, terms, exact, words: count, candidate, fragment: isFragment(text, span) };
   });
   if (sentences.length === 0) return { span: passage, highlights: [] };
   const total = weightOf(weights.keys(), weights);
@@ -185,14 +186,18 @@ export function pickQuote(
     terms: ReadonlySet<string>;
     exact: ReadonlySet<string>;
     candidate: boolean;
+    fragment: boolean;
   }): number => {
     if (total <= 0) return 0;
     const share =
-      (weightOf(s.terms, weights) + EXACT_FORM_WEIGHT * weightOf(s.exact, weights)) / total;
+      ((weightOf(s.terms, weights) + EXACT_FORM_WEIGHT * weightOf(s.exact, weights)) / total) *
+      (s.fragment ? FRAGMENT_FACTOR : 1);
     return share > 0 && s.candidate ? share + ANSWER_TYPE_BONUS : share;
   };
   let bestIndex = 0;
-  let bestScore = scoreOf(sentences[0] ?? { terms: new Set(), exact: new Set(), candidate: false });
+  let bestScore = scoreOf(
+    sentences[0] ?? { terms: new Set(), exact: new Set(), candidate: false, fragment: false },
+  );
   sentences.forEach((sentence, i) => {
     const score = scoreOf(sentence);
     const best = sentences[bestIndex];
@@ -229,5 +234,93 @@ export function pickQuote(
           : { start: other.span.start, end: best.span.end };
     }
   }
+  span = readableSpan(
+    text,
+    sentences.map((x) => x.span),
+    span,
+  );
   return { span, highlights: highlightTerms(text, span, new Set(weights.keys()), context) };
 }
+
+/** A quote grows to whole quotations and a speaker only up to this many words. */
+export const MAX_READABLE_WORDS = 120;
+
+const STRAIGHT = /"/gu;
+
+/**
+ * How a text's quotation marks stand: > 0 when a quotation opens and does not close in it,
+ * < 0 when one closes that opened before it, 0 when balanced. English “…”, Bulgarian „…“,
+ * «…» and straight quotes (opening at a word start) are read.
+ */
+export function quotationBalance(text: string): number {
+  const count = (re: RegExp): number => text.match(re)?.length ?? 0;
+  const lowOpen = count(/„/gu);
+  // “ closes a „…“ quotation and opens an English one.
+  const curly = lowOpen > 0 ? lowOpen - count(/[“”]/gu) : count(/“/gu) - count(/”/gu);
+  const guillemets = count(/«/gu) - count(/»/gu);
+  let straight = 0;
+  for (const m of text.matchAll(STRAIGHT)) {
+    const before = text[m.index - 1];
+    const opening = before === undefined || /[\s([—–-]/u.test(before);
+    straight += opening ? 1 : -1;
+  }
+  return curly + guillemets + straight;
+}
+
+const OPENING_QUOTE = /^["“„«]/u;
+const ENDS_IN_QUOTE = /[.!?…,]?["”“»]$/u;
+
+/** Whether a sentence is a bare quotation: all inside quotation marks, no speaker named. */
+function isBareQuotation(text: string): boolean {
+  const trimmed = text.trim();
+  return OPENING_QUOTE.test(trimmed) && ENDS_IN_QUOTE.test(trimmed);
+}
+
+/**
+ * Grows a quote span over whole sentences (`sentences`, in order) until its quotation marks are
+ * balanced — a quotation that opens in it closes in it, one that closes in it opened in it —
+ * and, when it is a bare quotation ("They didn't say no."), by the sentence after it (or
+ * before it) that names the speaker; never past MAX_READABLE_WORDS.
+ */
+export function readableSpan(text: string, sentences: readonly Span[], span: Span): Span {
+  let first = sentences.findIndex((s) => s.start === span.start);
+  let last = sentences.findIndex((s) => s.end === span.end);
+  if (first < 0 || last < 0) return span;
+  const words = (a: number, b: number): number =>
+    countWords(text, sentences[a]!.start, sentences[b]!.end);
+  const cut = (a: number, b: number): string => text.slice(sentences[a]!.start, sentences[b]!.end);
+  for (let step = 0; step < sentences.length; step++) {
+    const balance = quotationBalance(cut(first, last));
+    if (balance > 0 && last + 1 < sentences.length && words(first, last + 1) <= MAX_READABLE_WORDS)
+      last++;
+    else if (balance < 0 && first > 0 && words(first - 1, last) <= MAX_READABLE_WORDS) first--;
+    else break;
+  }
+  if (quotationBalance(cut(first, last)) === 0 && isBareQuotation(cut(first, last))) {
+    if (last + 1 < sentences.length && words(first, last + 1) <= MAX_READABLE_WORDS) last++;
+    else if (first > 0 && words(first - 1, last) <= MAX_READABLE_WORDS) first--;
+  }
+  return { start: sentences[first]!.start, end: sentences[last]!.end };
+}
+
+const TERMINAL = /[.!?…]["'”’“»)\]]*$/u;
+
+/**
+ * Whether `text[span]` is a fragment rather than a sentence: a headline or label ("Third round
+ * of talks"), short and without a sentence's closing punctuation.
+ */
+export function isFragment(text: string, span: Span): boolean {
+  return (
+    !TERMINAL.test(text.slice(span.start, span.end)) &&
+    countWords(text, span.start, span.end) < FRAGMENT_WORDS
+  );
+}
+
+/**
+ * What a fragment's (headline's) share of the question counts for, in choosing a passage or a
+ * sentence: a fragment may be quoted, never ahead of a sentence saying as much.
+ */
+export const FRAGMENT_FACTOR = 0.25;
+
+/** Shorter unpunctuated text than this many words is a fragment (see isFragment). */
+const FRAGMENT_WORDS = 12;
