@@ -72,7 +72,7 @@ const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
   [
     'name',
     new RegExp(
-      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кого|кому|какой|какая|хто|кого|кому|який|яка)${E}`,
+      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кого|кому|хто|кого|кому)${E}`,
       'iu',
     ),
   ],
