@@ -227,26 +227,32 @@ export const RANKING: RankingParams = {
  * as phrases; passages under MIN_COVERAGE dropped, and further passages from the same article
  * decayed so the list stays diverse across articles.
  */
-export function rankPassages(
+export async function rankPassages(
   library: Library,
   query: QueryTerms,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
-): RankedPassage[] {
+): Promise<RankedPassage[]> {
   if (query.words.length === 0) return [];
   const required = query.words.filter((w) => !w.optional);
   const total = required.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  const hits = library.searchTermGroups(
+  const hits = await library.searchTermGroups(
     query.words.map((w) => w.terms),
     {
       ...options,
+      limit: CANDIDATE_LIMIT,
       bm25: params.bm25,
       prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
       fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
       maxExpansions: params.maxExpansions,
-      // The coverage floor below, applied inside the scorer so it orders only passing hits.
-      coverage: { weights: query.words.map((w) => w.weight), total, min: params.minCoverage },
+      // The coverage floor below (optional words weigh nothing), applied inside the index so it
+      // orders only passing hits.
+      coverage: {
+        weights: query.words.map((w) => (w.optional ? 0 : w.weight)),
+        total,
+        min: params.minCoverage,
+      },
     },
   );
   for (const hit of hits) {
@@ -654,12 +660,12 @@ function readQuestion(question: string): ReadQuestion {
  * one of stop words only, or one whose best match falls under the confidence floor, has no
  * results and says why in `emptyReason`.
  */
-export function answerQuestion(
+export async function answerQuestion(
   library: Library,
   question: string,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
-): Answer {
+): Promise<Answer> {
   const query = question.normalize('NFC').trim();
   const limit = clampLimit(options.limit);
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -704,7 +710,7 @@ export function answerQuestion(
         top.sentenceCoverage >= params.floorSentence
       );
     };
-    let found = rankPassages(library, weighed, options, params);
+    let found = await rankPassages(library, weighed, options, params);
     if (!confident(found)) {
       // Nothing matches as typed: read unknown words as the nearest corpus words and names
       // in any spelling ("Putn", "Benet", "Нетаньяху"), and say so.
@@ -715,7 +721,7 @@ export function answerQuestion(
       );
       const retried = weighQuery(library, spelling.text, read.timeSpans, true);
       const again =
-        retried.terms.length === 0 ? [] : rankPassages(library, retried, options, params);
+        retried.terms.length === 0 ? [] : await rankPassages(library, retried, options, params);
       const guess =
         named.length === 0 ? '' : named.map((c) => `"${c.typed}" as "${c.read}"`).join(', ');
       if (!confident(again)) {
