@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { isIsoDate } from '../text/clean.js';
+import { parseDateInput } from '../text/dates.js';
 import { createLogger } from '../core/log.js';
 import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
 import { renderAnswer } from '../present/console.js';
@@ -28,7 +28,7 @@ export interface AskArguments {
 }
 
 const USAGE =
-  'usage: npm run ask -- [--json] [--limit N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--source NAME] [--lang CODE] [--corpus DIR] "question"';
+  'usage: npm run ask -- [--json] [--limit N] [--since 2022|2022-03|2022-03-05] [--until DATE] [--source NAME] [--lang CODE] [--corpus DIR] "question"';
 
 /** Parses `ask`'s arguments, throwing ArgumentError with a clear message on bad ones. */
 export function parseAskArguments(argv: readonly string[]): AskArguments {
@@ -66,11 +66,14 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
   for (const key of ['since', 'until'] as const) {
     const value = values[key];
     if (value === undefined) continue;
-    if (!isIsoDate(value))
-      throw new ArgumentError(`--${key} must be a date as YYYY-MM-DD, got "${value}"`);
-    options[key] = value;
+    const date = parseDateInput(value, key);
+    if (date === null)
+      throw new ArgumentError(
+        `--${key} must be a date as 2022, 2022-03 or 2022-03-05, got "${value}"`,
+      );
+    options[key] = date;
   }
-  if (values.since !== undefined && values.until !== undefined && values.since > values.until) {
+  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
     throw new ArgumentError(`--since (${values.since}) is after --until (${values.until})`);
   }
   if (values.source !== undefined) options.source = values.source;
@@ -83,6 +86,7 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
 export function answerToJson(answer: Answer): object {
   return {
     query: answer.query,
+    ...(answer.notices === undefined ? {} : { notices: answer.notices }),
     results: answer.results.map((r) => ({
       rank: r.rank,
       quote: r.quote,

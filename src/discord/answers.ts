@@ -13,6 +13,7 @@ import {
 import { UsageError, UserFacingError } from '../core/errors.js';
 import { answerQuestion, clampLimit } from '../answer/answer.js';
 import { searchKeywords } from '../answer/keywords.js';
+import { parseDateInput } from '../text/dates.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
 import type { ButtonHandler, CommandContext } from './command.js';
@@ -21,6 +22,7 @@ import {
   renderAnswerButtons,
   renderAnswerEmbed,
   renderContextEmbed,
+  renderAnswerNotices,
   renderEmptyAnswer,
 } from '../present/discord.js';
 
@@ -52,29 +54,16 @@ export interface AnswerPage {
   readonly found: boolean;
 }
 
-const DATE_INPUT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
- * Reads a date option: `2022`, `2022-03` or `2022-03-05`. A year or month means its first day
- * for `since` and its last day for `until`. Throws a UsageError that says how to write it.
+ * Reads a date option: `2022`, `2022-03` or `2022-03-05` (parseDateInput, the form every
+ * surface accepts). A year or month means its first day for `since` and its last day for
+ * `until`. Throws a UsageError that says how to write it.
  */
 export function parseDateOption(name: 'since' | 'until', value: string): IsoDate {
-  const match = DATE_INPUT.exec(value.trim());
-  const fail = (): never => {
+  const date = parseDateInput(value, name);
+  if (date === null)
     throw new UsageError(`“${name}” must be a date like 2022-03-05 (or just 2022-03, or 2022).`);
-  };
-  if (match === null) return fail();
-  const year = Number(match[1]);
-  const month = match[2] === undefined ? (name === 'since' ? 1 : 12) : Number(match[2]);
-  if (month < 1 || month > 12) return fail();
-  const last = daysIn(year, month);
-  const day = match[3] === undefined ? (name === 'since' ? 1 : last) : Number(match[3]);
-  if (day < 1 || day > last) return fail();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return date;
 }
 
 /** Reads /ask or /search options into a request; throws UsageError on bad input. */
@@ -168,7 +157,7 @@ export function renderAnswerPage(
   // Pages are `limit` long (the core's default when none was asked for); the last may be shorter.
   const limit = clampLimit(request.limit);
   return {
-    content: '',
+    content: renderAnswerNotices(answer),
     embeds: [renderAnswerEmbed(answer, request.kind, title)],
     components: renderAnswerButtons(answer.results, {
       context: answer.results.map((r) => contextCustomId(r, context)),
