@@ -219,7 +219,8 @@ export function pickQuote(
   let bestGain = 0;
   for (const j of [bestIndex + 1, bestIndex - 1]) {
     const other = sentences[j];
-    if (other === undefined || other.words + best.words > MAX_PAIR_WORDS) continue;
+    if (other === undefined || other.fragment || other.words + best.words > MAX_PAIR_WORDS)
+      continue;
     const gain =
       total > 0
         ? (weightOf(new Set([...best.terms, ...other.terms]), weights) - bestWeight) / total

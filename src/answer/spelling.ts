@@ -37,7 +37,8 @@ function distance(a: string, b: string): number {
 /**
  * The corpus word nearest to an unknown word, or null: words sharing its first letter found
  * through the corpus's completions of the word's prefixes and of the word with one letter left
- * out ("пиутин" → "путин"), within maxEditsFor, the nearest and then most frequent first.
+ * out ("пиутин" → "путин"), within maxEditsFor: the nearest, then the longer, then the more
+ * frequent.
  */
 function nearestCorpusWord(library: Library, word: string): string | null {
   const edits = maxEditsFor([...word].length);
@@ -53,7 +54,11 @@ function nearestCorpusWord(library: Library, word: string): string | null {
       const normalized = normalizeToken(candidate);
       if (normalized[0] !== word[0] || normalized === word) continue;
       const d = distance(word, normalized);
-      if (d < bestDistance) {
+      // On a tie the longer word wins: a typo more often drops a letter than adds one.
+      if (
+        d < bestDistance ||
+        (d === bestDistance && best !== null && candidate.length > best.length)
+      ) {
         best = candidate;
         bestDistance = d;
       }
@@ -61,12 +66,17 @@ function nearestCorpusWord(library: Library, word: string): string | null {
   return best;
 }
 
-/** The stop word a misspelt question word stands for ("wher" → "where"), or null. */
+/**
+ * The stop word a misspelt question word stands for ("wher" → "where"): one edit away, same
+ * first letter, the longer on a tie; or null.
+ */
 function nearestStopWord(word: string, context: TermContext): string | null {
   if ([...word].length < 3) return null;
+  let best: string | null = null;
   for (const stop of stopWordsOf(scriptOf(word), context))
-    if (stop.length >= 3 && distance(word, stop) === 1) return stop;
-  return null;
+    if (stop.length >= 3 && stop[0] === word[0] && distance(word, stop) === 1)
+      if (best === null || stop.length > best.length) best = stop;
+  return best;
 }
 
 function withCaseOf(typed: string, read: string): string {
