@@ -35,7 +35,7 @@ import type {
 } from '../core/types.js';
 import { answerTypeOf, FRAGMENT_FACTOR, isFragment, pickQuote, type QuoteHints } from './pick.js';
 import { correctSpelling } from './spelling.js';
-import { nameKeyTermsOf } from '../text/terms.js';
+import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
 
 /** Quotes per answer when no limit is given. */
@@ -109,7 +109,9 @@ export function weighQuery(
   const inOptional = (t: Token): boolean =>
     optional.some((s) => t.start >= s.start && t.end <= s.end);
   for (const token of tokens) {
-    const ownTerms = withVerbForms(token.text, queryTermsOfWord(token.text, context));
+    const ownTerms = isCyrillicStopWord(normalizeWord(token.text))
+      ? []
+      : withVerbForms(token.text, queryTermsOfWord(token.text, context));
     const terms =
       namesAnySpelling && ownTerms.length > 0
         ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]

@@ -3,7 +3,7 @@
  * markdown, emoji, quotation marks) is not something to search for.
  */
 
-/** `[text](https://…)`: the text is read, the address is not. */
+/** `[text](https://…)`: a pasted link, its text ("link", "source", a headline) included. */
 const MARKDOWN_LINK = /\[([^\]]*)\]\(\s*<?[^)\s]*>?(?:\s+"[^"]*")?\s*\)/gu;
 /** A bare or angle-bracketed web address. */
 const URL = /<?\b(?:https?:\/\/|www\.)[^\s<>]+>?/giu;
@@ -17,13 +17,14 @@ const MARKDOWN = /(?:\*{1,3}|_{1,3}|~~|`{1,3}|\|\||^\s*(?:>{1,3}|#{1,6})\s)/gmu;
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\u20e3]/gu;
 
 /**
- * The words of a question without its links' addresses, mentions, markdown markers and emoji
- * (each replaced by a space, so nothing around it is joined); a link's text is kept. Quotation
- * marks are left to tokenisation, which never makes them words.
+ * The words of a question without its links, mentions, markdown markers and emoji (each
+ * replaced by a space, so nothing around it is joined): a link is what the question points
+ * at, not what it asks — its text is usually "link" or a pasted headline. Quotation marks are
+ * left to tokenisation, which never makes them words.
  */
 export function cleanQuestion(question: string): string {
   return question
-    .replace(MARKDOWN_LINK, ' $1 ')
+    .replace(MARKDOWN_LINK, ' ')
     .replace(DISCORD_TOKEN, ' ')
     .replace(URL, ' ')
     .replace(HANDLE, ' ')

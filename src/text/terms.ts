@@ -91,3 +91,14 @@ export function nameKeyTermsOf(token: string): string[] {
   const key = nameKeyOf(token);
   return key === null ? [] : [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key];
 }
+
+/**
+ * Whether a (normalised) Cyrillic word is a stop word in Bulgarian, Russian or Ukrainian. A
+ * question's language is often unclear from a few words, and a function word of any of them
+ * ("что", "що", "какво") asks for nothing to be searched.
+ */
+export function isCyrillicStopWord(word: string): boolean {
+  return (
+    BULGARIAN_STOP_WORDS.has(word) || RUSSIAN_STOP_WORDS.has(word) || UKRAINIAN_STOP_WORDS.has(word)
+  );
+}
