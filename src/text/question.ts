@@ -14,7 +14,7 @@ const HANDLE = /(?<![\p{L}\p{N}.])@[\p{L}\p{N}_.-]+/gu;
 /** Markdown emphasis, code, quote and heading markers. */
 const MARKDOWN = /(?:\*{1,3}|_{1,3}|~~|`{1,3}|\|\||^\s*(?:>{1,3}|#{1,6})\s)/gmu;
 /** Emoji, pictographs and their joiners and variation selectors. */
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\u20e3]/gu;
+const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3/gu;
 
 /**
  * The words of a question without its links, mentions, markdown markers and emoji (each
