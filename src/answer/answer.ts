@@ -487,7 +487,7 @@ function newestFirst(ranked: readonly RankedPassage[]): RankedPassage[] {
  * ranking is ordered by closeness to it instead, and a notice says so. "Latest" puts the
  * newest articles first.
  */
-export function applyQuestionDates(
+function applyQuestionDates(
   ranked: readonly RankedPassage[],
   window: DateWindow | null,
   recent: boolean,

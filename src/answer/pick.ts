@@ -244,7 +244,7 @@ export function pickQuote(
 }
 
 /** A quote grows to whole quotations and a speaker only up to this many words. */
-export const MAX_READABLE_WORDS = 120;
+const MAX_READABLE_WORDS = 120;
 
 const STRAIGHT = /"/gu;
 

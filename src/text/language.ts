@@ -11,7 +11,7 @@
 import { eld } from 'eld';
 
 /** The languages Verbatim processes; a text is named one of them. */
-export const PROCESSED_LANGUAGES = ['en', 'bg', 'ru', 'uk'] as const;
+const PROCESSED_LANGUAGES = ['en', 'bg', 'ru', 'uk'] as const;
 
 let loading: Promise<void> | null = null;
 let loaded = false;
