@@ -8,7 +8,7 @@ import levenshtein from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { queryTermsOfWord, tokenize, type TermContext } from '../text/analyze.js';
 import { normalizeToken } from '../text/normalize.js';
 import { scriptOf } from '../text/script.js';
-import { stopWordsOf } from '../text/terms.js';
+import { nameKeyTermsOf, stopWordsOf } from '../text/terms.js';
 import type { Library } from '../library/library.js';
 
 /** A word read as another one. */
@@ -19,19 +19,23 @@ export interface Correction {
 
 /**
  * Edits allowed for a word of `length` letters: none under 4 letters (too many neighbours),
- * one up to 5, two from 6 ("Netanyahoo" → "Netanyahu", "Zelenksy" → "Zelensky"); a swap of
- * two adjacent letters is one edit.
+ * one up to 7 ("Putn", "Пиутин", "Zelenksy": a swap of two adjacent letters is one edit), two
+ * from 8 ("Netanyahoo" → "Netanyahu").
  */
 export function maxEditsFor(length: number): number {
   if (length < 4) return 0;
-  return length <= 5 ? 1 : 2;
+  return length < 8 ? 1 : 2;
 }
 
 /** Completions asked for per prefix: the nearest words usually share most of their letters. */
 const COMPLETIONS_PER_PREFIX = 30;
 
+/** Ukrainian letters read as their Russian and Bulgarian counterparts ("Путіна" ~ "Путина"). */
+const CYRILLIC_VARIANTS: Readonly<Record<string, string>> = { і: 'и', ї: 'и', є: 'е', ґ: 'г' };
+
 function distance(a: string, b: string): number {
-  return levenshtein.DamerauLevenshteinDistance(a, b);
+  const fold = (w: string): string => w.replace(/[іїєґ]/gu, (c) => CYRILLIC_VARIANTS[c] ?? c);
+  return levenshtein.DamerauLevenshteinDistance(fold(a), fold(b));
 }
 
 /**
@@ -79,6 +83,10 @@ function nearestStopWord(word: string, context: TermContext): string | null {
   return best;
 }
 
+function isCommonWord(word: string, context: TermContext): boolean {
+  return stopWordsOf(scriptOf(word), context).has(word);
+}
+
 function withCaseOf(typed: string, read: string): string {
   return /^\p{Lu}/u.test(typed) ? read.charAt(0).toUpperCase() + read.slice(1) : read;
 }
@@ -103,6 +111,15 @@ export function correctSpelling(
     const read = nearestStopWord(word, context) ?? nearestCorpusWord(library, word);
     if (read === null) continue;
     const written = withCaseOf(token.text, read);
+    // A Latin name is read only as a name the corpus has ("Colorado" is not "Colored").
+    // Cyrillic names inflect ("Путіна", "Путина"), and their keys would differ by the ending.
+    if (
+      /^\p{Lu}/u.test(token.text) &&
+      scriptOf(token.text) === 'latin' &&
+      !isCommonWord(read, context) &&
+      !nameKeyTermsOf(written).some((t) => library.documentFrequency(t) > 0)
+    )
+      continue;
     corrections.push({ typed: token.text, read: written });
     text += question.slice(at, token.start) + written;
     at = token.end;
