@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { parseDateInput } from '../text/dates.js';
+import { readDateBound } from '../answer/date-bounds.js';
 import { createLogger } from '../core/log.js';
 import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
 import { renderAnswer } from '../present/console.js';
@@ -66,10 +66,10 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
   for (const key of ['since', 'until'] as const) {
     const value = values[key];
     if (value === undefined) continue;
-    const date = parseDateInput(value, key);
+    const date = readDateBound(key, value);
     if (date === null)
       throw new ArgumentError(
-        `--${key} must be a date as 2022, 2022-03 or 2022-03-05, got "${value}"`,
+        `--${key} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), got "${value}"`,
       );
     options[key] = date;
   }

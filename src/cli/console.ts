@@ -11,7 +11,7 @@ import { answerQuestion } from '../answer/answer.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
-import { parseDateInput } from '../text/dates.js';
+import { readDateBound } from '../answer/date-bounds.js';
 import type { AnswerFilters } from '../core/types.js';
 import { parseTrendArguments, runTrend } from './trend-command.js';
 import type { Library } from '../library/library.js';
@@ -68,7 +68,7 @@ export function readConsoleFilters(
   for (let match = FILTER.exec(rest); match !== null; match = FILTER.exec(rest)) {
     const [whole, key = '', value = ''] = match;
     if (key === 'since' || key === 'until') {
-      const date = parseDateInput(value, key);
+      const date = readDateBound(key, value);
       if (date === null) return `${key}: must be a date like 2022-03-05 (or 2022-03, or 2022).`;
       filters[key] = date;
     } else if (key === 'source' || key === 'lang') filters[key] = value;

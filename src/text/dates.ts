@@ -330,19 +330,3 @@ export function describeWindow(since: IsoDate, until: IsoDate): string {
     return `${MONTH_NAMES[a[1] - 1] ?? ''} ${a[0]}`;
   return `from ${describeDay(since)} to ${describeDay(until)}`;
 }
-
-/**
- * Reads a date as typed in a filter (`/ask since:`, `--since`, the console): `2022`, `2022-03`
- * or `2022-03-05`. A year or month means its first day for `since` and its last day for
- * `until`. Null when the text is not such a date.
- */
-export function parseDateInput(value: string, bound: 'since' | 'until'): IsoDate | null {
-  const match = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/u.exec(value.trim());
-  if (match === null) return null;
-  const year = num(match[1]);
-  const month = match[2] === undefined ? (bound === 'since' ? 1 : 12) : num(match[2]);
-  if (month < 1 || month > 12) return null;
-  const last = daysIn(year, month);
-  const d = match[3] === undefined ? (bound === 'since' ? 1 : last) : num(match[3]);
-  return valid(year, month, d) ? iso(year, month, d) : null;
-}

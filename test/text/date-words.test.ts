@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeWindow,
-  isBrowsingWord,
-  parseDateInput,
-  parseQuestionDates,
-} from '../../src/text/dates.js';
+import { describeWindow, isBrowsingWord, parseQuestionDates } from '../../src/text/dates.js';
 
 describe('dates in Russian and Ukrainian questions', () => {
   it('reads a day and a month in Russian, with its case endings', () => {
@@ -38,20 +33,6 @@ describe('dates in Russian and Ukrainian questions', () => {
     ])
       expect(parseQuestionDates(q, '2024-01-01').recent, q).toBe(true);
     expect(parseQuestionDates('What did Putin say?', '2024-01-01').recent).toBe(false);
-  });
-});
-
-describe('parseDateInput (the date form of /ask, the CLI and the console)', () => {
-  it('reads a year, a month or a day, as a range start or end', () => {
-    expect(parseDateInput('2022', 'since')).toBe('2022-01-01');
-    expect(parseDateInput('2022', 'until')).toBe('2022-12-31');
-    expect(parseDateInput('2024-02', 'until')).toBe('2024-02-29');
-    expect(parseDateInput(' 2022-03-05 ', 'since')).toBe('2022-03-05');
-  });
-
-  it('refuses what is not such a date', () => {
-    for (const bad of ['2022-13-01', '2022-02-30', 'March 2022', '22', '2022/03/05', ''])
-      expect(parseDateInput(bad, 'since'), bad).toBeNull();
   });
 });
 
