@@ -13,8 +13,13 @@ import { buildFts5, buildMiniSearchDefaults, type Engine } from './lib/baselines
 import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } from './lib/data.js';
 import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
-import { buildVerbatim } from './lib/verbatim.js';
-import type { Library } from '../src/library/library.js';
+import { runUserQuestions, userQuestionFigures } from './lib/user-questions.js';
+import { loadCorpus } from '../src/library/load.js';
+import { answerQuestion } from '../src/answer/answer.js';
+import { buildVerbatim, passagesAsArticles } from './lib/verbatim.js';
+import { detectLanguage } from '../src/text/clean.js';
+import { loadLanguageDetector } from '../src/text/language.js';
+import { Library } from '../src/library/library.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', '..', 'shared', 'bench-data');
@@ -92,11 +97,31 @@ async function measure(
   return rows;
 }
 
+/**
+ * Verbatim over the set's paragraphs with no language declared, each named as the corpus
+ * loader names an article without `lang` (src/text/clean.ts detectLanguage): how real
+ * articles arrive.
+ */
+function buildUndeclared(set: BenchSet): Engine {
+  const articles = passagesAsArticles(set.passages, set.lang).map((a) => ({
+    ...a,
+    lang: detectLanguage(a.text),
+  }));
+  const named = articles.filter((a) => a.lang === set.lang).length;
+  console.log(`${set.name}: ${named} of ${articles.length} paragraphs named '${set.lang}'`);
+  return {
+    ...buildVerbatim(set.passages, set.lang, { library: Library.build(articles) }),
+    name: 'Verbatim, no language declared',
+  };
+}
+
 function engines(set: BenchSet, only: string | null): Engine[] {
   const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
   let verbatim: Engine | null = null;
   const list: (() => Engine)[] = [
     () => (verbatim = buildVerbatim(set.passages, set.lang)),
+    // SQuAD is English only; XQuAD shows what detection does (en, and ru vs bg).
+    ...(set.name.startsWith('XQuAD') ? [() => buildUndeclared(set)] : []),
     () =>
       buildVerbatim(set.passages, set.lang, {
         library: verbatim?.library as Library,
@@ -126,6 +151,7 @@ function engines(set: BenchSet, only: string | null): Engine[] {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  await loadLanguageDetector();
   const squad = loadSquadLayout(
     join(args.data, 'squad-dev-v1.1.rebuilt.json.gz'),
     'SQuAD dev',
@@ -143,8 +169,14 @@ async function main(): Promise<void> {
     subsets: { label: string; ids: ReadonlySet<string> }[];
   }[] = [];
   const heldOut = { label: 'SQuAD held-out', ids: new Set(split.heldOut.map((q) => q.id)) };
+  const tuning = { label: 'SQuAD tuning', ids: new Set(split.tune.map((q) => q.id)) };
   if (args.sets.includes('squad'))
-    runs.push({ label: 'SQuAD dev', set: squad, questions: squad.questions, subsets: [heldOut] });
+    runs.push({
+      label: 'SQuAD dev',
+      set: squad,
+      questions: squad.questions,
+      subsets: [heldOut, tuning],
+    });
   if (args.sets.includes('xquad-en'))
     runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions, subsets: [] });
   if (args.sets.includes('xquad-ru'))
@@ -160,6 +192,20 @@ async function main(): Promise<void> {
   const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));
   for (const c of seed)
     console.log(`seed ${c.pass ? 'PASS' : 'FAIL'}  ${c.question}  → ${c.detail}`);
+  const { articles } = await loadCorpus(join(HERE, '..', 'corpus'));
+  const seedLibrary = Library.build(articles);
+  const users = await runUserQuestions((question, options) =>
+    answerQuestion(seedLibrary, question, options),
+  );
+  for (const u of users)
+    if (!u.hit1)
+      console.log(
+        `users ${u.hit3 ? 'top3' : 'MISS'}${u.row.must === true ? ' (must)' : ''}  ${u.row.q}  → ${u.detail}`,
+      );
+  const userFigures = userQuestionFigures(users);
+  console.log(
+    `${'user questions'.padEnd(16)} ${'Verbatim'.padEnd(44)} hit@1 ${userFigures.hit1.toFixed(3)}  hit@3 ${userFigures.hit3.toFixed(3)}  (${userFigures.questions} q)`,
+  );
   if (args.quick || args.only !== null || args.sets.length < 3) {
     console.log('(quick/partial run: bench/results/quality.json not written)');
     return;
@@ -167,7 +213,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(
     RESULTS,
-    `${JSON.stringify({ node: process.version, questionsPerSet: Object.fromEntries(runs.map((r) => [r.label, r.questions.length])), rows, seed }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, questionsPerSet: Object.fromEntries(runs.map((r) => [r.label, r.questions.length])), rows, seed, userQuestions: { ...userFigures, misses: users.filter((u) => !u.hit1).map((u) => ({ question: u.row.q, answered: u.detail })) } }, null, 2)}\n`,
   );
   console.log(`wrote ${RESULTS}`);
 }

@@ -7,6 +7,9 @@
 import { splitSentences } from '../text/sentences.js';
 import type { Article, Passage, Span } from '../core/types.js';
 import { scanWords, termContextOfArticle } from '../text/analyze.js';
+import { isAnswerCandidate, type AnswerType, type QuoteHints } from './pick.js';
+
+const NO_WORDS: ReadonlySet<string> = new Set();
 
 /** One sentence of a passage: its span in the article, its index terms, its word count. */
 export interface AnalyzedSentence {
@@ -15,7 +18,11 @@ export interface AnalyzedSentence {
   /** Its words as written (normalised), for exact-form matches. */
   readonly forms: ReadonlySet<string>;
   readonly words: number;
+  /** Per answer type, the normalised words that could answer a question of that type. */
+  readonly candidates: Readonly<Record<AnswerType, readonly string[]>>;
 }
+
+const ANY_TYPE: readonly AnswerType[] = ['time', 'quantity', 'place', 'name'];
 
 /** A passage's sentences and, in reading order, each content word's index terms. */
 export interface PassageAnalysis {
@@ -46,16 +53,34 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
   ).map((span) => {
     const terms = new Set<string>();
     const forms = new Set<string>();
+    const candidates: Record<AnswerType, string[]> = {
+      time: [],
+      quantity: [],
+      place: [],
+      name: [],
+    };
     const { count, table } = scanWords(article.text, span.start, span.end, context);
     for (let k = 0; k < count; k++) {
       const info = table.value(table.found[k]!);
       forms.add(info.normalized);
+      const start = table.starts[k]!;
+      const end = table.ends[k]!;
+      const previous =
+        k === 0 ? null : article.text.slice(table.starts[k - 1]!, table.ends[k - 1]!);
+      for (const answerType of ANY_TYPE)
+        if (
+          isAnswerCandidate(article.text, start, end, info.normalized, previous, {
+            answerType,
+            questionWords: NO_WORDS,
+          })
+        )
+          candidates[answerType].push(info.normalized);
       const termsOfWord = info.terms;
       if (termsOfWord.length === 0) continue;
       sequence.push(termsOfWord);
       for (const term of termsOfWord) terms.add(term);
     }
-    return { span, terms, forms, words: count };
+    return { span, terms, forms, words: count, candidates };
   });
   const analysis = { sentences, sequence };
   if (analyses.size >= ANALYSIS_CACHE_LIMIT) {
@@ -89,17 +114,37 @@ export function sentenceCoverage(
   total: number,
   exactWeight = 0,
 ): number {
+  return typedSentenceCoverage(analysis, words, total, exactWeight, null, 0);
+}
+
+/**
+ * sentenceCoverage where a matching sentence that also holds a candidate answer of the type
+ * the question asks for (see isAnswerCandidate), one the question lacks, gains `bonus`.
+ */
+export function typedSentenceCoverage(
+  analysis: PassageAnalysis,
+  words: readonly WeightedWord[],
+  total: number,
+  exactWeight: number,
+  hints: QuoteHints | null,
+  bonus: number,
+): number {
   if (total <= 0) return 0;
   let best = 0;
-  const { sentences } = analysis;
-  for (let i = 0; i < sentences.length; i++) {
-    const a = sentences[i];
-    if (a === undefined) continue;
+  const type = hints?.answerType ?? null;
+  for (const a of analysis.sentences) {
     let single = 0;
     for (const w of words)
       if (holds(a.terms, w))
         single +=
           w.form !== undefined && a.forms.has(w.form) ? w.weight * (1 + exactWeight) : w.weight;
+    if (
+      single > 0 &&
+      type !== null &&
+      hints !== null &&
+      a.candidates[type].some((word) => !hints.questionWords.has(word))
+    )
+      single += bonus * total;
     best = Math.max(best, single);
   }
   return best / total;

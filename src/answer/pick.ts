@@ -5,6 +5,7 @@
 import { splitSentences } from '../text/sentences.js';
 import { DEFAULT_TERM_CONTEXT, scanWords, type TermContext } from '../text/analyze.js';
 import type { Span } from '../core/types.js';
+import { countWords } from '../text/words.js';
 
 /** A quote's span in the article and the matched words' spans relative to the quote. */
 export interface PickedQuote {
@@ -43,21 +44,43 @@ export function highlightTerms(
   return highlights;
 }
 
-/** What kind of string a question asks for, when its wording says so. */
-export type AnswerType = 'number' | 'name';
-
-const NUMBER_QUESTION =
-  /(?<![\p{L}])(?:when|how (?:many|much|long|old|far|large|big|high|often)|what (?:year|date|time|percentage|age|day|month|century|decade)|which (?:year|date|century)|кога|колко|когда|сколько|в како[мй] году)(?![\p{L}])/iu;
-const NAME_QUESTION =
-  /(?<![\p{L}])(?:who|whom|whose|where|кой|коя|кои|кого|къде|кто|кого|где)(?![\p{L}])/iu;
-
 /**
- * The answer type a question's wording asks for: a number for "when", "how many", "what
- * year", "кога", "колко"…; a name for "who", "where", "кой", "къде"…; else null.
+ * What kind of string a question asks for, when its wording says so: a time ("when", "кога"),
+ * a quantity ("how many", "колко"), a place ("where", "къде") or a person or thing named
+ * ("who", "which chancellor", "кой").
  */
+export type AnswerType = 'time' | 'quantity' | 'place' | 'name';
+
+const B = '(?<![\\p{L}])';
+const E = '(?![\\p{L}])';
+const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
+  [
+    'quantity',
+    new RegExp(
+      `${B}(?:how (?:many|much|long|old|far|large|big|high|often)|what (?:percentage|number|age)|колко|сколько|скільки|на колко|до колко)${E}`,
+      'iu',
+    ),
+  ],
+  [
+    'time',
+    new RegExp(
+      `${B}(?:when|what (?:year|date|time|day|month|century|decade)|which (?:year|date|day|month|century)|кога|от кога|когда|в како[мй] году|коли|в якому році|якого числа)${E}`,
+      'iu',
+    ),
+  ],
+  ['place', new RegExp(`${B}(?:where|къде|накъде|где|куда|откуда|де|куди|звідки)${E}`, 'iu')],
+  [
+    'name',
+    new RegExp(
+      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кого|кому|хто|кого|кому)${E}`,
+      'iu',
+    ),
+  ],
+];
+
+/** The answer type a question's wording asks for, or null (see AnswerType). */
 export function answerTypeOf(question: string): AnswerType | null {
-  if (NUMBER_QUESTION.test(question)) return 'number';
-  if (NAME_QUESTION.test(question)) return 'name';
+  for (const [type, pattern] of TYPE_PATTERNS) if (pattern.test(question)) return type;
   return null;
 }
 
@@ -75,7 +98,14 @@ export interface QuoteHints {
 export const ANSWER_TYPE_BONUS = 0.2;
 
 const NUMBER_WORD =
-  /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)$/iu;
+  /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|един|една|две|два|три|четири|пет|шест|седем|осем|девет|десет|сто|хиляди|милиона|милиард|один|одна|четыре|пять|шесть|семь|восемь|девять|десять|тысяч|тысячи|миллиона|миллионов|чотири|пʼять|тисяч|мільйонів)$/iu;
+
+const TIME_WORD =
+  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|week|month|year|january|february|march|april|may|june|july|august|september|october|november|december|понеделник|вторник|сряда|четвъртък|петък|събота|неделя|днес|вчера|утре|понедельник|среда|четверг|пятница|суббота|воскресенье|сегодня|вчера|завтра|понеділок|вівторок|середа|четвер|пʼятниця|субота|неділя|сьогодні|учора|завтра|януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)$/iu;
+
+/** Words before a place: "headed to Berlin", "in Gomel", "в Москва". */
+const PLACE_PREPOSITION =
+  /^(?:to|in|at|from|near|into|toward|towards|via|в|във|на|до|от|към|из|во|к|у|з|до)$/iu;
 
 /**
  * Extra weight, relative to a stem match, of a word written in the sentence exactly as in the
@@ -88,21 +118,26 @@ const CAPITAL = /^\p{Lu}/u;
 
 /**
  * Whether the word `text[start, end)`, normalised as `normalized`, is a candidate answer of
- * the asked-for type: a number or (past a sentence's first word) a capitalised word, that the
- * question does not contain.
+ * the asked-for type that the question does not contain: a number for a quantity; a number,
+ * month, weekday or "today" for a time; a capitalised word (past a sentence's first word)
+ * after "to", "in", "at" … for a place; a capitalised word for a name. `previous` is the word
+ * before it in the sentence, or null for the first.
  */
-function isCandidate(
+export function isAnswerCandidate(
   text: string,
   start: number,
   end: number,
   normalized: string,
-  first: boolean,
+  previous: string | null,
   hints: QuoteHints,
 ): boolean {
   const type = hints.answerType;
   if (type === null || hints.questionWords.has(normalized)) return false;
-  if (type === 'number') return NUMBER_WORD.test(text.slice(start, end));
-  return !first && CAPITAL.test(text.slice(start, Math.min(end, start + 2)));
+  const word = text.slice(start, end);
+  if (type === 'quantity') return NUMBER_WORD.test(word);
+  if (type === 'time') return NUMBER_WORD.test(word) || TIME_WORD.test(word);
+  if (previous === null || !CAPITAL.test(word) || TIME_WORD.test(word)) return false;
+  return type === 'name' || PLACE_PREPOSITION.test(previous);
 }
 
 /**
@@ -134,16 +169,16 @@ export function pickQuote(
           terms.add(term);
           if (asWritten) exact.add(term);
         }
-      candidate ||= isCandidate(
+      candidate ||= isAnswerCandidate(
         text,
         table.starts[k]!,
         table.ends[k]!,
         info.normalized,
-        k === 0,
+        k === 0 ? null : text.slice(table.starts[k - 1]!, table.ends[k - 1]!),
         hints,
       );
     }
-    return { span, terms, exact, words: count, candidate };
+    return { span, terms, exact, words: count, candidate, fragment: isFragment(text, span) };
   });
   if (sentences.length === 0) return { span: passage, highlights: [] };
   const total = weightOf(weights.keys(), weights);
@@ -151,14 +186,18 @@ export function pickQuote(
     terms: ReadonlySet<string>;
     exact: ReadonlySet<string>;
     candidate: boolean;
+    fragment: boolean;
   }): number => {
     if (total <= 0) return 0;
     const share =
-      (weightOf(s.terms, weights) + EXACT_FORM_WEIGHT * weightOf(s.exact, weights)) / total;
+      ((weightOf(s.terms, weights) + EXACT_FORM_WEIGHT * weightOf(s.exact, weights)) / total) *
+      (s.fragment ? FRAGMENT_FACTOR : 1);
     return share > 0 && s.candidate ? share + ANSWER_TYPE_BONUS : share;
   };
   let bestIndex = 0;
-  let bestScore = scoreOf(sentences[0] ?? { terms: new Set(), exact: new Set(), candidate: false });
+  let bestScore = scoreOf(
+    sentences[0] ?? { terms: new Set(), exact: new Set(), candidate: false, fragment: false },
+  );
   sentences.forEach((sentence, i) => {
     const score = scoreOf(sentence);
     const best = sentences[bestIndex];
@@ -180,7 +219,8 @@ export function pickQuote(
   let bestGain = 0;
   for (const j of [bestIndex + 1, bestIndex - 1]) {
     const other = sentences[j];
-    if (other === undefined || other.words + best.words > MAX_PAIR_WORDS) continue;
+    if (other === undefined || other.fragment || other.words + best.words > MAX_PAIR_WORDS)
+      continue;
     const gain =
       total > 0
         ? (weightOf(new Set([...best.terms, ...other.terms]), weights) - bestWeight) / total
@@ -195,5 +235,93 @@ export function pickQuote(
           : { start: other.span.start, end: best.span.end };
     }
   }
+  span = readableSpan(
+    text,
+    sentences.map((x) => x.span),
+    span,
+  );
   return { span, highlights: highlightTerms(text, span, new Set(weights.keys()), context) };
 }
+
+/** A quote grows to whole quotations and a speaker only up to this many words. */
+const MAX_READABLE_WORDS = 120;
+
+const STRAIGHT = /"/gu;
+
+/**
+ * How a text's quotation marks stand: > 0 when a quotation opens and does not close in it,
+ * < 0 when one closes that opened before it, 0 when balanced. English “…”, Bulgarian „…“,
+ * «…» and straight quotes (opening at a word start) are read.
+ */
+export function quotationBalance(text: string): number {
+  const count = (re: RegExp): number => text.match(re)?.length ?? 0;
+  const lowOpen = count(/„/gu);
+  // “ closes a „…“ quotation and opens an English one.
+  const curly = lowOpen > 0 ? lowOpen - count(/[“”]/gu) : count(/“/gu) - count(/”/gu);
+  const guillemets = count(/«/gu) - count(/»/gu);
+  let straight = 0;
+  for (const m of text.matchAll(STRAIGHT)) {
+    const before = text[m.index - 1];
+    const opening = before === undefined || /[\s([—–-]/u.test(before);
+    straight += opening ? 1 : -1;
+  }
+  return curly + guillemets + straight;
+}
+
+const OPENING_QUOTE = /^["“„«]/u;
+const ENDS_IN_QUOTE = /[.!?…,]?["”“»]$/u;
+
+/** Whether a sentence is a bare quotation: all inside quotation marks, no speaker named. */
+function isBareQuotation(text: string): boolean {
+  const trimmed = text.trim();
+  return OPENING_QUOTE.test(trimmed) && ENDS_IN_QUOTE.test(trimmed);
+}
+
+/**
+ * Grows a quote span over whole sentences (`sentences`, in order) until its quotation marks are
+ * balanced — a quotation that opens in it closes in it, one that closes in it opened in it —
+ * and, when it is a bare quotation ("They didn't say no."), by the sentence after it (or
+ * before it) that names the speaker; never past MAX_READABLE_WORDS.
+ */
+export function readableSpan(text: string, sentences: readonly Span[], span: Span): Span {
+  let first = sentences.findIndex((s) => s.start === span.start);
+  let last = sentences.findIndex((s) => s.end === span.end);
+  if (first < 0 || last < 0) return span;
+  const words = (a: number, b: number): number =>
+    countWords(text, sentences[a]!.start, sentences[b]!.end);
+  const cut = (a: number, b: number): string => text.slice(sentences[a]!.start, sentences[b]!.end);
+  for (let step = 0; step < sentences.length; step++) {
+    const balance = quotationBalance(cut(first, last));
+    if (balance > 0 && last + 1 < sentences.length && words(first, last + 1) <= MAX_READABLE_WORDS)
+      last++;
+    else if (balance < 0 && first > 0 && words(first - 1, last) <= MAX_READABLE_WORDS) first--;
+    else break;
+  }
+  if (quotationBalance(cut(first, last)) === 0 && isBareQuotation(cut(first, last))) {
+    if (last + 1 < sentences.length && words(first, last + 1) <= MAX_READABLE_WORDS) last++;
+    else if (first > 0 && words(first - 1, last) <= MAX_READABLE_WORDS) first--;
+  }
+  return { start: sentences[first]!.start, end: sentences[last]!.end };
+}
+
+const TERMINAL = /[.!?…]["'”’“»)\]]*$/u;
+
+/**
+ * Whether `text[span]` is a fragment rather than a sentence: a headline or label ("Third round
+ * of talks"), short and without a sentence's closing punctuation.
+ */
+export function isFragment(text: string, span: Span): boolean {
+  return (
+    !TERMINAL.test(text.slice(span.start, span.end)) &&
+    countWords(text, span.start, span.end) < FRAGMENT_WORDS
+  );
+}
+
+/**
+ * What a fragment's (headline's) share of the question counts for, in choosing a passage or a
+ * sentence: a fragment may be quoted, never ahead of a sentence saying as much.
+ */
+export const FRAGMENT_FACTOR = 0.25;
+
+/** Shorter unpunctuated text than this many words is a fragment (see isFragment). */
+const FRAGMENT_WORDS = 12;

@@ -32,7 +32,7 @@ export interface AskArguments {
 }
 
 const USAGE =
-  'usage: npm run ask -- [--json] [--limit N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--source NAME] [--lang CODE] [--corpus DIR] "question"';
+  'usage: npm run ask -- [--json] [--limit N] [--since 2022|2022-03|2022-03-05] [--until DATE] [--source NAME] [--lang CODE] [--corpus DIR] "question"';
 
 /** Parses `ask`'s arguments, throwing ArgumentError with a clear message on bad ones. */
 export function parseAskArguments(argv: readonly string[]): AskArguments {
@@ -98,6 +98,7 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
 export function answerToJson(answer: Answer): object {
   return {
     query: answer.query,
+    ...(answer.notices === undefined ? {} : { notices: answer.notices }),
     results: answer.results.map((r) => ({
       rank: r.rank,
       quote: r.quote,

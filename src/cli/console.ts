@@ -12,6 +12,8 @@ import { renderAnswer, renderBanner, renderSources } from '../present/console.js
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
 import { readQuestion, showable } from '../text/question.js';
+import { readDateBound } from '../answer/date-bounds.js';
+import type { AnswerFilters } from '../core/types.js';
 import { parseTrendArguments, runTrend } from './trend-command.js';
 import type { Library } from '../library/library.js';
 
@@ -31,7 +33,8 @@ export interface ConsoleDeps {
 /** The text of /help. */
 export const CONSOLE_HELP = [
   'Type a question, or:',
-  '  /ask <question>    ranked verbatim quotes (the same as typing the question)',
+  '  /ask <question>    ranked verbatim quotes (the same as typing the question);',
+  '                     filters first: since:2022 until:2022-03-05 source:Sputnik lang:bg',
   '  /search <words>    keyword lookup: all words, "quoted phrases", last word may be a prefix',
   '  /more              the next results of the last /ask or /search',
   '  /trend <topic>     chart of matching articles per week and outlet, written to trend.png',
@@ -44,7 +47,35 @@ export const CONSOLE_HELP = [
 
 /** What /more continues: the last question, how it was asked, and how many were shown. */
 export interface ConsoleSession {
-  last: { kind: 'ask' | 'search'; question: string; shown: number } | null;
+  last: {
+    kind: 'ask' | 'search';
+    question: string;
+    shown: number;
+    filters?: AnswerFilters;
+  } | null;
+}
+
+const FILTER = /^(since|until|source|lang):(\S+)\s*/u;
+
+/**
+ * Reads leading `since:2022 until:2022-03 source:bbc lang:bg` filters off a console /ask or
+ * /search line, dates in the forms /ask and the CLI take; a message when a date is not one.
+ */
+export function readConsoleFilters(
+  line: string,
+): { filters: AnswerFilters; question: string } | string {
+  const filters: { -readonly [K in keyof AnswerFilters]: AnswerFilters[K] } = {};
+  let rest = line.trim();
+  for (let match = FILTER.exec(rest); match !== null; match = FILTER.exec(rest)) {
+    const [whole, key = '', value = ''] = match;
+    if (key === 'since' || key === 'until') {
+      const date = readDateBound(key, value);
+      if (date === null) return `${key}: must be a date like 2022-03-05 (or 2022-03, or 2022).`;
+      filters[key] = date;
+    } else if (key === 'source' || key === 'lang') filters[key] = value;
+    rest = rest.slice(whole.length);
+  }
+  return { filters, question: rest };
 }
 
 /** Answers one console line; returns null for /quit. */
@@ -55,18 +86,27 @@ export async function answerConsoleLine(
 ): Promise<string | null> {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
-  const run = async (kind: 'ask' | 'search', raw: string, offset: number): Promise<string> => {
+  const run = async (
+    kind: 'ask' | 'search',
+    line: string,
+    offset: number,
+    given?: AnswerFilters,
+  ): Promise<string> => {
+    const read =
+      given === undefined ? readConsoleFilters(line) : { filters: given, question: line };
+    if (typeof read === 'string') return read;
+    const { filters } = read;
     let question: string;
     try {
-      question = readQuestion(raw);
+      question = readQuestion(read.question);
     } catch (error) {
       return userMessageFor(error);
     }
     const answer =
       kind === 'ask'
-        ? await answerQuestion(library, question, { offset })
-        : await searchKeywords(library, question, { offset });
-    session.last = { kind, question, shown: offset + answer.results.length };
+        ? await answerQuestion(library, question, { ...filters, offset })
+        : await searchKeywords(library, question, { ...filters, offset });
+    session.last = { kind, question, shown: offset + answer.results.length, filters };
     const text = renderAnswer(answer, emphasis);
     return answer.hasMore ? `${text}\n\n(more results: /more)` : text;
   };
@@ -82,7 +122,7 @@ export async function answerConsoleLine(
     case 'more':
       return session.last === null
         ? 'Nothing to continue: ask a question first.'
-        : run(session.last.kind, session.last.question, session.last.shown);
+        : run(session.last.kind, session.last.question, session.last.shown, session.last.filters);
     case 'sources':
       return renderSources(library.sources());
     case 'about':

@@ -110,4 +110,10 @@ export interface Answer {
   readonly emptyReason: EmptyReason | null;
   /** Processed query terms that took part in the search (for display and debugging). */
   readonly terms: readonly string[];
+  /**
+   * What the reader should know about how the question was read, shown above the results:
+   * a date or filter that matched nothing ("nothing from 2021; the closest are from 2022"),
+   * "did you mean …", "no more results". Absent when there is nothing to say.
+   */
+  readonly notices?: readonly string[];
 }

@@ -23,6 +23,7 @@ import {
   renderAnswerButtons,
   renderAnswerEmbed,
   renderContextEmbed,
+  renderAnswerNotices,
   renderEmptyAnswer,
 } from '../present/discord.js';
 
@@ -159,7 +160,7 @@ export function renderAnswerPage(
   // Pages are `limit` long (the core's default when none was asked for); the last may be shorter.
   const limit = clampLimit(request.limit);
   return {
-    content: '',
+    content: renderAnswerNotices(answer),
     embeds: [renderAnswerEmbed(answer, request.kind, title)],
     components: renderAnswerButtons(answer.results, {
       context: answer.results.map((r) => contextCustomId(r, context)),

@@ -13,6 +13,7 @@ import {
 } from '../text/parse.js';
 import type { Article } from '../core/types.js';
 import { runSteps, runStepsAsync } from '../core/steps.js';
+import { loadLanguageDetector } from '../text/language.js';
 
 /** The optional per-corpus settings file, at the corpus root. */
 export const CORPUS_CONFIG_FILE = '.corpus.json';
@@ -121,6 +122,7 @@ export async function loadCorpusFileAsync(
   options: ParseOptions,
   pause: (() => Promise<void>) | null,
 ): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
+  await loadLanguageDetector();
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path.join(dir, relativePath));
@@ -146,6 +148,7 @@ export async function loadCorpusFileAsync(
  * reported as a single problem.
  */
 export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
+  await loadLanguageDetector();
   const { options, problems } = await readCorpusOptions(dir);
   let files: CorpusFile[];
   try {

@@ -4,7 +4,7 @@
  */
 import type { LibraryStats, SourceStats } from '../library/library.js';
 import type { Answer, QuoteResult } from '../core/types.js';
-import { emptyAnswerMessage, formatDate } from './format.js';
+import { emptyAnswerMessage, formatDate, noticeLine } from './format.js';
 
 /** How matched words are emphasised: ANSI bold on a terminal, `**word**` elsewhere. */
 export type Emphasis = 'ansi' | 'markdown';
@@ -40,7 +40,8 @@ export function renderAnswer(answer: Answer, emphasis: Emphasis): string {
     if (result.url !== null) lines.push(`   ${result.url}`);
     return lines.join('\n');
   });
-  return blocks.join('\n\n');
+  const notices = noticeLine(answer);
+  return (notices === '' ? blocks : [notices, ...blocks]).join('\n\n');
 }
 
 /** The banner line: how much the console serves. */

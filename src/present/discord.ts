@@ -11,7 +11,7 @@ import {
   type APIEmbed,
 } from 'discord.js';
 import { ENVELOPE_PASSAGES, type LibraryStats, type SourceStats } from '../library/library.js';
-import { emptyAnswerMessage, formatDate } from './format.js';
+import { emptyAnswerMessage, formatDate, noticeLine } from './format.js';
 import type { AlsoIn, Answer, Article, QuoteResult, Span } from '../core/types.js';
 import { DISCORD_LIMITS } from './limits.js';
 import { fitEscaped, fitQuote, linkTarget, truncateText } from './markdown.js';
@@ -158,6 +158,11 @@ export function renderAnswerButtons(
   if (ids.more) nav.push(button(ids.more, 'More ▶', ButtonStyle.Primary));
   if (nav.length > 0) rows.push({ type: ComponentType.ActionRow, components: nav });
   return rows;
+}
+
+/** The notices shown above an answer's results (escaped for Discord), '' when none. */
+export function renderAnswerNotices(answer: Answer): string {
+  return fitEscaped(noticeLine(answer), DISCORD_LIMITS.content);
 }
 
 /** The one line shown when an answer has no results (escaped for Discord). */

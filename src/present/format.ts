@@ -13,8 +13,18 @@ export function formatDate(date: IsoDate | null): string {
   return `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
 }
 
-/** The one line shown instead of results for an empty answer. */
+/** What the answer says about how the question was read, as one line ('' when nothing). */
+export function noticeLine(answer: Answer): string {
+  return (answer.notices ?? []).join(' ');
+}
+
+/**
+ * The one line shown instead of results for an empty answer: its notices when it has any
+ * ("No outlet matches 'bbc' …", "did you mean …?", "No more results …"), else why it is empty.
+ */
 export function emptyAnswerMessage(answer: Answer): string {
+  const notices = noticeLine(answer);
+  if (notices !== '') return notices;
   switch (answer.emptyReason) {
     case 'empty-question':
       return 'Ask a question with a few words, e.g. "What did Putin tell Bennett about the talks?"';

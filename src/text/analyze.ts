@@ -25,7 +25,7 @@ export interface Token {
  * Bumped whenever the terms produced for a token change, so persisted indexes built with older
  * processing are rebuilt rather than trusted.
  */
-export const TERM_PROCESSING_VERSION = 2;
+export const TERM_PROCESSING_VERSION = 3;
 
 /**
  * A word: letters, marks and digits, with inner apostrophes or hyphens kept out (they split).
@@ -151,9 +151,15 @@ export function queryTermsOfWord(
   return queryCache.get(context, word, () => queryTermsOf(word, context));
 }
 
-/** How an article's Cyrillic words are stemmed: Russian for `lang: "ru"`, else Bulgarian. */
+/**
+ * How an article's Cyrillic words are stemmed: Russian for `lang: "ru"`, Ukrainian for "uk",
+ * else Bulgarian.
+ */
 export function termContextOfArticle(article: { readonly lang: string }): TermContext {
-  return article.lang === 'ru' ? RUSSIAN_CONTEXT : DEFAULT_TERM_CONTEXT;
+  if (article.lang === 'ru') return RUSSIAN_CONTEXT;
+  if (article.lang === 'uk') return UKRAINIAN_CONTEXT;
+  return DEFAULT_TERM_CONTEXT;
 }
 
 const RUSSIAN_CONTEXT: TermContext = { cyrillic: 'ru' };
+const UKRAINIAN_CONTEXT: TermContext = { cyrillic: 'uk' };

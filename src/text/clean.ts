@@ -3,6 +3,7 @@
  * stored, indexed and quoted, so every rule here decides what a user can ever see.
  */
 import type { IsoDate } from '../core/types.js';
+import { detectCyrillicLanguage } from './script.js';
 
 /**
  * Lines that are a site's links to other articles, not article text: "Още: …", "Read more: …".
@@ -122,9 +123,14 @@ export function isIsoDate(value: string): boolean {
   );
 }
 
-/** Guesses a text's language from its letters: Cyrillic-majority text is Bulgarian, else English. */
+/**
+ * Names a text's language when its metadata does not: the detector's choice among the
+ * languages Verbatim processes (see src/text/language.ts); before it is loaded, Latin-majority
+ * text is English and Cyrillic text is read by its letters, Bulgarian when they do not tell.
+ */
 export function detectLanguage(text: string): string {
   const cyrillic = text.match(/\p{Script=Cyrillic}/gu)?.length ?? 0;
   const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
-  return cyrillic > latin ? 'bg' : 'en';
+  if (cyrillic <= latin) return 'en';
+  return detectCyrillicLanguage(text) ?? 'bg';
 }

@@ -51,14 +51,85 @@ const MONTHS: Readonly<Record<string, number>> = {
   октомври: 10,
   ноември: 11,
   декември: 12,
+  // Russian, nominative, genitive ("23 марта") and prepositional ("в октябре").
+  январь: 1,
+  января: 1,
+  январе: 1,
+  февраль: 2,
+  февраля: 2,
+  феврале: 2,
+  марта: 3,
+  марте: 3,
+  апрель: 4,
+  апреля: 4,
+  апреле: 4,
+  мая: 5,
+  мае: 5,
+  июнь: 6,
+  июня: 6,
+  июне: 6,
+  июль: 7,
+  июля: 7,
+  июле: 7,
+  августа: 8,
+  августе: 8,
+  сентябрь: 9,
+  сентября: 9,
+  сентябре: 9,
+  октябрь: 10,
+  октября: 10,
+  октябре: 10,
+  ноябрь: 11,
+  ноября: 11,
+  ноябре: 11,
+  декабрь: 12,
+  декабря: 12,
+  декабре: 12,
+  // Ukrainian, nominative, genitive ("23 березня") and locative ("у жовтні").
+  січень: 1,
+  січня: 1,
+  січні: 1,
+  лютий: 2,
+  лютого: 2,
+  лютому: 2,
+  березень: 3,
+  березня: 3,
+  березні: 3,
+  квітень: 4,
+  квітня: 4,
+  квітні: 4,
+  травень: 5,
+  травня: 5,
+  травні: 5,
+  червень: 6,
+  червня: 6,
+  червні: 6,
+  липень: 7,
+  липня: 7,
+  липні: 7,
+  серпень: 8,
+  серпня: 8,
+  серпні: 8,
+  вересень: 9,
+  вересня: 9,
+  вересні: 9,
+  жовтень: 10,
+  жовтня: 10,
+  жовтні: 10,
+  листопад: 11,
+  листопада: 11,
+  листопаді: 11,
+  грудень: 12,
+  грудня: 12,
+  грудні: 12,
 };
 
 const MONTH = `(${Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)
   .join('|')})\\.?`;
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|-?ти|-?ви|-?ри|-?ми)?';
-const YEAR = '((?:19|20)\\d{2})(?:\\s*(?:г\\.|година|год\\.))?';
-const LEAD = '(?:(?:on|in|of|during|since|from|на|през|в|от)\\s+)?';
+const YEAR = '((?:19|20)\\d{2})(?:\\s*(?:г\\.|година|год\\.|года|году|год|р\\.|року|рік))?';
+const LEAD = '(?:(?:on|in|of|during|since|from|на|през|в|во|от|за|у|з)\\s+)?';
 // Words are delimited with Unicode-aware lookarounds: \b does not know Cyrillic.
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
@@ -110,7 +181,7 @@ const RULES: readonly Rule[] = [
   },
   // in 2022 / през 2022 г. (a bare number needs the preposition, or "2022 г.")
   {
-    re: /(?<![\p{L}\p{N}])(?:(?:in|during|since|през|в)\s+((?:19|20)\d{2})(?:\s*(?:г\.|година))?|((?:19|20)\d{2})\s*г\.)(?![\p{L}\p{N}])/giu,
+    re: /(?<![\p{L}\p{N}])(?:(?:in|during|since|from|през|в|во|за|у)\s+((?:19|20)\d{2})(?:\s*(?:г\.|година|года|году|року|р\.))?|((?:19|20)\d{2})\s*(?:г\.|года|году|року|р\.))(?![\p{L}\p{N}])/giu,
     window: (m) => {
       const y = num(m[1] ?? m[2]);
       return [iso(y, 1, 1), iso(y, 12, 31)];
@@ -119,7 +190,7 @@ const RULES: readonly Rule[] = [
 ];
 
 const RECENT =
-  /(?<![\p{L}\p{N}])(?:latest|most recent|recent|recently|newest|последни(?:те|я|ят)?|последна(?:та)?|последно|най-нови(?:те)?|най-новата|скорошни(?:те)?|наскоро)(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}])(?:latest|most recent(?:ly)?|recent|recently|newest|lately|последни(?:те|я|ят)?|последна(?:та)?|последно|най-нови(?:те)?|най-новата|скорошни(?:те)?|наскоро|последн(?:ие|ий|яя|ее|их|ее время)|недавн(?:о|ие|их)|новейш(?:ие|ее)|свеж(?:ие|ее)|останн(?:і|ій|я|є|іх|нім часом)|нещодавн(?:о|і)|найнові(?:ші|ше)|свіж(?:і|е))(?![\p{L}\p{N}])/giu;
 
 /**
  * Finds date expressions in a question ("on March 5, 2022", "in February 2022",
@@ -205,4 +276,57 @@ function parseIso(s: IsoDate): Ymd | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(s);
   if (m === null) return null;
   return [num(m[1]), num(m[2]), num(m[3])];
+}
+
+/**
+ * Words that, beside a date or "latest", ask for no topic: "What happened on …", "news from
+ * …", "Какво се случи …", "Что произошло …", "Що сталося …". Lowercase, as written.
+ */
+const BROWSING_WORDS = new Set(
+  (
+    'happen happened happens happening news story stories event events report reports reported ' +
+    'published article articles headline headlines going on new update updates ' +
+    'случи случило случва новини новина новината събития събитие статии статия ' +
+    'произошло происходило случилось новости новость события статьи ' +
+    'сталося відбулося відбувалося новина події статті'
+  ).split(' '),
+);
+
+/** Whether a word (lowercase) of a question asks for no topic beside its date ("happened", "news"). */
+export function isBrowsingWord(word: string): boolean {
+  return BROWSING_WORDS.has(word);
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "2022-03-23" → "23 Mar 2022", as answers name a day. */
+export function describeDay(date: IsoDate): string {
+  const ymd = parseIso(date);
+  if (ymd === null) return date;
+  return `${ymd[2]} ${(MONTH_NAMES[ymd[1] - 1] ?? '').slice(0, 3)} ${ymd[0]}`;
+}
+
+/** A window as a reader would say it: "2021", "October 2023", "23 Mar 2022", or "from … to …". */
+export function describeWindow(since: IsoDate, until: IsoDate): string {
+  const a = parseIso(since);
+  const b = parseIso(until);
+  if (a === null || b === null) return `${since} – ${until}`;
+  if (since === until) return describeDay(since);
+  if (a[0] === b[0] && a[1] === 1 && a[2] === 1 && b[1] === 12 && b[2] === 31) return `${a[0]}`;
+  if (a[0] === b[0] && a[1] === b[1] && a[2] === 1 && b[2] === daysIn(b[0], b[1]))
+    return `${MONTH_NAMES[a[1] - 1] ?? ''} ${a[0]}`;
+  return `from ${describeDay(since)} to ${describeDay(until)}`;
 }

@@ -1,3 +1,5 @@
+import { languageScores } from './language.js';
+
 /** Which alphabet a token is written in; term processing is chosen per token, not per document. */
 export type Script = 'latin' | 'cyrillic' | 'other';
 
@@ -14,20 +16,38 @@ export function scriptOf(token: string): Script {
 }
 
 /** Cyrillic languages whose stemmer we have. */
-export type CyrillicLanguage = 'bg' | 'ru';
+export type CyrillicLanguage = 'bg' | 'ru' | 'uk';
 
-// Letters Russian has and Bulgarian does not; "ъ" inside a word is almost only Bulgarian.
+// Letters only one of the languages uses: Russian "ыэё", Ukrainian "іїєґ", and "ъ" inside a
+// word, which is almost only Bulgarian.
 const RUSSIAN_ONLY = /[ыэё]/gu;
+const UKRAINIAN_ONLY = /[іїєґ]/gu;
 const INNER_HARD_SIGN = /\p{L}ъ\p{L}/gu;
 
 /**
- * Guesses whether Cyrillic text is Russian or Bulgarian from letters only one of them uses.
- * Returns null when the text gives no evidence (short questions often do not).
+ * The detector must prefer its first language by this much to be believed on a short text:
+ * a name alone ("Путин") scores within 0.002 in all three languages.
+ */
+const CYRILLIC_MARGIN = 0.01;
+
+/**
+ * Which Cyrillic language a text is in: by letters only one of Russian, Ukrainian and
+ * Bulgarian uses, else by the language detector when it is loaded and sure. Null when the
+ * text gives no evidence (a question of names only does not).
  */
 export function detectCyrillicLanguage(text: string): CyrillicLanguage | null {
   const lower = text.toLowerCase();
-  const russian = lower.match(RUSSIAN_ONLY)?.length ?? 0;
-  const bulgarian = lower.match(INNER_HARD_SIGN)?.length ?? 0;
-  if (russian === bulgarian) return null;
-  return russian > bulgarian ? 'ru' : 'bg';
+  const counts: [CyrillicLanguage, number][] = [
+    ['ru', lower.match(RUSSIAN_ONLY)?.length ?? 0],
+    ['uk', lower.match(UKRAINIAN_ONLY)?.length ?? 0],
+    ['bg', lower.match(INNER_HARD_SIGN)?.length ?? 0],
+  ];
+  counts.sort((a, b) => b[1] - a[1]);
+  const [first, second] = counts;
+  if (first !== undefined && second !== undefined && first[1] > second[1]) return first[0];
+  const scores = languageScores(text)?.filter(([lang]) => lang !== 'en');
+  const [best, next] = scores ?? [];
+  if (best === undefined || (next !== undefined && best[1] - next[1] < CYRILLIC_MARGIN))
+    return null;
+  return best[0] as CyrillicLanguage;
 }

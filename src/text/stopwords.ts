@@ -27,3 +27,13 @@ export const RUSSIAN_STOP_WORDS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+
+/**
+ * Ukrainian: function words only (pronouns, prepositions, conjunctions, particles, question
+ * words), as for Russian: content words such as "рік", "новий" stay searchable.
+ */
+export const UKRAINIAN_STOP_WORDS: ReadonlySet<string> = new Set(
+  'а аби або адже але б би був була були було бути в вам вас весь від він вона вони воно все всі всього втім все ж де для до його її з за зі і із й їй їм їх к коли кого котра котре котрі котрий крім куди лише ми мене мені мною на навіть над нам нас наш не неї нею ним них ні ну о об однак оце па по під після при про с саме себе та так також там те тебе теж тим то того тобі тому ту ти у усі хоча хто це цей ці цього цю ця чи що щоб як яка які який яких яко якщо скільки чому навіщо звідки'.split(
+    ' ',
+  ),
+);

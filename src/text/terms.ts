@@ -1,12 +1,18 @@
 import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru.js';
+import PorterStemmerUk from 'natural/lib/natural/stemmers/porter_stemmer_uk.js';
 import { nameKeyOf } from './names.js';
 import { normalizeToken } from './normalize.js';
 import { stemBulgarian } from './stem-bg.js';
 import { stemEnglish } from './stem-en.js';
-import { BULGARIAN_STOP_WORDS, ENGLISH_STOP_WORDS, RUSSIAN_STOP_WORDS } from './stopwords.js';
-import { type CyrillicLanguage, scriptOf } from './script.js';
+import {
+  BULGARIAN_STOP_WORDS,
+  ENGLISH_STOP_WORDS,
+  RUSSIAN_STOP_WORDS,
+  UKRAINIAN_STOP_WORDS,
+} from './stopwords.js';
+import { type CyrillicLanguage, type Script, scriptOf } from './script.js';
 
-/** How Cyrillic tokens are read: a corpus is Bulgarian unless it is Russian. */
+/** How Cyrillic tokens are read: Bulgarian unless the text is known to be Russian or Ukrainian. */
 export interface TermContext {
   readonly cyrillic: CyrillicLanguage;
 }
@@ -37,15 +43,24 @@ export function stemWord(word: string, context: TermContext = DEFAULT_TERM_CONTE
     return stemEnglish(word);
   }
   if (script === 'cyrillic') {
-    if (context.cyrillic === 'ru') {
-      if (RUSSIAN_STOP_WORDS.has(word)) return null;
-      return PorterStemmerRu.stem(word);
-    }
-    if (BULGARIAN_STOP_WORDS.has(word)) return null;
+    if (stopWordsOf(script, context).has(word)) return null;
+    if (context.cyrillic === 'ru') return PorterStemmerRu.stem(word);
+    if (context.cyrillic === 'uk') return PorterStemmerUk.stem(word);
     return stemBulgarian(word);
   }
   return word;
 }
+
+/** The stop words of a script as read in `context` (none for other scripts). */
+export function stopWordsOf(script: Script, context: TermContext): ReadonlySet<string> {
+  if (script === 'latin') return ENGLISH_STOP_WORDS;
+  if (script !== 'cyrillic') return NO_WORDS;
+  if (context.cyrillic === 'ru') return RUSSIAN_STOP_WORDS;
+  if (context.cyrillic === 'uk') return UKRAINIAN_STOP_WORDS;
+  return BULGARIAN_STOP_WORDS;
+}
+
+const NO_WORDS: ReadonlySet<string> = new Set();
 
 /**
  * Index terms of one token as written in the text: its stem, plus a name key for a capitalised
@@ -66,4 +81,24 @@ export function queryTermsOf(token: string, context: TermContext = DEFAULT_TERM_
   const key = nameKeyOf(token);
   if (key === null) return [stem];
   return [stem, (scriptOf(token) === 'cyrillic' ? NAME_IN_LATIN : NAME_IN_CYRILLIC) + key];
+}
+
+/**
+ * A capitalised word's name key as a term of both scripts: to find a name spelt another way in
+ * the same script too ("Benet" → "Bennett", "Нетаньяху" → "Нетаняху"). Empty for other words.
+ */
+export function nameKeyTermsOf(token: string): string[] {
+  const key = nameKeyOf(token);
+  return key === null ? [] : [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key];
+}
+
+/**
+ * Whether a (normalised) Cyrillic word is a stop word in Bulgarian, Russian or Ukrainian. A
+ * question's language is often unclear from a few words, and a function word of any of them
+ * ("что", "що", "какво") asks for nothing to be searched.
+ */
+export function isCyrillicStopWord(word: string): boolean {
+  return (
+    BULGARIAN_STOP_WORDS.has(word) || RUSSIAN_STOP_WORDS.has(word) || UKRAINIAN_STOP_WORDS.has(word)
+  );
 }
