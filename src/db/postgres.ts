@@ -12,9 +12,20 @@ export type PgPool = pg.Pool;
 /** Advisory-lock key (any constant) held while migrations run. */
 const MIGRATION_LOCK = 0x5645_5242; // "VERB"
 
+/**
+ * bigint columns (ids, epoch milliseconds, counts) are read as numbers: every value Verbatim
+ * stores in one is far below 2^53, and the SQLite store hands out numbers too.
+ */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
 /** Opens a pool on `url` (postgres://…); connections are made when first needed. */
 export function openPostgres(url: string, options: { readonly max?: number } = {}): PgPool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: TYPES });
   // An idle client losing its server (restart, failover) must not crash the process: the
   // next query reconnects.
   pool.on('error', () => undefined);

@@ -40,6 +40,10 @@ const MAX_LEXEME_BYTES = 2_046;
 const MAX_LEVENSHTEIN = 255;
 /** Articles written per transaction by `upsert`. */
 const UPSERT_BATCH = 200;
+/** Articles kept per process for the hits of the next questions. */
+const ARTICLE_CACHE_LIMIT = 5_000;
+/** Written words whose terms are kept per term context. */
+const TERM_CACHE_LIMIT = 500_000;
 /** Expansion lists kept per process (questions repeat their words). */
 const EXPANSION_CACHE_LIMIT = 20_000;
 
@@ -190,6 +194,9 @@ export class PostgresSearch {
   private readonly months = new Set<string>();
   private readonly expansions = new Map<string, readonly (readonly [TermRow, number])[]>();
   private expansionsVersion = -1;
+  private readonly termCaches = new Map<string, Map<string, readonly string[]>>();
+  private readonly articleCache = new Map<string, Article>();
+  private articleCacheVersion = -1;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -310,13 +317,12 @@ export class PostgresSearch {
       terms: [] as string[],
     };
     const df = new Map<string, [number, number]>();
-    const termCaches = new Map<string, Map<string, readonly string[]>>();
     let textLengths = 0;
     let titleLengths = 0;
     let bulgarian = 0;
     let russian = 0;
     for (const { article } of fresh) {
-      const termsOf = this.termsOfWord(termCaches, termContextOfArticle(article));
+      const termsOf = this.termsOfWord(termContextOfArticle(article));
       const title = article.title ?? '';
       const titleCounts = countTerms(title, 0, title.length, termsOf);
       if (article.lang === 'bg') bulgarian++;
@@ -390,21 +396,22 @@ export class PostgresSearch {
     return { added, changed, unchanged };
   }
 
-  /** Processed terms per written word, cached for one write per term context. */
-  private termsOfWord(
-    caches: Map<string, Map<string, readonly string[]>>,
-    context: TermContext,
-  ): (word: string) => readonly string[] {
-    let cache = caches.get(context.cyrillic);
+  /**
+   * Processed terms per written word, per term context, cached across writes (a corpus's
+   * vocabulary is far smaller than its token stream; stemming each token costs most of a build).
+   */
+  private termsOfWord(context: TermContext): (word: string) => readonly string[] {
+    let cache = this.termCaches.get(context.cyrillic);
     if (cache === undefined) {
       cache = new Map();
-      caches.set(context.cyrillic, cache);
+      this.termCaches.set(context.cyrillic, cache);
     }
     const own = cache;
     return (word) => {
       let terms = own.get(word);
       if (terms === undefined) {
         terms = wordInfo(word, context).terms.filter(storable);
+        if (own.size >= TERM_CACHE_LIMIT) own.clear();
         own.set(word, terms);
       }
       return terms;
@@ -646,7 +653,7 @@ export class PostgresSearch {
       passing.push(`s.groups = ${parameter(groups.length === 32 ? -1 : 2 ** groups.length - 1)}`);
     const limitParam = parameter(limit);
 
-    const found = await this.pool.query<{
+    const found = await this.indexedQuery<{
       doc_id: string;
       ordinal: number;
       start_offset: number;
@@ -675,6 +682,8 @@ export class PostgresSearch {
                   cardinality(array_positions(u.weights, 'D')) AS text_tf,
                   cardinality(array_positions(u.weights, 'A')) AS title_tf
            FROM unnest(p.terms) AS u
+           -- A hashed filter first: a passage has ~65 terms, of which a question asks a few.
+           WHERE u.lexeme = ANY ($1::text[])
          ) t
          JOIN q ON q.lexeme = t.lexeme
          WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
@@ -688,7 +697,10 @@ export class PostgresSearch {
        LIMIT ${limitParam}`,
       params,
     );
-    const articles = await this.articles([...new Set(found.rows.map((r) => r.doc_id))]);
+    const articles = await this.cachedArticles(
+      [...new Set(found.rows.map((r) => r.doc_id))],
+      totals.version,
+    );
     const queryTerms = [...termBits.keys()];
     const hits: PostgresHit[] = [];
     for (const row of found.rows) {
@@ -709,6 +721,60 @@ export class PostgresSearch {
       });
     }
     return hits;
+  }
+
+  /**
+   * Runs a passage search with the GIN index forced: the planner, estimating that an OR of a
+   * question's ~50 terms and expansions matches a large share of passages, otherwise tests the
+   * tsquery against every row, or walks another index filtering every row (EXPLAIN ANALYZE of
+   * one SQuAD question at 20k passages: the tsquery test alone 200 ms on every row against
+   * 77 ms for the bitmap scan of the GIN index). One worker: the bot's questions run side by
+   * side already.
+   */
+  private async indexedQuery<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(
+        'BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0',
+      );
+      try {
+        return await client.query<R>(sql, params);
+      } finally {
+        await client.query('COMMIT');
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Articles by id through a per-process cache emptied whenever the corpus changes (`version`):
+   * the hits of a question come from a few hundred articles, mostly the same ones again.
+   */
+  private async cachedArticles(
+    ids: readonly string[],
+    version: number,
+  ): Promise<Map<string, Article>> {
+    if (version !== this.articleCacheVersion) {
+      this.articleCache.clear();
+      this.articleCacheVersion = version;
+    }
+    const found = new Map<string, Article>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.articleCache.get(id);
+      if (cached === undefined) missing.push(id);
+      else found.set(id, cached);
+    }
+    for (const [id, article] of await this.articles(missing)) {
+      found.set(id, article);
+      if (this.articleCache.size >= ARTICLE_CACHE_LIMIT) this.articleCache.clear();
+      this.articleCache.set(id, article);
+    }
+    return found;
   }
 
   /** The vocabulary rows of `terms` that exist. */

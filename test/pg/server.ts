@@ -45,7 +45,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+/** A running private server: its superuser URL and how to stop (and delete) it. */
+export interface PrivatePostgres {
+  readonly adminUrl: string;
+  stop(): void;
+}
+
+/**
+ * Starts a private PostgreSQL server in a new temporary folder (trust authentication, user
+ * `verbatim`, durability off: its data dies with it). Used by the test run and the benchmarks.
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBin();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verbatim-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -66,12 +76,20 @@ export default async function setup(project: TestProject): Promise<() => void> {
   // Durability off: a test server's data dies with the run, and fsync is the slow part.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), 'start', '-w']);
-  project.provide('pgAdminUrl', `postgres://verbatim@127.0.0.1:${port}/postgres`);
-  return () => {
-    try {
-      run('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  return {
+    adminUrl: `postgres://verbatim@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   };
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const server = await startPrivatePostgres();
+  project.provide('pgAdminUrl', server.adminUrl);
+  return () => server.stop();
 }
