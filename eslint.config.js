@@ -43,15 +43,13 @@ function upwardPatterns(level, own) {
   const above = LAYERS.slice(level)
     .flat()
     .filter((folder) => folder !== own);
-  return [
-    {
-      group: [
-        ...above.flatMap((folder) => [`../${folder}/**`, `../../src/${folder}/**`]),
-        ...(level < LAYERS.length - 1 ? ['../../commands/**', '../main.js'] : []),
-      ],
-      message: 'Imports only go down the layers (see LAYERS in eslint.config.js).',
-    },
+  const group = [
+    ...above.flatMap((folder) => [`../${folder}/**`, `../../src/${folder}/**`]),
+    ...(level < LAYERS.length - 1 ? ['../../commands/**', '../main.js'] : []),
   ];
+  return group.length === 0
+    ? []
+    : [{ group, message: 'Imports only go down the layers (see LAYERS in eslint.config.js).' }];
 }
 
 const layerRules = LAYERS.flatMap((folders, level) =>

@@ -38,11 +38,8 @@ interface Outcome {
 const outcomes: Outcome[] = [];
 for (const q of tune) {
   const answerable = present.has(titleOf.get(q.passageId) ?? '');
-  const top = rankPassages(
-    library,
-    weighQuery(library, q.question),
-    {},
-    { ...RANKING, minCoverage: 0 },
+  const top = (
+    await rankPassages(library, weighQuery(library, q.question), {}, { ...RANKING, minCoverage: 0 })
   )[0];
   outcomes.push({
     answerable,

@@ -59,6 +59,12 @@ export interface RunFigures {
   queries: number;
 }
 
+/** What one question got: the rendered reply and the result count. */
+interface AskReply {
+  readonly text: string;
+  readonly results: number;
+}
+
 /** A system under test, driven the same way for all three. */
 interface System {
   /** Reads the corpus and builds the index; returns the time spent reading and parsing files. */
@@ -68,7 +74,7 @@ interface System {
   /** Replaces the in-memory index with the one persisted under `dir`. */
   load(dir: string, corpusDir: string, files: readonly string[]): Promise<void>;
   /** Answers a question as /ask does; returns the rendered reply and the result count. */
-  ask(question: string): { text: string; results: number };
+  ask(question: string): AskReply | Promise<AskReply>;
   complete(partial: string): readonly string[];
 }
 
@@ -296,16 +302,16 @@ function querySet(count: number): { questions: string[]; partials: string[] } {
  * Times `run` on each input after WARMUP_QUERIES untimed ones; stops early once `budgetMs` is
  * spent and at least MIN_TIMED inputs are timed (the baselines take seconds per query at 1M).
  */
-function timeEach<T>(
+async function timeEach<T>(
   inputs: readonly T[],
   budgetMs: number,
-  run: (input: T, timed: boolean) => void,
-): number[] {
+  run: (input: T, timed: boolean) => void | Promise<void>,
+): Promise<number[]> {
   const times: number[] = [];
   const started = performance.now();
   for (let i = 0; i < inputs.length; i++) {
     const before = performance.now();
-    run(inputs[i]!, i >= WARMUP_QUERIES);
+    await run(inputs[i]!, i >= WARMUP_QUERIES);
     if (i >= WARMUP_QUERIES) times.push(performance.now() - before);
     if (times.length >= MIN_TIMED && performance.now() - started > budgetMs) break;
   }
@@ -364,10 +370,10 @@ async function runChild(
 
     const { questions, partials } = querySet(queryCount);
     let answered = 0;
-    const askTimes = timeEach(questions, budgetMs, (q, timed) => {
-      if (instance.ask(q).results > 0 && timed) answered++;
+    const askTimes = await timeEach(questions, budgetMs, async (q, timed) => {
+      if ((await instance.ask(q)).results > 0 && timed) answered++;
     });
-    const completeTimes = timeEach(partials, budgetMs, (p) => void instance.complete(p));
+    const completeTimes = await timeEach(partials, budgetMs, (p) => void instance.complete(p));
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     return {

@@ -57,17 +57,17 @@ function sample<T>(items: readonly T[], quick: boolean): T[] {
  * Asks every question once; `subsets` are also reported separately from the same answers
  * (the SQuAD held-out half, which no parameter was chosen on).
  */
-function measure(
+async function measure(
   set: string,
   engine: Engine,
   questions: readonly BenchQuestion[],
   subsets: readonly { label: string; ids: ReadonlySet<string> }[] = [],
-): Row[] {
+): Promise<Row[]> {
   const counter = new FigureCounter();
   const subCounters = subsets.map(() => new FigureCounter());
   const started = performance.now();
   for (const q of questions) {
-    const hit = engine.search(q.question);
+    const hit = await engine.search(q.question);
     counter.add(q, hit);
     subsets.forEach((sub, i) => {
       if (sub.ids.has(q.id)) subCounters[i]?.add(q, hit);
@@ -152,7 +152,9 @@ async function main(): Promise<void> {
   for (const run of runs) {
     const list = engines(run.set, args.only);
     for (const engine of list)
-      rows.push(...measure(run.label, engine, sample(run.questions, args.quick), run.subsets));
+      rows.push(
+        ...(await measure(run.label, engine, sample(run.questions, args.quick), run.subsets)),
+      );
     for (const engine of list) engine.close?.();
   }
   const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));

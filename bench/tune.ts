@@ -27,7 +27,7 @@ for (const params of variants) {
   const counter = new FigureCounter();
   const started = performance.now();
   for (const q of tune) {
-    const answer = answerQuestion(library, q.question, { limit: 10 }, params);
+    const answer = await answerQuestion(library, q.question, { limit: 10 }, params);
     counter.add(q, {
       passageIds: answer.results.map((r) => r.docId),
       quote: answer.results[0]?.quote ?? null,

@@ -17,7 +17,7 @@ export interface VerbatimSystem {
   build(corpusDir: string): Promise<{ readMs: number }>;
   save(dir: string): Promise<number>;
   load(dir: string, corpusDir: string): Promise<void>;
-  ask(question: string): { text: string; results: number };
+  ask(question: string): Promise<{ text: string; results: number }>;
   complete(partial: string): readonly string[];
 }
 
@@ -57,8 +57,8 @@ export function createVerbatimSystem(options: {
       library = opened.library;
       library.warm(); // as the bot does at start
     },
-    ask(question) {
-      const answer = answerQuestion(library, question, { limit: options.answerLimit });
+    async ask(question) {
+      const answer = await answerQuestion(library, question, { limit: options.answerLimit });
       return { text: renderAnswer(answer, 'markdown'), results: answer.results.length };
     },
     complete(partial) {

@@ -261,7 +261,7 @@ async function add(
     postWhenEmpty: interaction.options.getBoolean('say_when_empty') ?? false,
     createdBy: interaction.user.id,
   });
-  const preview = scheduler.preview(sub);
+  const preview = await scheduler.preview(sub);
   const head =
     `Digest **#${sub.id}** added: ${escapeMarkdown(topic)} → <#${channelId}>, \`${sub.schedule}\` (${timeZone}).\n` +
     `Next run: ${when(sub.nextRunAt, timeZone)}.\n`;
@@ -362,7 +362,7 @@ async function preview(
     id !== null
       ? subscriptionOf(scheduler, guildId, id)
       : { id: -1, topic, maxQuotes: DEFAULT_DIGEST_LIMIT, baselineAt: null };
-  const digest = scheduler.preview(target);
+  const digest = await scheduler.preview(target);
   const label =
     id !== null ? `digest #${id} (${escapeMarkdown(target.topic)})` : escapeMarkdown(topic);
   if (digest.quoteCount === 0) {

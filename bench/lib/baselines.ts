@@ -8,7 +8,7 @@ export interface Engine {
   readonly name: string;
   /** Verbatim's Library, so a variant can share it. */
   readonly library?: unknown;
-  search(question: string): EngineHit;
+  search(question: string): EngineHit | Promise<EngineHit>;
   close?(): void;
 }
 

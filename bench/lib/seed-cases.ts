@@ -63,15 +63,17 @@ export async function runSeedCases(dir: string): Promise<SeedCaseResult[]> {
   const bg = articles.find((a) => a.lang === 'bg');
   const english = articles.filter((a) => a.lang === 'en');
   if (bg === undefined) throw new Error(`no Bulgarian article in ${dir}`);
-  return SEED_CASES.map((c) => {
-    const answer = answerQuestion(library, c.question, { limit: 10 });
+  const results: SeedCaseResult[] = [];
+  for (const c of SEED_CASES) {
+    const answer = await answerQuestion(library, c.question, { limit: 10 });
     const ids = answer.results.map((r) => r.docId);
     const first = answer.results[0]?.quote ?? null;
-    return {
+    results.push({
       question: c.question,
       expectation: c.expectation,
       pass: c.check(ids, first, bg, english),
       detail: `${ids.join(', ') || '(no results)'}; first quote: ${first === null ? '-' : first.slice(0, 80)}`,
-    };
-  });
+    });
+  }
+  return results;
 }

@@ -34,8 +34,8 @@ export function buildVerbatim(
   return {
     name: options.withoutFloor ? 'Verbatim, confidence floor off' : 'Verbatim',
     library,
-    search(question) {
-      const answer = answerQuestion(library, question, { limit: 10 }, params);
+    async search(question) {
+      const answer = await answerQuestion(library, question, { limit: 10 }, params);
       return {
         passageIds: answer.results.map((r) => r.docId),
         quote: answer.results[0]?.quote ?? null,

@@ -192,26 +192,32 @@ export const RANKING: RankingParams = {
  * as phrases; passages under MIN_COVERAGE dropped, and further passages from the same article
  * decayed so the list stays diverse across articles.
  */
-export function rankPassages(
+export async function rankPassages(
   library: Library,
   query: QueryTerms,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
-): RankedPassage[] {
+): Promise<RankedPassage[]> {
   if (query.words.length === 0) return [];
   const required = query.words.filter((w) => !w.optional);
   const total = required.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  const hits = library.searchTermGroups(
+  const hits = await library.searchTermGroups(
     query.words.map((w) => w.terms),
     {
       ...options,
+      limit: CANDIDATE_LIMIT,
       bm25: params.bm25,
       prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
       fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
       maxExpansions: params.maxExpansions,
-      // The coverage floor below, applied inside the scorer so it orders only passing hits.
-      coverage: { weights: query.words.map((w) => w.weight), total, min: params.minCoverage },
+      // The coverage floor below (optional words weigh nothing), applied inside the index so it
+      // orders only passing hits.
+      coverage: {
+        weights: query.words.map((w) => (w.optional ? 0 : w.weight)),
+        total,
+        min: params.minCoverage,
+      },
     },
   );
   for (const hit of hits) {
@@ -453,12 +459,12 @@ function withoutRecencyWords(question: string): string {
  * narrow or reorder the ranking. An empty question, one of stop words only, or one whose best
  * match falls under the confidence floor, has no results and says why in `emptyReason`.
  */
-export function answerQuestion(
+export async function answerQuestion(
   library: Library,
   question: string,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
-): Answer {
+): Promise<Answer> {
   const query = question.normalize('NFC').trim();
   const limit = clampLimit(options.limit);
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -476,7 +482,7 @@ export function answerQuestion(
   // A question of recency words only ("latest") still searches them.
   if (weighed.terms.length === 0) weighed = weighQuery(library, query);
   if (weighed.terms.length === 0) return empty('only-stop-words');
-  const ranked = rankPassages(library, weighed, options, params);
+  const ranked = await rankPassages(library, weighed, options, params);
   const top = ranked[0];
   if (
     top === undefined ||

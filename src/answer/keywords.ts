@@ -8,7 +8,7 @@ import { clampLimit } from './answer.js';
 import type { Answer, AnswerOptions, QuoteResult, Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { termOf, tokenize } from '../text/analyze.js';
-import type { Hit, Library } from '../library/library.js';
+import { DEFAULT_HIT_LIMIT, type Hit, type Library } from '../library/library.js';
 
 /** A parsed keyword query: loose words and phrases, as processed terms. */
 export interface KeywordQuery {
@@ -76,11 +76,11 @@ function pickKeywordSentence(text: string, hit: Hit, terms: ReadonlySet<string>)
 }
 
 /** Looks up passages holding every word and phrase of a keyword query. */
-export function searchKeywords(
+export async function searchKeywords(
   library: Library,
   query: string,
   options: AnswerOptions = {},
-): Answer {
+): Promise<Answer> {
   const trimmed = query.normalize('NFC').trim();
   const limit = clampLimit(options.limit);
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -97,17 +97,18 @@ export function searchKeywords(
   if (trimmed === '') return empty('empty-question');
   if (allTerms.length === 0) return empty('only-stop-words');
   const searchWords = [...parsed.words.filter((w) => termOf(w) !== null), ...parsed.phrases.flat()];
-  const hits = library
-    .search(searchWords.join(' '), {
-      ...options,
-      combineWith: 'AND',
-      prefixLast: parsed.lastIsPrefix && parsed.words.length > 0 && parsed.phrases.length === 0,
-    })
-    .filter((hit) => {
-      if (parsed.phrases.length === 0) return true;
-      const sequence = termSequence(library.passageText(hit.passage));
-      return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
-    });
+  const found = await library.search(searchWords.join(' '), {
+    ...options,
+    combineWith: 'AND',
+    prefixLast: parsed.lastIsPrefix && parsed.words.length > 0 && parsed.phrases.length === 0,
+    // One past the page tells whether there are more; phrases are checked after the search.
+    limit: parsed.phrases.length === 0 ? offset + limit + 1 : DEFAULT_HIT_LIMIT,
+  });
+  const hits = found.filter((hit) => {
+    if (parsed.phrases.length === 0) return true;
+    const sequence = termSequence(library.passageText(hit.passage));
+    return parsed.phrases.every((phrase) => containsSequence(sequence, phrase));
+  });
   const page = hits.slice(offset, offset + limit);
   if (page.length === 0) return empty('no-match');
   const highlightSet = new Set([...allTerms, ...page.flatMap((h) => h.matchedTerms)]);

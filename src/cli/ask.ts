@@ -98,13 +98,13 @@ export function answerToJson(answer: Answer): object {
   };
 }
 
-function printAnswer(
+async function printAnswer(
   library: Library,
   question: string,
   args: AskArguments,
   write: (s: string) => void,
-): void {
-  const answer = answerQuestion(library, question, args.options);
+): Promise<void> {
+  const answer = await answerQuestion(library, question, args.options);
   if (args.json) write(JSON.stringify(answerToJson(answer)) + '\n');
   else write(`${renderAnswer(answer, process.stdout.isTTY ? 'ansi' : 'markdown')}\n`);
 }
@@ -130,13 +130,13 @@ async function main(): Promise<number> {
       : await openCorpus(args.corpus, logger);
   const write = (s: string): void => void process.stdout.write(s);
   if (args.question !== null) {
-    printAnswer(library, args.question, args, write);
+    await printAnswer(library, args.question, args, write);
     return 0;
   }
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    printAnswer(library, line, args, write);
+    await printAnswer(library, line, args, write);
   }
   return 0;
 }

@@ -44,18 +44,18 @@ export interface ConsoleSession {
 }
 
 /** Answers one console line; returns null for /quit. */
-export function answerConsoleLine(
+export async function answerConsoleLine(
   line: string,
   deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version'>,
   session: ConsoleSession = { last: null },
-): string | null {
+): Promise<string | null> {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
-  const run = (kind: 'ask' | 'search', question: string, offset: number): string => {
+  const run = async (kind: 'ask' | 'search', question: string, offset: number): Promise<string> => {
     const answer =
       kind === 'ask'
-        ? answerQuestion(library, question, { offset })
-        : searchKeywords(library, question, { offset });
+        ? await answerQuestion(library, question, { offset })
+        : await searchKeywords(library, question, { offset });
     session.last = { kind, question, shown: offset + answer.results.length };
     const text = renderAnswer(answer, emphasis);
     return answer.hasMore ? `${text}\n\n(more results: /more)` : text;
@@ -103,7 +103,7 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
     if (line.trim() !== '') {
       let reply: string | null;
       try {
-        reply = answerConsoleLine(line, deps, session);
+        reply = await answerConsoleLine(line, deps, session);
       } catch (error) {
         deps.logger.error('console answer failed', { error, line });
         reply = userMessageFor(error);

@@ -28,7 +28,7 @@ export class TurnQueue {
   private tail: Promise<void> = Promise.resolve();
 
   /** Queues `job`; resolves (or rejects) with its result once it has run. */
-  run<T>(job: () => T): Promise<T> {
+  run<T>(job: () => T | Promise<T>): Promise<T> {
     const result = this.tail.then(yieldToEventLoop).then(job);
     this.tail = result.then(
       () => undefined,

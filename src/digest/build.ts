@@ -5,7 +5,7 @@
  * changed, and a sentence carried verbatim by several outlets is posted once.
  */
 import { createHash } from 'node:crypto';
-import { quoteRanked, rankPassages, weighQuery } from '../answer/answer.js';
+import { quoteRanked, rankPassages, weighQuery, type RankedPassage } from '../answer/answer.js';
 import type { Library } from '../library/library.js';
 import type { IsoDate, Passage, QuoteResult } from '../core/types.js';
 
@@ -74,12 +74,16 @@ export function clampDigestLimit(limit: number | undefined): number {
  * Builds the digest of `topic` for one subscription: ranked like `/ask`, keeping only passages
  * that pass `selection`, at most `limit`, grouped by article. An empty digest has no groups.
  */
-export function buildDigest(library: Library, topic: string, selection: DigestSelection): Digest {
+export async function buildDigest(
+  library: Library,
+  topic: string,
+  selection: DigestSelection,
+): Promise<Digest> {
   const limit = clampDigestLimit(selection.limit);
   const query = weighQuery(library, topic.normalize('NFC').trim());
-  const chosen: { ranked: ReturnType<typeof rankPassages>[number]; key: string }[] = [];
+  const chosen: { ranked: RankedPassage; key: string }[] = [];
   const taken = new Set<string>();
-  for (const ranked of rankPassages(library, query)) {
+  for (const ranked of await rankPassages(library, query)) {
     const key = passageKey(library.passageText(ranked.hit.passage as Passage));
     if (taken.has(key) || selection.isDelivered(key)) continue;
     if (selection.since !== null) {

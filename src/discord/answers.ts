@@ -105,7 +105,11 @@ export function readAnswerRequest(
 }
 
 /** Runs the core for one page of a request. */
-export function runAnswer(library: Library, request: AnswerRequest, offset: number): Answer {
+export function runAnswer(
+  library: Library,
+  request: AnswerRequest,
+  offset: number,
+): Promise<Answer> {
   const options: AnswerOptions = {
     offset,
     ...(request.limit !== undefined ? { limit: request.limit } : {}),
@@ -192,8 +196,8 @@ export function answerInTurn(
   request: AnswerRequest,
   offset: number,
 ): Promise<Answer> {
-  const run = (): Answer => runAnswer(context.library(), request, offset);
-  return context.answerQueue === undefined ? Promise.resolve(run()) : context.answerQueue.run(run);
+  const run = (): Promise<Answer> => runAnswer(context.library(), request, offset);
+  return context.answerQueue === undefined ? run() : context.answerQueue.run(run);
 }
 
 /**

@@ -36,8 +36,13 @@ export interface Hit {
   readonly matchedTerms: readonly string[];
 }
 
+/** Hits a search returns when no `limit` is given. */
+export const DEFAULT_HIT_LIMIT = 1_000;
+
 /** Options for `Library.search`. */
 export interface LibrarySearchOptions extends AnswerFilters {
+  /** At most this many hits, best first (DEFAULT_HIT_LIMIT when absent). */
+  readonly limit?: number;
   /** AND requires every term; OR (default) any. */
   readonly combineWith?: 'AND' | 'OR';
   /** Treat the last word as a prefix (autocomplete-style lookups). */
@@ -605,26 +610,24 @@ export class Library {
 
   /**
    * Ranked passages for a free-text query: each word goes through the query's term processing
-   * and is one group; stop words are dropped. All hits, best first.
+   * and is one group; stop words are dropped. At most `options.limit` hits, best first.
    */
-  search(query: string, options: LibrarySearchOptions = {}): Hit[] {
+  search(query: string, options: LibrarySearchOptions = {}): Promise<Hit[]> {
     const terms: string[] = [];
     for (const token of tokenize(query)) {
       const term = termOf(token.text, this.queryContext(token.text));
       if (term !== null && term !== '' && !terms.includes(term)) terms.push(term);
     }
     const last = terms[terms.length - 1];
-    return [
-      ...this.searchTermGroups(
-        terms.map((term) => [term]),
-        {
-          ...options,
-          ...(options.prefixLast === true && last !== undefined
-            ? { prefix: (term: string) => term === last }
-            : {}),
-        },
-      ),
-    ];
+    return this.searchTermGroups(
+      terms.map((term) => [term]),
+      {
+        ...options,
+        ...(options.prefixLast === true && last !== undefined
+          ? { prefix: (term: string) => term === last }
+          : {}),
+      },
+    );
   }
 
   /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
@@ -646,7 +649,7 @@ export class Library {
   /**
    * Ranked passages for already-processed query terms: each group holds the alternative terms
    * of one question word (its stem, its cross-script name key), any of which may match; groups
-   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS. Scores are
+   * are combined with `combineWith` (OR by default). At most `options.limit` hits, best first. `bm25` overrides BM25_PARAMS. Scores are
    * MiniSearch's for the same query tree (see src/search/scorer.ts).
    */
   searchTermGroups(
@@ -665,7 +668,7 @@ export class Library {
        */
       readonly coverage?: GroupScoring['coverage'];
     } = {},
-  ): Iterable<Hit> {
+  ): Promise<Hit[]> {
     const scored = scoreGroups(this.index, groups, {
       bm25: options.bm25 ?? BM25_PARAMS,
       fieldBoosts: FIELD_BOOSTS,
@@ -675,7 +678,13 @@ export class Library {
       ...(options.maxExpansions === undefined ? {} : { maxExpansions: options.maxExpansions }),
       ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
     });
-    return this.hitsOf(scored, options);
+    const limit = options.limit ?? DEFAULT_HIT_LIMIT;
+    const hits: Hit[] = [];
+    for (const hit of this.hitsOf(scored, options)) {
+      if (hits.length >= limit) break;
+      hits.push(hit);
+    }
+    return Promise.resolve(hits);
   }
 
   /**

@@ -308,7 +308,7 @@ export class DigestScheduler {
   }
 
   /** What the subscription would post now, without posting or recording anything. */
-  preview(sub: Pick<Subscription, 'id' | 'topic' | 'maxQuotes' | 'baselineAt'>): Digest {
+  preview(sub: Pick<Subscription, 'id' | 'topic' | 'maxQuotes' | 'baselineAt'>): Promise<Digest> {
     return buildDigest(this.deps.library(), sub.topic, {
       limit: sub.maxQuotes,
       isDelivered: (key) => this.store.isDelivered(sub.id, key),
@@ -451,7 +451,7 @@ export class DigestScheduler {
       const outcome = await this.deliver(sub, post);
       if (outcome.outcome !== 'posted') return outcome;
     }
-    const digest = this.preview(sub);
+    const digest = await this.preview(sub);
     this.store.setBaseline(sub.id, startedAt);
     let message: DigestMessage;
     if (digest.quoteCount === 0) {

@@ -2,7 +2,7 @@
  * Cleaning of article text, done once at ingest for every format: the cleaned text is what is
  * stored, indexed and quoted, so every rule here decides what a user can ever see.
  */
-import type { IsoDate } from '../types.js';
+import type { IsoDate } from '../core/types.js';
 
 /**
  * Lines that are a site's links to other articles, not article text: "Още: …", "Read more: …".

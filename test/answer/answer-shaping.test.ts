@@ -30,8 +30,10 @@ describe('wire-copy collapsing', () => {
     ),
   ]);
 
-  it('returns the sentence once, listing every other outlet that carried it', () => {
-    const answer = answerQuestion(library, 'Ruritania central bank interest rate', { limit: 10 });
+  it('returns the sentence once, listing every other outlet that carried it', async () => {
+    const answer = await answerQuestion(library, 'Ruritania central bank interest rate', {
+      limit: 10,
+    });
     const carrying = answer.results.filter((r) =>
       r.quote.includes('raised its main interest rate'),
     );
@@ -44,7 +46,7 @@ describe('wire-copy collapsing', () => {
     expect(answer.results.map((r) => r.rank)).toEqual(answer.results.map((_, i) => i + 1));
   });
 
-  it('keys quotes by their words, ignoring case, quotation marks and spacing', () => {
+  it('keys quotes by their words, ignoring case, quotation marks and spacing', async () => {
     expect(wireCopyKey(`“${WIRE}”`)).toBe(wireCopyKey(WIRE.toUpperCase().replace(/ /g, '  ')));
   });
 });
@@ -65,15 +67,17 @@ describe('confidence floor', () => {
     ),
   ]);
 
-  it('answers "no good match" when the best passage shares only an incidental word', () => {
-    expect(answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
+  it('answers "no good match" when the best passage shares only an incidental word', async () => {
+    expect(await answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
       results: [],
       emptyReason: 'no-match',
     });
   });
 
-  it('answers when the question is covered', () => {
-    expect(answerQuestion(library, 'Where did Bennett meet Putin?').results[0]?.docId).toBe('x');
+  it('answers when the question is covered', async () => {
+    expect((await answerQuestion(library, 'Where did Bennett meet Putin?')).results[0]?.docId).toBe(
+      'x',
+    );
   });
 });
 
@@ -84,21 +88,21 @@ describe('dates in questions', () => {
     article('oct', 'Wire', '2023-10-16', 'Delegations met in Cairo for talks about a ceasefire.'),
     article('undated', 'Wire', null, 'Delegations met again for talks about a ceasefire.'),
   ]);
-  const docIds = (q: string): string[] =>
-    answerQuestion(library, q, { limit: 10 }).results.map((r) => r.docId);
+  const docIds = async (q: string): Promise<string[]> =>
+    (await answerQuestion(library, q, { limit: 10 })).results.map((r) => r.docId);
 
-  it('narrows to the month or day a question names, reports published a few days later included', () => {
-    expect(docIds('ceasefire talks in February 2022')).toEqual(['feb']);
-    expect(docIds('ceasefire talks on March 8, 2022')).toEqual(['mar']);
-    expect(docIds('ceasefire talks през октомври 2023')).toEqual(['oct']);
+  it('narrows to the month or day a question names, reports published a few days later included', async () => {
+    expect(await docIds('ceasefire talks in February 2022')).toEqual(['feb']);
+    expect(await docIds('ceasefire talks on March 8, 2022')).toEqual(['mar']);
+    expect(await docIds('ceasefire talks през октомври 2023')).toEqual(['oct']);
   });
 
-  it('leaves the ranking alone when no article falls in the window', () => {
-    expect(docIds('ceasefire talks in June 2021')).toHaveLength(4);
+  it('leaves the ranking alone when no article falls in the window', async () => {
+    expect(await docIds('ceasefire talks in June 2021')).toHaveLength(4);
   });
 
-  it('puts the newest first for "latest"', () => {
-    expect(docIds('latest ceasefire talks')[0]).toBe('oct');
-    expect(docIds('последните ceasefire talks')[0]).toBe('oct');
+  it('puts the newest first for "latest"', async () => {
+    expect((await docIds('latest ceasefire talks'))[0]).toBe('oct');
+    expect((await docIds('последните ceasefire talks'))[0]).toBe('oct');
   });
 });

@@ -17,47 +17,51 @@ beforeAll(async () => {
 const article = makeArticle;
 
 describe('answerQuestion on the bundled corpus', () => {
-  it('quotes Gomel from Sputnik, 2022-02-27, for where the delegation waited', () => {
-    const first = answerQuestion(library, 'Where was the Russian delegation waiting for talks?')
-      .results[0];
+  it('quotes Gomel from Sputnik, 2022-02-27, for where the delegation waited', async () => {
+    const first = (
+      await answerQuestion(library, 'Where was the Russian delegation waiting for talks?')
+    ).results[0];
     expect(first).toMatchObject({ rank: 1, source: 'Sputnik', date: '2022-02-27' });
     expect(first?.quote).toContain('Gomel');
   });
 
-  it('quotes the Ynet sentence about Zeev Elkin first for who accompanied Bennett', () => {
-    const first = answerQuestion(library, 'Who accompanied Bennett to the Kremlin?').results[0];
+  it('quotes the Ynet sentence about Zeev Elkin first for who accompanied Bennett', async () => {
+    const first = (await answerQuestion(library, 'Who accompanied Bennett to the Kremlin?'))
+      .results[0];
     expect(first?.source).toBe('Ynet News');
     expect(first?.quote).toContain(
       'He was accompanied by his Ukrainian-born housing minister, Zeev Elkin.',
     );
   });
 
-  it('has no results for a question the corpus cannot answer', () => {
-    expect(answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
+  it('has no results for a question the corpus cannot answer', async () => {
+    expect(await answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
       results: [],
       emptyReason: 'no-match',
     });
   });
 
-  it('says why an empty or stop-word question has no results', () => {
-    expect(answerQuestion(library, '   ').emptyReason).toBe('empty-question');
-    expect(answerQuestion(library, 'what is the of and').emptyReason).toBe('only-stop-words');
+  it('says why an empty or stop-word question has no results', async () => {
+    expect((await answerQuestion(library, '   ')).emptyReason).toBe('empty-question');
+    expect((await answerQuestion(library, 'what is the of and')).emptyReason).toBe(
+      'only-stop-words',
+    );
   });
 
-  it('never quotes a link line of the Bulgarian article', () => {
+  it('never quotes a link line of the Bulgarian article', async () => {
     for (const question of [
       'Още Путин',
       'Шойгу издаде брутална лъжа',
       'Путин Нетаняху Газа',
       'Украйна изчезнали',
     ]) {
-      for (const result of answerQuestion(library, question, { limit: MAX_LIMIT }).results)
+      for (const result of (await answerQuestion(library, question, { limit: MAX_LIMIT })).results)
         expect(result.quote).not.toMatch(/Още:/);
     }
   });
 
-  it('answers a Bulgarian question from the Bulgarian article', () => {
-    const first = answerQuestion(library, 'Какво каза Путин на Нетаняху?').results[0];
+  it('answers a Bulgarian question from the Bulgarian article', async () => {
+    const first = (await answerQuestion(library, 'Какво каза Путин на Нетаняху?')).results[0];
     expect(
       first?.quote.startsWith(
         'Руският президент Владимир Путин каза на израелския премиер Бенямин Нетаняху',
@@ -65,52 +69,56 @@ describe('answerQuestion on the bundled corpus', () => {
     ).toBe(true);
   });
 
-  it('filters by date, source and language', () => {
+  it('filters by date, source and language', async () => {
     // "Putin" also finds the Bulgarian article (2023) by its name key; keep this one English.
     const q = 'Putin Bennett';
     expect(
-      answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.map(
+      (await answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' })).results.map(
         (r) => r.date,
       ),
     ).toEqual(
       ['2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23'].slice(
         0,
-        answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' }).results.length,
+        (await answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' })).results
+          .length,
       ),
     );
     expect(
-      new Set(answerQuestion(library, q, { source: 'ynet' }).results.map((r) => r.source)),
+      new Set((await answerQuestion(library, q, { source: 'ynet' })).results.map((r) => r.source)),
     ).toEqual(new Set(['Ynet News']));
     expect(
-      answerQuestion(library, q, { until: '2022-02-27' }).results.every(
+      (await answerQuestion(library, q, { until: '2022-02-27' })).results.every(
         (r) => r.date === '2022-02-27',
       ),
     ).toBe(true);
-    expect(answerQuestion(library, 'палестинци', { lang: 'en' }).emptyReason).toBe('no-match');
+    expect((await answerQuestion(library, 'палестинци', { lang: 'en' })).emptyReason).toBe(
+      'no-match',
+    );
   });
 
-  it('pages with offset and reports whether more results exist', () => {
-    const all = answerQuestion(library, 'Putin Bennett talks', { limit: 10 });
-    const second = answerQuestion(library, 'Putin Bennett talks', { limit: 3, offset: 3 });
+  it('pages with offset and reports whether more results exist', async () => {
+    const all = await answerQuestion(library, 'Putin Bennett talks', { limit: 10 });
+    const second = await answerQuestion(library, 'Putin Bennett talks', { limit: 3, offset: 3 });
     expect(second.results.map((r) => [r.rank, r.passageId])).toEqual(
       all.results.slice(3, 6).map((r) => [r.rank, r.passageId]),
     );
-    expect(answerQuestion(library, 'Putin Bennett talks', { limit: 3 }).hasMore).toBe(true);
+    expect((await answerQuestion(library, 'Putin Bennett talks', { limit: 3 })).hasMore).toBe(true);
   });
 
-  it('never returns two quotes from the same passage and spreads results across articles', () => {
-    const results = answerQuestion(library, 'Bennett Putin Ukraine talks', { limit: 10 }).results;
+  it('never returns two quotes from the same passage and spreads results across articles', async () => {
+    const results = (await answerQuestion(library, 'Bennett Putin Ukraine talks', { limit: 10 }))
+      .results;
     expect(new Set(results.map((r) => r.passageId)).size).toBe(results.length);
     expect(new Set(results.slice(0, 4).map((r) => r.docId)).size).toBeGreaterThanOrEqual(3);
   });
 
-  it('clamps the limit to at most ten', () => {
-    expect(answerQuestion(library, 'Putin', { limit: 50 }).results.length).toBe(MAX_LIMIT);
+  it('clamps the limit to at most ten', async () => {
+    expect((await answerQuestion(library, 'Putin', { limit: 50 })).results.length).toBe(MAX_LIMIT);
   });
 });
 
 describe('answerQuestion invariants', () => {
-  it('every quote is a substring of its article at its span, for any question', () => {
+  it('every quote is a substring of its article at its span, for any question', async () => {
     const words = [
       ...new Set(
         library
@@ -118,14 +126,15 @@ describe('answerQuestion invariants', () => {
           .flatMap((p) => library.passageText(p).split(/\s+/)),
       ),
     ];
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.oneof(fc.constantFrom(...words), fc.string(), fc.string({ unit: 'binary' })), {
           minLength: 1,
           maxLength: 8,
         }),
-        (parts) => {
-          for (const result of answerQuestion(library, parts.join(' '), { limit: 10 }).results) {
+        async (parts) => {
+          for (const result of (await answerQuestion(library, parts.join(' '), { limit: 10 }))
+            .results) {
             const text = library.article(result.docId)?.text ?? '';
             expect(text.slice(result.span.start, result.span.end)).toBe(result.quote);
             expect(text.includes(result.quote)).toBe(true);
@@ -138,15 +147,15 @@ describe('answerQuestion invariants', () => {
     );
   });
 
-  it('quotes are verbatim even with markdown, mentions and odd Unicode in the text', () => {
-    fc.assert(
-      fc.property(
+  it('quotes are verbatim even with markdown, mentions and odd Unicode in the text', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { minLength: 1, maxLength: 6 }),
         fc.string({ unit: 'binary', maxLength: 20 }),
-        (sentences, question) => {
+        async (sentences, question) => {
           const text = sentences.map((s) => `**@everyone** ${s} zebra.`).join(' ');
           const lib = Library.build([article('x', text)]);
-          for (const result of answerQuestion(lib, `zebra ${question}`).results) {
+          for (const result of (await answerQuestion(lib, `zebra ${question}`)).results) {
             const stored = lib.article('x')?.text ?? '';
             expect(stored.includes(result.quote)).toBe(true);
           }
@@ -158,16 +167,16 @@ describe('answerQuestion invariants', () => {
 });
 
 describe('Library', () => {
-  it('replaces a changed article and leaves an identical one alone', () => {
+  it('replaces a changed article and leaves an identical one alone', async () => {
     const lib = Library.build([article('a', 'Zebras run fast.'), article('b', 'Lions sleep.')]);
     expect(lib.upsert([article('a', 'Zebras walk slowly.'), article('b', 'Lions sleep.')])).toEqual(
       { added: [], changed: ['a'], unchanged: ['b'] },
     );
-    expect(answerQuestion(lib, 'zebras').results.map((r) => r.quote)).toEqual([
+    expect((await answerQuestion(lib, 'zebras')).results.map((r) => r.quote)).toEqual([
       'Zebras walk slowly.',
     ]);
     expect(lib.remove(['a', 'missing'])).toEqual(['a']);
-    expect(answerQuestion(lib, 'zebras').emptyReason).toBe('no-match');
+    expect((await answerQuestion(lib, 'zebras')).emptyReason).toBe('no-match');
     expect(lib.stats()).toMatchObject({ documents: 1, passages: 1 });
   });
 
@@ -183,15 +192,19 @@ describe('Library', () => {
     const seenAtPauses: number[] = [];
     const result = await sliced.upsertAsync(
       texts.map((text, i) => article(`r${i}`, text)),
-      () => {
-        seenAtPauses.push(answerQuestion(sliced, 'zebras round', { limit: 10 }).results.length);
+      async () => {
+        seenAtPauses.push(
+          (await answerQuestion(sliced, 'zebras round', { limit: 10 })).results.length,
+        );
         return Promise.resolve();
       },
     );
     expect(result).toEqual({ added: texts.map((_, i) => `r${i}`), changed: [], unchanged: [] });
     expect(seenAtPauses.slice(0, 3)).toEqual([1, 2, 3]);
     for (const question of ['delegation Gomel day 7', 'zebras', 'lions'])
-      expect(answerQuestion(sliced, question)).toEqual(answerQuestion(atOnce, question));
+      expect(await answerQuestion(sliced, question)).toEqual(
+        await answerQuestion(atOnce, question),
+      );
     expect(sliced.completeWord('zeb', 5)).toEqual(atOnce.completeWord('zeb', 5));
   });
 
@@ -208,7 +221,7 @@ describe('Library', () => {
     });
     expect(removed).toEqual(atOnce.remove(['a0', 'missing', 'a2']));
     expect(pauses).toBe(2);
-    expect(answerQuestion(sliced, 'zebras')).toEqual(answerQuestion(atOnce, 'zebras'));
+    expect(await answerQuestion(sliced, 'zebras')).toEqual(await answerQuestion(atOnce, 'zebras'));
     expect(sliced.stats()).toEqual(atOnce.stats());
   });
 });

@@ -33,30 +33,27 @@ describe('parseKeywordQuery', () => {
 });
 
 describe('searchKeywords', () => {
-  it('requires every word', () => {
+  it('requires every word', async () => {
     expect(
-      searchKeywords(library, 'humanitarian Mariupol ')
-        .results.map((r) => r.docId)
-        .sort(),
+      (await searchKeywords(library, 'humanitarian Mariupol ')).results.map((r) => r.docId).sort(),
     ).toEqual(['a', 'b']);
   });
 
-  it('requires a quoted phrase as consecutive words', () => {
-    expect(searchKeywords(library, '"humanitarian corridor"').results.map((r) => r.quote)).toEqual([
-      'The humanitarian corridor opened in Mariupol.',
+  it('requires a quoted phrase as consecutive words', async () => {
+    expect(
+      (await searchKeywords(library, '"humanitarian corridor"')).results.map((r) => r.quote),
+    ).toEqual(['The humanitarian corridor opened in Mariupol.']);
+  });
+
+  it('treats the last word as a prefix while it is being typed', async () => {
+    expect((await searchKeywords(library, 'Mariu')).results.map((r) => r.docId).sort()).toEqual([
+      'a',
+      'b',
     ]);
   });
 
-  it('treats the last word as a prefix while it is being typed', () => {
-    expect(
-      searchKeywords(library, 'Mariu')
-        .results.map((r) => r.docId)
-        .sort(),
-    ).toEqual(['a', 'b']);
-  });
-
-  it('has no results and says why for stop words only', () => {
-    expect(searchKeywords(library, 'the of').emptyReason).toBe('only-stop-words');
+  it('has no results and says why for stop words only', async () => {
+    expect((await searchKeywords(library, 'the of')).emptyReason).toBe('only-stop-words');
   });
 });
 

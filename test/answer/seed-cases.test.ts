@@ -16,16 +16,16 @@ describe('cross-script answers on the bundled corpus', () => {
     english = articles.filter((a) => a.lang === 'en');
   });
 
-  const docIds = (question: string): string[] =>
-    answerQuestion(library, question, { limit: 10 }).results.map((r) => r.docId);
+  const docIds = async (question: string): Promise<string[]> =>
+    (await answerQuestion(library, question, { limit: 10 })).results.map((r) => r.docId);
 
-  it('puts the Bulgarian article first for English questions about Putin, Netanyahu and Gaza', () => {
-    expect(docIds('Putin Netanyahu Gaza')[0]).toBe(bulgarian.id);
-    expect(docIds('What did Putin tell Netanyahu about Gaza?')[0]).toBe(bulgarian.id);
+  it('puts the Bulgarian article first for English questions about Putin, Netanyahu and Gaza', async () => {
+    expect((await docIds('Putin Netanyahu Gaza'))[0]).toBe(bulgarian.id);
+    expect((await docIds('What did Putin tell Netanyahu about Gaza?'))[0]).toBe(bulgarian.id);
   });
 
-  it('quotes the first sentence of the Bulgarian article for "Какво каза Путин на Нетаняху?"', () => {
-    const first = answerQuestion(library, 'Какво каза Путин на Нетаняху?').results[0];
+  it('quotes the first sentence of the Bulgarian article for "Какво каза Путин на Нетаняху?"', async () => {
+    const first = (await answerQuestion(library, 'Какво каза Путин на Нетаняху?')).results[0];
     const firstSentence = bulgarian.text.slice(
       0,
       bulgarian.text.indexOf('Ройтерс.') + 'Ройтерс.'.length,
@@ -33,15 +33,15 @@ describe('cross-script answers on the bundled corpus', () => {
     expect(first?.quote).toBe(firstSentence);
   });
 
-  it('finds the English articles for Bulgarian spellings of names', () => {
+  it('finds the English articles for Bulgarian spellings of names', async () => {
     const mentioning = (name: string): string[] =>
       english.filter((a) => a.text.includes(name)).map((a) => a.id);
-    expect(docIds('Нетаняху')).toEqual(expect.arrayContaining(mentioning('Netanyahu')));
-    expect(new Set(docIds('Бенет'))).toEqual(new Set(mentioning('Bennett')));
+    expect(await docIds('Нетаняху')).toEqual(expect.arrayContaining(mentioning('Netanyahu')));
+    expect(new Set(await docIds('Бенет'))).toEqual(new Set(mentioning('Bennett')));
   });
 
-  it('has no results for a question the corpus cannot answer', () => {
-    expect(answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
+  it('has no results for a question the corpus cannot answer', async () => {
+    expect(await answerQuestion(library, 'What is the capital of Australia?')).toMatchObject({
       results: [],
       emptyReason: 'no-match',
     });

@@ -24,9 +24,9 @@ const WEATHER = 'The weather in Moscow was cold and snowy all week.';
 const FIRST: DigestSelection = { isDelivered: () => false, since: null, firstSeen: () => null };
 
 describe('buildDigest', () => {
-  it('takes the best current matches, grouped by article, with one key per quote', () => {
+  it('takes the best current matches, grouped by article, with one key per quote', async () => {
     const library = Library.build([article('a', `${GOMEL}\n\n${WEATHER}`), article('b', MINSK)]);
-    const digest = buildDigest(library, 'talks Gomel Minsk', { ...FIRST, limit: 5 });
+    const digest = await buildDigest(library, 'talks Gomel Minsk', { ...FIRST, limit: 5 });
     expect(digest.groups.map((g) => [g.docId, g.quotes.map((q) => q.quote)])).toEqual([
       ['a', [GOMEL]],
       ['b', [MINSK]],
@@ -35,16 +35,16 @@ describe('buildDigest', () => {
     expect(digest.quoteCount).toBe(2);
   });
 
-  it('leaves out passages this subscription already posted', () => {
+  it('leaves out passages this subscription already posted', async () => {
     const library = Library.build([article('a', GOMEL), article('b', MINSK)]);
-    const digest = buildDigest(library, 'talks Gomel Minsk', {
+    const digest = await buildDigest(library, 'talks Gomel Minsk', {
       ...FIRST,
       isDelivered: (k) => k === passageKey(GOMEL),
     });
     expect(digest.groups.map((g) => g.docId)).toEqual(['b']);
   });
 
-  it('after the first digest takes only passages first seen since it', () => {
+  it('after the first digest takes only passages first seen since it', async () => {
     const library = Library.build([article('a', GOMEL), article('b', MINSK)]);
     const seen = new Map([
       [passageKey(GOMEL), 1_000],
@@ -55,16 +55,16 @@ describe('buildDigest', () => {
       since: 2_000,
       firstSeen: (k) => seen.get(k) ?? null,
     };
-    expect(buildDigest(library, 'talks Gomel Minsk', selection).passageKeys).toEqual([
+    expect((await buildDigest(library, 'talks Gomel Minsk', selection)).passageKeys).toEqual([
       passageKey(MINSK),
     ]);
   });
 
-  it('counts an edited article as new only in the paragraph whose text changed', () => {
+  it('counts an edited article as new only in the paragraph whose text changed', async () => {
     const before = Library.build([article('a', `${GOMEL}\n\nTalks resume on Monday.`)]);
     const seen = new Map([...passageKeysOf(before).values()].map((k) => [k, 1_000] as const));
     const after = Library.build([article('a', `${GOMEL}\n\nTalks resume on Tuesday.`)]);
-    const digest = buildDigest(after, 'talks', {
+    const digest = await buildDigest(after, 'talks', {
       isDelivered: () => false,
       since: 2_000,
       firstSeen: (k) => seen.get(k) ?? null,
@@ -74,14 +74,14 @@ describe('buildDigest', () => {
     ]);
   });
 
-  it('posts a sentence carried by two outlets once', () => {
+  it('posts a sentence carried by two outlets once', async () => {
     const library = Library.build([article('a', GOMEL), article('b', GOMEL, { source: 'TASS' })]);
-    expect(buildDigest(library, 'Gomel talks', FIRST).quoteCount).toBe(1);
+    expect((await buildDigest(library, 'Gomel talks', FIRST)).quoteCount).toBe(1);
   });
 
-  it('is empty when nothing matches', () => {
+  it('is empty when nothing matches', async () => {
     const library = Library.build([article('a', WEATHER)]);
-    expect(buildDigest(library, 'Gomel talks', FIRST)).toEqual({
+    expect(await buildDigest(library, 'Gomel talks', FIRST)).toEqual({
       topic: 'Gomel talks',
       groups: [],
       passageKeys: [],
@@ -91,9 +91,9 @@ describe('buildDigest', () => {
 });
 
 describe('renderDigest', () => {
-  it('shows each quote verbatim with bold matches and a linked attribution', () => {
+  it('shows each quote verbatim with bold matches and a linked attribution', async () => {
     const library = Library.build([article('a', GOMEL)]);
-    const message = renderDigest(buildDigest(library, 'Gomel', FIRST));
+    const message = renderDigest(await buildDigest(library, 'Gomel', FIRST));
     expect(message).toEqual({
       content: '**Digest: Gomel** · 1 new quote',
       embeds: [
@@ -109,21 +109,21 @@ describe('renderDigest', () => {
     });
   });
 
-  it('escapes markdown in article text and never pings', () => {
+  it('escapes markdown in article text and never pings', async () => {
     const library = Library.build([article('a', 'Hello @everyone, the **Gomel** talks_are on.')]);
-    const message = renderDigest(buildDigest(library, 'Gomel', FIRST));
+    const message = renderDigest(await buildDigest(library, 'Gomel', FIRST));
     expect(message.embeds[0]?.description.split('\n')[0]).toBe(
       '“Hello @everyone, the \\*\\***Gomel**\\*\\* talks\\_are on.”',
     );
     expect(message.allowed_mentions).toEqual({ parse: [] });
   });
 
-  it('fits ten long quotes into Discord limits, cutting at a word with an ellipsis', () => {
+  it('fits ten long quotes into Discord limits, cutting at a word with an ellipsis', async () => {
     const long = (i: number): string =>
       `Gomel ${i} ` + 'negotiations continue between delegations '.repeat(60);
     const library = Library.build(Array.from({ length: 10 }, (_, i) => article(`d${i}`, long(i))));
     const message = renderDigest(
-      buildDigest(library, 'Gomel negotiations', { ...FIRST, limit: 10 }),
+      await buildDigest(library, 'Gomel negotiations', { ...FIRST, limit: 10 }),
     );
     expect(message.embeds).toHaveLength(10);
     expect(embedLength(message)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
@@ -133,7 +133,7 @@ describe('renderDigest', () => {
     }
   });
 
-  it('has a one-line form for "nothing new"', () => {
+  it('has a one-line form for "nothing new"', async () => {
     expect(renderNothingNew('peace_talks')).toEqual({
       content: '**Digest: peace\\_talks** · nothing new since the last digest.',
       embeds: [],
@@ -141,7 +141,7 @@ describe('renderDigest', () => {
     });
   });
 
-  it('escapes every markdown character', () => {
+  it('escapes every markdown character', async () => {
     expect(escapeMarkdown('a*b_c~d`e|f>g[h](i)#j-k\\')).toBe(
       'a\\*b\\_c\\~d\\`e\\|f\\>g\\[h\\]\\(i\\)\\#j\\-k\\\\',
     );

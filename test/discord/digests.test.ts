@@ -156,7 +156,8 @@ describe('/digest against the fake Discord', () => {
     const scheduler = bot.digests!.scheduler;
     const target = scheduler.store.subscription(1)!;
     // The watcher picks the file up by itself (fs events, else its periodic scan).
-    while (scheduler.preview(target).quoteCount === 0) await new Promise((r) => setTimeout(r, 50));
+    while ((await scheduler.preview(target)).quoteCount === 0)
+      await new Promise((r) => setTimeout(r, 50));
     clock.t = T0 + 180_000;
     await tick();
     const posts = digestPosts();
@@ -312,7 +313,7 @@ describe('/digest against the fake Discord', () => {
       '---\nid: dropped-2\nsource: TASS\ndate: 2022-03-11\n---\nGomel negotiations were suspended.\n',
     );
     const scheduler = bot.digests!.scheduler;
-    while (scheduler.preview(scheduler.store.subscription(1)!).quoteCount === 0)
+    while ((await scheduler.preview(scheduler.store.subscription(1)!)).quoteCount === 0)
       await new Promise((r) => setTimeout(r, 50));
     clock.t = T0 + 720_000;
     await tick();
@@ -340,7 +341,7 @@ describe('/digest against the fake Discord', () => {
       '---\nid: dropped-1\ntitle: New round\nsource: Reuters\nurl: https://example.com/new-round\ndate: 2022-03-10\nlang: en\n---\nNegotiations in Gomel resumed on Thursday with new delegations.\n\nThe Gomel negotiations will continue next week.\n',
     );
     const scheduler = bot.digests!.scheduler;
-    while (scheduler.preview(scheduler.store.subscription(1)!).quoteCount === 0) {
+    while ((await scheduler.preview(scheduler.store.subscription(1)!)).quoteCount === 0) {
       await new Promise((r) => setTimeout(r, 50));
     }
     clock.t = T0 + 840_000;

@@ -38,8 +38,8 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     for (const a of original.articles())
       expect(restored.passagesOf(a.id)).toEqual(original.passagesOf(a.id));
     for (const question of QUESTIONS) {
-      expect(answerQuestion(restored, question, { limit: 10 })).toEqual(
-        answerQuestion(original, question, { limit: 10 }),
+      expect(await answerQuestion(restored, question, { limit: 10 })).toEqual(
+        await answerQuestion(original, question, { limit: 10 }),
       );
     }
     for (const partial of ['Ben', 'Kremlin tal', 'Пут', 'z']) {
@@ -60,8 +60,8 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     expect(pauses).toBeGreaterThan(0);
     expect(restored.stats()).toEqual(original.stats());
     for (const question of QUESTIONS) {
-      expect(answerQuestion(restored, question, { limit: 10 })).toEqual(
-        answerQuestion(original, question, { limit: 10 }),
+      expect(await answerQuestion(restored, question, { limit: 10 })).toEqual(
+        await answerQuestion(original, question, { limit: 10 }),
       );
     }
     await expect(
@@ -69,7 +69,7 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     ).rejects.toThrow(SnapshotError);
   });
 
-  it('keeps working incrementally after a restore: upsert and remove behave as on the original', () => {
+  it('keeps working incrementally after a restore: upsert and remove behave as on the original', async () => {
     const original = Library.build([
       article('a', 'Grain exports resumed from Odesa.'),
       article('b', 'Talks in Istanbul on grain.'),
@@ -82,8 +82,8 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
       ]);
       library.remove(['b']);
     }
-    expect(answerQuestion(restored, 'grain Odesa')).toEqual(
-      answerQuestion(original, 'grain Odesa'),
+    expect(await answerQuestion(restored, 'grain Odesa')).toEqual(
+      await answerQuestion(original, 'grain Odesa'),
     );
     expect(restored.stats()).toEqual(original.stats());
   });

@@ -56,14 +56,14 @@ const OPTIONS = {
   fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
 } as const;
 
-function compare(
+async function compare(
   library: Library,
   reference: ReturnType<typeof referenceIndex>,
   question: string,
   extra: { combineWith?: 'AND' | 'OR'; source?: string } = {},
-): number {
+): Promise<number> {
   const groups = groupsOf(question);
-  const ours = [...library.searchTermGroups(groups, { ...OPTIONS, ...extra })];
+  const ours = await library.searchTermGroups(groups, { ...OPTIONS, ...extra, limit: Infinity });
   const theirs = reference.search(
     {
       combineWith: extra.combineWith ?? 'OR',
@@ -117,9 +117,9 @@ describe('Library.searchTermGroups', () => {
       'Netanyahu Putin call',
       'humanitarian corridors Mariupol',
     ]) {
-      expect(compare(library, reference, question)).toBeGreaterThan(0);
-      compare(library, reference, question, { combineWith: 'AND' });
-      compare(library, reference, question, { source: 'sputnik' });
+      expect(await compare(library, reference, question)).toBeGreaterThan(0);
+      await compare(library, reference, question, { combineWith: 'AND' });
+      await compare(library, reference, question, { source: 'sputnik' });
     }
   });
 
@@ -130,22 +130,24 @@ describe('Library.searchTermGroups', () => {
       .questions.slice(0, 40)
       .map((q) => q.question);
     const before = referenceIndex(library);
-    const matched = questions.map((question) => compare(library, before, question));
+    const matched = await Promise.all(
+      questions.map((question) => compare(library, before, question)),
+    );
     expect(matched.every((count) => count > 0)).toBe(true);
     library.remove(articles.slice(0, 20).map((a) => a.id));
     library.upsert(articles.slice(0, 10));
     // A changed article is removed and added again, so it moves to the end of the index.
     library.upsert([{ ...articles[30]!, title: 'Amended' }]);
     const after = referenceIndex(library);
-    for (const question of questions.slice(0, 10)) compare(library, after, question);
+    for (const question of questions.slice(0, 10)) await compare(library, after, question);
     const key = { termProcessingVersion: 1, fingerprint: 'f' };
     const restored = Library.fromSnapshot(library.toSnapshot(key), key);
-    for (const question of questions.slice(0, 10)) compare(restored, after, question);
+    for (const question of questions.slice(0, 10)) await compare(restored, after, question);
   });
 });
 
 describe('Library.searchTermGroups with a coverage floor', () => {
-  it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order', () => {
+  it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order', async () => {
     const articles = syntheticArticles();
     const library = Library.build(articles);
     let pruned = 0;
@@ -162,11 +164,13 @@ describe('Library.searchTermGroups with a coverage floor', () => {
           }, 0) /
             total >=
           min;
-        const all = [...library.searchTermGroups(groups, OPTIONS)];
+        const all = await library.searchTermGroups(groups, { ...OPTIONS, limit: Infinity });
         const expected = all.filter((hit) => covers(hit.matchedTerms));
-        const actual = [
-          ...library.searchTermGroups(groups, { ...OPTIONS, coverage: { weights, total, min } }),
-        ];
+        const actual = await library.searchTermGroups(groups, {
+          ...OPTIONS,
+          coverage: { weights, total, min },
+          limit: Infinity,
+        });
         pruned += all.length - expected.length;
         expect(actual.map((h) => h.passage.id)).toEqual(expected.map((h) => h.passage.id));
         actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));

@@ -35,11 +35,11 @@ const record = (id: string, text: string, date = '2022-07-01'): string =>
   });
 
 /** Every answer and figure of two Libraries, for equality checks. */
-function observe(library: Library): unknown {
+async function observe(library: Library): Promise<unknown> {
   return {
     stats: library.stats(),
     articles: [...library.articles()].map((a) => a.id).sort(),
-    answers: QUESTIONS.map((q) => answerQuestion(library, q, { limit: 10 })),
+    answers: await Promise.all(QUESTIONS.map((q) => answerQuestion(library, q, { limit: 10 }))),
   };
 }
 
