@@ -16,7 +16,7 @@ import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
 import { PostgresSearch } from '../src/index/postgres.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../src/text/analyze.js';
-import { BM25_PARAMS, TITLE_BOOST } from '../src/library/library.js';
+import { BM25_PARAMS } from '../src/library/library.js';
 import { MIN_COVERAGE, RANKING } from '../src/answer/answer.js';
 import type { Article } from '../src/core/types.js';
 
@@ -57,20 +57,16 @@ async function timeQuestions(
       );
       return Math.log(1 + (passages - df + 0.5) / (df + 0.5));
     });
-    const hits = await search.searchGroups(
+    const hits = await search.search({
       groups,
-      {
-        bm25: BM25_PARAMS,
-        fieldBoosts: [1, TITLE_BOOST],
-        combineWith: 'OR',
-        prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
-        fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
-        maxExpansions: RANKING.maxExpansions,
-        coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
-      },
-      {},
-      200,
-    );
+      combineWith: 'OR',
+      bm25: BM25_PARAMS,
+      prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
+      fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
+      maxExpansions: RANKING.maxExpansions,
+      coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
+      limit: 200,
+    });
     times.push(performance.now() - started);
     if (hits.length > 0) answered++;
   }

@@ -2,7 +2,8 @@
  * The search tables in PostgreSQL (SEARCH_BACKEND=postgres), as versioned migrations of the
  * `search` track (src/db/postgres.ts applies them).
  *
- * - `search_articles`: every article as stored; quotes are cut from its `text`.
+ * - `search_articles`: articles stored for processes that answer from the shared corpus (the
+ *   SearchIndex path keeps articles in the Library and stores passages only).
  * - `search_passages`: one row per passage, partitioned by publication month (undated ones in
  *   the default partition), so a date-bounded question reads only its months and a month can
  *   be detached or archived whole. `terms` is a tsvector of the project's own processed terms
@@ -11,7 +12,8 @@
  *   article's title, so one lexeme carries both fields' term frequencies.
  * - `search_terms` and `search_totals`: document frequency per term and field, live passage
  *   count and summed field lengths, kept in the same transaction as the passages, so BM25 is
- *   scored exactly as the in-process index scores it.
+ *   scored exactly as the in-process index scores it. `changed` is the corpus version that last
+ *   moved a term's frequencies: a process mirroring them reads only what changed since.
  */
 
 /** The `search` track's migrations; append, never edit one that has shipped. */
@@ -31,13 +33,14 @@ export const SEARCH_MIGRATIONS: readonly string[] = [
     origin_line integer NOT NULL,
     content_hash text NOT NULL
   );
+  CREATE SEQUENCE search_passage_seq;
   CREATE TABLE search_passages (
     month date,
     doc_id text NOT NULL,
     ordinal integer NOT NULL,
-    seq bigint NOT NULL,
-    start_offset integer NOT NULL,
-    end_offset integer NOT NULL,
+    seq bigint NOT NULL DEFAULT nextval('search_passage_seq'),
+    start_offset integer,
+    end_offset integer,
     date date,
     lang text NOT NULL,
     source_lower text NOT NULL,
@@ -51,8 +54,10 @@ export const SEARCH_MIGRATIONS: readonly string[] = [
   CREATE TABLE search_terms (
     term text COLLATE "C" PRIMARY KEY,
     text_df integer NOT NULL,
-    title_df integer NOT NULL
+    title_df integer NOT NULL,
+    changed bigint NOT NULL
   );
+  CREATE INDEX search_terms_changed ON search_terms (changed);
   CREATE TABLE search_totals (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     passages bigint NOT NULL,

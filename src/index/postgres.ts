@@ -14,7 +14,14 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { AnswerFilters, Article, Passage } from '../core/types.js';
+import type { Article, Passage } from '../core/types.js';
+import type {
+  CoverageFloor,
+  IndexHit,
+  IndexedPassage,
+  PassageKey,
+  TermGroupSearch,
+} from './search-index.js';
 import { splitPassages } from '../text/passages.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
 
@@ -47,33 +54,22 @@ const TERM_CACHE_LIMIT = 500_000;
 /** Expansion lists kept per process (questions repeat their words). */
 const EXPANSION_CACHE_LIMIT = 20_000;
 
-/** BM25+ parameters: saturation k, length normalisation b, floor d. */
-export interface PostgresBm25 {
-  readonly k: number;
-  readonly b: number;
-  readonly d: number;
-}
+/** Weight of a title match relative to a passage-text match, as in the in-process index. */
+const TITLE_BOOST = 0.5;
 
-/** How a group query is scored; the same knobs as the in-process scorer takes. */
-export interface PostgresScoring {
-  readonly bm25: PostgresBm25;
-  /** Boosts of the passage text and of its article's title. */
-  readonly fieldBoosts: readonly [number, number];
-  readonly combineWith: 'AND' | 'OR';
-  readonly prefix?: (term: string) => boolean;
-  /** Edit distance (a fraction of the term's length when below 1), or false. */
-  readonly fuzzy?: (term: string) => number | false;
+/** A search: the SearchIndex query, optionally with a cap on expansions per term. */
+export interface PostgresSearchQuery extends TermGroupSearch {
   /** At most this many prefix and fuzzy expansions per term, the nearest kept. */
   readonly maxExpansions?: number;
-  /** Drop passages whose matched groups weigh less than `min` of `total`. */
-  readonly coverage?: {
-    readonly weights: readonly number[];
-    readonly total: number;
-    readonly min: number;
-  };
 }
 
-/** A passage that matched, with its article, its score and the query terms it matched. */
+/** A ranked passage with where it lies in its stored article (null when not stored here). */
+export interface PostgresIndexHit extends IndexHit {
+  readonly start: number | null;
+  readonly end: number | null;
+}
+
+/** A passage that matched, with its stored article, its score and the query terms it matched. */
 export interface PostgresHit {
   readonly passage: Passage;
   readonly article: Article;
@@ -106,6 +102,44 @@ interface TermRow {
   readonly titleDf: number;
 }
 
+/** One passage as written: its key, filters and term frequencies per field. */
+interface PassageRow extends PassageKey {
+  /** Offsets in the stored article text; null when the article is not stored here. */
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly date: string | null;
+  readonly lang: string;
+  readonly source: string | null;
+  readonly text: ReadonlyMap<string, number>;
+  readonly title: ReadonlyMap<string, number>;
+}
+
+/** Occurrences per term of a list of term occurrences. */
+function countList(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) if (storable(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The groups a passage must match one of to reach the coverage floor: the heaviest groups until
+ * the rest weigh less than `min` of the total (every group without a floor). The same rule as
+ * the MiniSearch index's first stage.
+ */
+function necessaryGroups(coverage: CoverageFloor | undefined, count: number): number[] {
+  const all = Array.from({ length: count }, (_, g) => g);
+  if (coverage === undefined || coverage.total <= 0 || coverage.min <= 0) return all;
+  const order = all.sort((a, b) => (coverage.weights[b] ?? 0) - (coverage.weights[a] ?? 0));
+  const chosen: number[] = [];
+  let rest = order.reduce((sum, g) => sum + (coverage.weights[g] ?? 0), 0);
+  for (const g of order) {
+    if (rest / coverage.total < coverage.min * (1 - 1e-9)) break;
+    chosen.push(g);
+    rest -= coverage.weights[g] ?? 0;
+  }
+  return chosen;
+}
+
 /** A tsvector lexeme literal: quoted, with quotes and backslashes escaped. */
 function lexeme(term: string): string {
   return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -134,7 +168,10 @@ function countTerms(
  * occurrences weight D, title occurrences weight A), frequencies capped as the in-process
  * index caps them.
  */
-function passageVector(text: Map<string, number>, title: Map<string, number>): string {
+function passageVector(
+  text: ReadonlyMap<string, number>,
+  title: ReadonlyMap<string, number>,
+): string {
   const parts: string[] = [];
   for (const term of new Set([...text.keys(), ...title.keys()])) {
     const titleTf = Math.min(title.get(term) ?? 0, MAX_TF);
@@ -189,7 +226,10 @@ function toArticle(row: ArticleRow): Article {
 const ARTICLE_COLUMNS =
   "id, title, source, url, to_char(date, 'YYYY-MM-DD') AS date, lang, text, origin_file, origin_line";
 
-/** The searchable corpus in PostgreSQL; the tables must be migrated (SEARCH_MIGRATIONS). */
+/**
+ * The searchable passages in PostgreSQL, and optionally their articles; the tables must be
+ * migrated (SEARCH_MIGRATIONS).
+ */
 export class PostgresSearch {
   private readonly months = new Set<string>();
   private readonly expansions = new Map<string, readonly (readonly [TermRow, number])[]>();
@@ -211,7 +251,7 @@ export class PostgresSearch {
     let batch: Article[] = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const done = await this.write((client) => this.upsertBatch(client, batch));
+      const done = await this.write((client, version) => this.upsertBatch(client, batch, version));
       result.added.push(...done.added);
       result.changed.push(...done.changed);
       result.unchanged.push(...done.unchanged);
@@ -231,19 +271,58 @@ export class PostgresSearch {
   async remove(docIds: Iterable<string>): Promise<string[]> {
     const ids = [...new Set(docIds)];
     if (ids.length === 0) return [];
-    return this.write((client) => this.removeIds(client, ids));
+    return this.write((client, version) => this.removeArticles(client, ids, version));
   }
 
-  /** Runs `work` in a transaction holding the writers' lock, then announces the change. */
-  private async write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Adds passages given as processed terms (the SearchIndex path: the Library holds the
+   * articles); a passage's article is not stored here.
+   */
+  async addPassages(passages: readonly IndexedPassage[]): Promise<void> {
+    if (passages.length === 0) return;
+    const rows = passages.map((p): PassageRow => ({
+      docId: p.docId,
+      ordinal: p.ordinal,
+      start: null,
+      end: null,
+      date: p.date,
+      lang: p.lang,
+      source: p.source,
+      text: countList(p.textTerms),
+      title: countList(p.titleTerms),
+    }));
+    await this.write((client, version) => this.insertPassages(client, rows, version));
+  }
+
+  /** Removes passages by key; unknown keys are ignored. */
+  async removePassages(keys: readonly PassageKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.write((client, version) =>
+      this.deletePassages(
+        client,
+        '(doc_id, ordinal) IN (SELECT * FROM unnest($1::text[], $2::int[]))',
+        [keys.map((k) => k.docId), keys.map((k) => k.ordinal)],
+        version,
+      ),
+    );
+  }
+
+  /**
+   * Runs `work` in a transaction holding the writers' lock, with the corpus version it writes
+   * (the previous one plus one), then announces the change to every listening process.
+   */
+  private async write<T>(work: (client: pg.PoolClient, version: number) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-        const result = await work(client);
-        await client.query('UPDATE search_totals SET version = version + 1');
-        await client.query(`NOTIFY ${SEARCH_CHANGED_CHANNEL}`);
+        const bumped = await client.query<{ version: number }>(
+          'UPDATE search_totals SET version = version + 1 RETURNING version',
+        );
+        const version = Number(bumped.rows[0]!.version);
+        const result = await work(client, version);
+        await client.query(`SELECT pg_notify('${SEARCH_CHANGED_CHANNEL}', $1)`, [String(version)]);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -258,6 +337,7 @@ export class PostgresSearch {
   private async upsertBatch(
     client: pg.PoolClient,
     articles: readonly Article[],
+    version: number,
   ): Promise<PostgresUpsertResult> {
     const existing = await client.query<{ id: string; content_hash: string }>(
       'SELECT id, content_hash FROM search_articles WHERE id = ANY($1)',
@@ -277,16 +357,14 @@ export class PostgresSearch {
         fresh.push({ article, hash });
       }
     }
-    if (changed.length > 0) await this.removeIds(client, changed);
+    if (changed.length > 0) await this.removeArticles(client, changed, version);
     if (fresh.length === 0) return { added, changed, unchanged };
 
-    for (const { article } of fresh) await this.ensureMonth(client, monthOf(article.date));
-    const inserted = await client.query<{ id: string; seq: string }>(
+    await client.query(
       `INSERT INTO search_articles
          (id, title, source, url, date, lang, text, origin_file, origin_line, content_hash)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
-                            $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])
-       RETURNING id, seq`,
+                            $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])`,
       [
         fresh.map((f) => f.article.id),
         fresh.map((f) => f.article.title),
@@ -300,100 +378,98 @@ export class PostgresSearch {
         fresh.map((f) => f.hash),
       ],
     );
-    const seqOf = new Map(inserted.rows.map((r) => [r.id, r.seq]));
-
-    const rows = {
-      month: [] as (string | null)[],
-      docId: [] as string[],
-      ordinal: [] as number[],
-      seq: [] as string[],
-      start: [] as number[],
-      end: [] as number[],
-      date: [] as (string | null)[],
-      lang: [] as string[],
-      source: [] as string[],
-      textLength: [] as number[],
-      titleLength: [] as number[],
-      terms: [] as string[],
-    };
-    const df = new Map<string, [number, number]>();
-    let textLengths = 0;
-    let titleLengths = 0;
-    let bulgarian = 0;
-    let russian = 0;
+    const rows: PassageRow[] = [];
     for (const { article } of fresh) {
       const termsOf = this.termsOfWord(termContextOfArticle(article));
       const title = article.title ?? '';
       const titleCounts = countTerms(title, 0, title.length, termsOf);
-      if (article.lang === 'bg') bulgarian++;
-      if (article.lang === 'ru') russian++;
-      for (const passage of splitPassages(article)) {
-        const textCounts = countTerms(article.text, passage.start, passage.end, termsOf);
-        for (const term of textCounts.keys()) {
-          const entry = df.get(term) ?? [0, 0];
-          entry[0]++;
-          df.set(term, entry);
-        }
-        for (const term of titleCounts.keys()) {
-          const entry = df.get(term) ?? [0, 0];
-          entry[1]++;
-          df.set(term, entry);
-        }
-        rows.month.push(monthOf(article.date));
-        rows.docId.push(article.id);
-        rows.ordinal.push(passage.ordinal);
-        rows.seq.push(seqOf.get(article.id) ?? '0');
-        rows.start.push(passage.start);
-        rows.end.push(passage.end);
-        rows.date.push(article.date);
-        rows.lang.push(article.lang);
-        rows.source.push((article.source ?? '').toLowerCase());
-        rows.textLength.push(textCounts.size);
-        rows.titleLength.push(titleCounts.size);
-        rows.terms.push(passageVector(textCounts, titleCounts));
-        textLengths += textCounts.size;
-        titleLengths += titleCounts.size;
+      for (const passage of splitPassages(article))
+        rows.push({
+          docId: article.id,
+          ordinal: passage.ordinal,
+          start: passage.start,
+          end: passage.end,
+          date: article.date,
+          lang: article.lang,
+          source: article.source,
+          text: countTerms(article.text, passage.start, passage.end, termsOf),
+          title: titleCounts,
+        });
+    }
+    await this.insertPassages(client, rows, version);
+    await client.query(
+      `UPDATE search_totals SET bulgarian_articles = bulgarian_articles + $1,
+         russian_articles = russian_articles + $2`,
+      [
+        fresh.filter((f) => f.article.lang === 'bg').length,
+        fresh.filter((f) => f.article.lang === 'ru').length,
+      ],
+    );
+    return { added, changed, unchanged };
+  }
+
+  /** Inserts passage rows and adds them to the term statistics. */
+  private async insertPassages(
+    client: pg.PoolClient,
+    passages: readonly PassageRow[],
+    version: number,
+  ): Promise<void> {
+    for (const passage of passages) await this.ensureMonth(client, monthOf(passage.date));
+    const df = new Map<string, [number, number]>();
+    let textLengths = 0;
+    let titleLengths = 0;
+    for (const passage of passages) {
+      for (const term of passage.text.keys()) {
+        const entry = df.get(term) ?? [0, 0];
+        entry[0]++;
+        df.set(term, entry);
       }
+      for (const term of passage.title.keys()) {
+        const entry = df.get(term) ?? [0, 0];
+        entry[1]++;
+        df.set(term, entry);
+      }
+      textLengths += passage.text.size;
+      titleLengths += passage.title.size;
     }
     await client.query(
       `INSERT INTO search_passages
-         (month, doc_id, ordinal, seq, start_offset, end_offset, date, lang, source_lower,
+         (month, doc_id, ordinal, start_offset, end_offset, date, lang, source_lower,
           text_length, title_length, terms)
-       SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::bigint[], $5::int[],
-                            $6::int[], $7::date[], $8::text[], $9::text[], $10::int[],
-                            $11::int[], $12::tsvector[])`,
+       SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::int[],
+                            $6::date[], $7::text[], $8::text[], $9::int[], $10::int[],
+                            $11::tsvector[])`,
       [
-        rows.month,
-        rows.docId,
-        rows.ordinal,
-        rows.seq,
-        rows.start,
-        rows.end,
-        rows.date,
-        rows.lang,
-        rows.source,
-        rows.textLength,
-        rows.titleLength,
-        rows.terms,
+        passages.map((p) => monthOf(p.date)),
+        passages.map((p) => p.docId),
+        passages.map((p) => p.ordinal),
+        passages.map((p) => p.start),
+        passages.map((p) => p.end),
+        passages.map((p) => p.date),
+        passages.map((p) => p.lang),
+        passages.map((p) => (p.source ?? '').toLowerCase()),
+        passages.map((p) => p.text.size),
+        passages.map((p) => p.title.size),
+        passages.map((p) => passageVector(p.text, p.title)),
       ],
     );
     // Sorted, so two writers could never lock the same term rows in opposite orders.
     const terms = [...df.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     await client.query(
-      `INSERT INTO search_terms (term, text_df, title_df)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+      `INSERT INTO search_terms (term, text_df, title_df, changed)
+       SELECT term, text_df, title_df, $4 FROM unnest($1::text[], $2::int[], $3::int[])
+         AS t (term, text_df, title_df)
        ON CONFLICT (term) DO UPDATE
          SET text_df = search_terms.text_df + excluded.text_df,
-             title_df = search_terms.title_df + excluded.title_df`,
-      [terms, terms.map((t) => df.get(t)![0]), terms.map((t) => df.get(t)![1])],
+             title_df = search_terms.title_df + excluded.title_df,
+             changed = excluded.changed`,
+      [terms, terms.map((t) => df.get(t)![0]), terms.map((t) => df.get(t)![1]), version],
     );
     await client.query(
       `UPDATE search_totals SET passages = passages + $1, text_length = text_length + $2,
-         title_length = title_length + $3, bulgarian_articles = bulgarian_articles + $4,
-         russian_articles = russian_articles + $5`,
-      [rows.docId.length, textLengths, titleLengths, bulgarian, russian],
+         title_length = title_length + $3`,
+      [passages.length, textLengths, titleLengths],
     );
-    return { added, changed, unchanged };
   }
 
   /**
@@ -438,11 +514,43 @@ export class PostgresSearch {
     this.months.add(month);
   }
 
-  /** Deletes articles and their passages and takes them out of the term statistics. */
-  private async removeIds(client: pg.PoolClient, ids: readonly string[]): Promise<string[]> {
-    const passages = await client.query<{ passages: string; text: string; title: string }>(
+  /** Deletes articles with their passages. */
+  private async removeArticles(
+    client: pg.PoolClient,
+    ids: readonly string[],
+    version: number,
+  ): Promise<string[]> {
+    await this.deletePassages(client, 'doc_id = ANY($1)', [ids], version);
+    const articles = await client.query<{ id: string; lang: string }>(
+      'DELETE FROM search_articles WHERE id = ANY($1) RETURNING id, lang',
+      [ids],
+    );
+    await client.query(
+      `UPDATE search_totals SET bulgarian_articles = bulgarian_articles - $1,
+         russian_articles = russian_articles - $2`,
+      [
+        articles.rows.filter((r) => r.lang === 'bg').length,
+        articles.rows.filter((r) => r.lang === 'ru').length,
+      ],
+    );
+    return articles.rows.map((r) => r.id);
+  }
+
+  /**
+   * Deletes the passages matching `condition` (over `params`) and takes them out of the term
+   * statistics. Terms left in no passage keep a row with frequencies 0, marked with `version`,
+   * so processes mirroring the frequencies see them go.
+   */
+  private async deletePassages(
+    client: pg.PoolClient,
+    condition: string,
+    params: unknown[],
+    version: number,
+  ): Promise<void> {
+    const next = params.length + 1;
+    const removed = await client.query<{ passages: number; text: number; title: number }>(
       `WITH gone AS (
-         DELETE FROM search_passages WHERE doc_id = ANY($1)
+         DELETE FROM search_passages WHERE ${condition}
          RETURNING terms, text_length, title_length
        ), counts AS (
          SELECT u.lexeme,
@@ -452,34 +560,51 @@ export class PostgresSearch {
          GROUP BY u.lexeme
        ), updated AS (
          UPDATE search_terms t
-         SET text_df = t.text_df - c.text_df, title_df = t.title_df - c.title_df
+         SET text_df = t.text_df - c.text_df, title_df = t.title_df - c.title_df,
+             changed = $${next}
          FROM counts c WHERE t.term = c.lexeme
          RETURNING 1
        )
-       SELECT count(*) AS passages, coalesce(sum(text_length), 0) AS text,
-              coalesce(sum(title_length), 0) AS title
+       SELECT count(*) AS passages, coalesce(sum(text_length), 0)::bigint AS text,
+              coalesce(sum(title_length), 0)::bigint AS title
        FROM gone`,
-      [ids],
+      [...params, version],
     );
-    await client.query('DELETE FROM search_terms WHERE text_df <= 0 AND title_df <= 0');
-    const articles = await client.query<{ id: string; lang: string }>(
-      'DELETE FROM search_articles WHERE id = ANY($1) RETURNING id, lang',
-      [ids],
-    );
-    const removed = passages.rows[0];
+    const row = removed.rows[0];
     await client.query(
       `UPDATE search_totals SET passages = passages - $1, text_length = text_length - $2,
-         title_length = title_length - $3, bulgarian_articles = bulgarian_articles - $4,
-         russian_articles = russian_articles - $5`,
-      [
-        removed?.passages ?? 0,
-        removed?.text ?? 0,
-        removed?.title ?? 0,
-        articles.rows.filter((r) => r.lang === 'bg').length,
-        articles.rows.filter((r) => r.lang === 'ru').length,
-      ],
+         title_length = title_length - $3`,
+      [row?.passages ?? 0, row?.text ?? 0, row?.title ?? 0],
     );
-    return articles.rows.map((r) => r.id);
+  }
+
+  /**
+   * The text document frequency of every term changed after corpus version `since` (all terms
+   * for 0), and the version they are current at: what a process mirroring them needs.
+   */
+  async frequenciesSince(
+    since: number,
+  ): Promise<{ version: number; frequencies: [string, number][] }> {
+    const client = await this.pool.connect();
+    try {
+      // One snapshot for both reads, so the version matches the frequencies.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const totals = await client.query<{ version: number }>('SELECT version FROM search_totals');
+        const found = await client.query<{ term: string; text_df: number }>(
+          'SELECT term, text_df FROM search_terms WHERE changed > $1',
+          [since],
+        );
+        return {
+          version: Number(totals.rows[0]?.version ?? 0),
+          frequencies: found.rows.map((r) => [r.term, r.text_df]),
+        };
+      } finally {
+        await client.query('COMMIT');
+      }
+    } finally {
+      client.release();
+    }
   }
 
   /** Passage count, average field lengths, language counts and the write version. */
@@ -547,24 +672,23 @@ export class PostgresSearch {
   }
 
   /**
-   * The best `limit` passages for `groups` (each an OR of alternative processed terms; groups
-   * combined with `scoring.combineWith`) that pass `filters`, best first. Scores are those of
-   * the in-process scorer over the same corpus; ties go to the earlier-added article.
+   * The best `query.limit` passages for `query` (each group an OR of alternative processed
+   * terms; groups combined with `query.combineWith`), as the in-process MiniSearch index ranks
+   * them: the same scores, ties to the earlier-added passage. `maxExpansions` keeps only the
+   * nearest prefix and fuzzy expansions of each term (none dropped when absent, as MiniSearch).
    */
-  async searchGroups(
-    allGroupsOfQuery: readonly (readonly string[])[],
-    scoring: PostgresScoring,
-    filters: AnswerFilters,
-    limit: number,
-  ): Promise<PostgresHit[]> {
+  async search(query: PostgresSearchQuery): Promise<PostgresIndexHit[]> {
     const termBits = new Map<string, number>();
     const groups: (readonly string[])[] = [];
-    for (const group of allGroupsOfQuery) {
+    for (const group of query.groups) {
       const fresh = new Set(group.filter((term) => !termBits.has(term)));
       if (groups.length === MAX_GROUPS || termBits.size + fresh.size > MAX_TERMS) break;
       for (const term of fresh) termBits.set(term, termBits.size);
       groups.push(group);
     }
+    const limit = query.limit;
+    const scoring = query;
+    const filters = query.filters ?? {};
     if (groups.length === 0 || limit <= 0) return [];
     const totals = await this.totals();
     if (totals.passages === 0) return [];
@@ -579,7 +703,8 @@ export class PostgresSearch {
       titleFactor: [] as number[],
     };
     const idf = (df: number): number => Math.log(1 + (totals.passages - df + 0.5) / (df + 0.5));
-    const [textBoost, titleBoost] = scoring.fieldBoosts;
+    const textBoost = 1;
+    const titleBoost = TITLE_BOOST;
     const add = (found: TermRow, weight: number, bit: number, group: number): void => {
       if (found.textDf === 0 && found.titleDf === 0) return;
       rows.lexeme.push(found.term);
@@ -604,9 +729,17 @@ export class PostgresSearch {
       return lexemes.length === 0 ? null : `(${lexemes.map(lexeme).join(' | ')})`;
     });
     if (scoring.combineWith === 'AND' && groupQueries.includes(null)) return [];
-    const tsquery = groupQueries
-      .filter((q) => q !== null)
+    // With OR and a coverage floor, only passages matching one of the heaviest groups can
+    // reach the floor: the index is asked for those groups' terms alone (rare words, short
+    // posting lists), and every group's terms are scored on what it finds.
+    const candidateGroups =
+      scoring.combineWith === 'AND'
+        ? groupQueries
+        : necessaryGroups(scoring.coverage, groups.length).map((g) => groupQueries[g]);
+    const tsquery = candidateGroups
+      .filter((q) => q !== null && q !== undefined)
       .join(scoring.combineWith === 'AND' ? ' & ' : ' | ');
+    if (tsquery === '') return [];
 
     const params: unknown[] = [
       rows.lexeme,
@@ -656,8 +789,8 @@ export class PostgresSearch {
     const found = await this.indexedQuery<{
       doc_id: string;
       ordinal: number;
-      start_offset: number;
-      end_offset: number;
+      start_offset: number | null;
+      end_offset: number | null;
       score: number;
       terms: string;
     }>(
@@ -697,27 +830,45 @@ export class PostgresSearch {
        LIMIT ${limitParam}`,
       params,
     );
-    const articles = await this.cachedArticles(
-      [...new Set(found.rows.map((r) => r.doc_id))],
-      totals.version,
-    );
     const queryTerms = [...termBits.keys()];
-    const hits: PostgresHit[] = [];
-    for (const row of found.rows) {
-      const article = articles.get(row.doc_id);
-      if (article === undefined) continue;
+    return found.rows.map((row) => {
       const mask = BigInt.asUintN(64, BigInt(row.terms));
-      hits.push({
-        passage: {
-          id: `${row.doc_id}#${row.ordinal}`,
-          docId: row.doc_id,
-          ordinal: row.ordinal,
-          start: row.start_offset,
-          end: row.end_offset,
-        },
-        article,
+      return {
+        key: { docId: row.doc_id, ordinal: row.ordinal },
+        start: row.start_offset,
+        end: row.end_offset,
         score: row.score,
         matchedTerms: queryTerms.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n),
+      };
+    });
+  }
+
+  /**
+   * `search` over the articles stored here (`upsert`), each hit with its passage and article:
+   * what a process answering from the shared corpus quotes from.
+   */
+  async searchArticles(query: PostgresSearchQuery): Promise<PostgresHit[]> {
+    const found = await this.search(query);
+    const { version } = await this.totals();
+    const articles = await this.cachedArticles(
+      [...new Set(found.map((h) => h.key.docId))],
+      version,
+    );
+    const hits: PostgresHit[] = [];
+    for (const hit of found) {
+      const article = articles.get(hit.key.docId);
+      if (article === undefined || hit.start === null || hit.end === null) continue;
+      hits.push({
+        passage: {
+          id: `${hit.key.docId}#${hit.key.ordinal}`,
+          docId: hit.key.docId,
+          ordinal: hit.key.ordinal,
+          start: hit.start,
+          end: hit.end,
+        },
+        article,
+        score: hit.score,
+        matchedTerms: hit.matchedTerms,
       });
     }
     return hits;
@@ -795,7 +946,7 @@ export class PostgresSearch {
    */
   private async expand(
     term: string,
-    scoring: PostgresScoring,
+    scoring: PostgresSearchQuery,
     version: number,
   ): Promise<readonly (readonly [TermRow, number])[]> {
     const prefix = scoring.prefix?.(term) ?? false;
@@ -804,7 +955,7 @@ export class PostgresSearch {
       fuzzy === false || fuzzy <= 0
         ? 0
         : fuzzy < 1
-          ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy))
+          ? Math.min(scoring.maxFuzzy ?? MAX_FUZZY, Math.round(term.length * fuzzy))
           : fuzzy;
     if (!prefix && maxDistance === 0) return [];
     if (version !== this.expansionsVersion) {
@@ -826,7 +977,8 @@ export class PostgresSearch {
     if (prefix) {
       const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const found = await this.pool.query<{ term: string; text_df: number; title_df: number }>(
-        `SELECT term, text_df, title_df FROM search_terms WHERE term LIKE $1 AND term <> $2`,
+        `SELECT term, text_df, title_df FROM search_terms
+         WHERE term LIKE $1 AND term <> $2 AND (text_df > 0 OR title_df > 0)`,
         [pattern, term],
       );
       for (const row of found.rows) {
@@ -844,7 +996,8 @@ export class PostgresSearch {
       }>(
         `SELECT term, text_df, title_df, levenshtein_less_equal(term, $1, $2) AS distance
          FROM search_terms
-         WHERE length(term) BETWEEN $3 AND $4 AND levenshtein_less_equal(term, $1, $2) <= $2`,
+         WHERE length(term) BETWEEN $3 AND $4 AND (text_df > 0 OR title_df > 0)
+           AND levenshtein_less_equal(term, $1, $2) <= $2`,
         [term, maxDistance, term.length - maxDistance, term.length + maxDistance],
       );
       for (const row of found.rows) {
