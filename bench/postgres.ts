@@ -7,6 +7,8 @@
  * per word its stem and name key, prefix and fuzzy expansions, the coverage floor, the best
  * 200 candidates) p50/p99 — with the GIN index and, when the `rum` extension is installed
  * (Debian's postgresql-15-rum), with a RUM index instead. Bounded: `--queries` questions each.
+ * `--compare` also builds the in-process index over the same articles and reports how often
+ * both return the same best passage and the same 200 candidates with the same scores.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,9 +16,9 @@ import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { startPrivatePostgres } from '../test/pg/server.js';
 import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
-import { PostgresSearch } from '../src/index/postgres.js';
+import { PostgresSearch, type PostgresSearchQuery } from '../src/index/postgres.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../src/text/analyze.js';
-import { BM25_PARAMS } from '../src/library/library.js';
+import { BM25_PARAMS, Library } from '../src/library/library.js';
 import { MIN_COVERAGE, RANKING } from '../src/answer/answer.js';
 import type { Article } from '../src/core/types.js';
 
@@ -36,6 +38,36 @@ function* articlesOf(corpus: ReturnType<typeof ensureSyntheticCorpus>): Generato
         yield { ...(JSON.parse(line) as object), origin: { file, line: 1 } } as Article;
 }
 
+/** The answer path's candidate search for a question, as both backends are asked it. */
+async function candidateQuery(
+  question: string,
+  frequency: (terms: string[]) => Promise<Map<string, number>>,
+  passages: number,
+): Promise<PostgresSearchQuery> {
+  const groups = tokenize(question)
+    .map((t) => [...queryTermsOfWord(t.text)])
+    .filter((g) => g.length > 0)
+    .slice(0, 32);
+  const frequencies = await frequency(groups.flat());
+  const weights = groups.map((g) => {
+    const df = Math.min(
+      passages,
+      g.reduce((sum, t) => sum + (frequencies.get(t) ?? 0), 0),
+    );
+    return Math.log(1 + (passages - df + 0.5) / (df + 0.5));
+  });
+  return {
+    groups,
+    combineWith: 'OR',
+    bm25: BM25_PARAMS,
+    prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
+    fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
+    maxExpansions: RANKING.maxExpansions,
+    coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
+    limit: 200,
+  };
+}
+
 async function timeQuestions(
   search: PostgresSearch,
   questions: readonly string[],
@@ -44,34 +76,56 @@ async function timeQuestions(
   let answered = 0;
   for (const question of questions) {
     const started = performance.now();
-    const groups = tokenize(question)
-      .map((t) => [...queryTermsOfWord(t.text)])
-      .filter((g) => g.length > 0)
-      .slice(0, 32);
-    const frequencies = await search.documentFrequencies(groups.flat());
     const { passages } = await search.totals();
-    const weights = groups.map((g) => {
-      const df = Math.min(
-        passages,
-        g.reduce((sum, t) => sum + (frequencies.get(t) ?? 0), 0),
-      );
-      return Math.log(1 + (passages - df + 0.5) / (df + 0.5));
-    });
-    const hits = await search.search({
-      groups,
-      combineWith: 'OR',
-      bm25: BM25_PARAMS,
-      prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
-      fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
-      maxExpansions: RANKING.maxExpansions,
-      coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
-      limit: 200,
-    });
+    const query = await candidateQuery(question, (t) => search.documentFrequencies(t), passages);
+    const hits = await search.search(query);
     times.push(performance.now() - started);
     if (hits.length > 0) answered++;
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99), answered };
+}
+
+/** How often PostgreSQL and the in-process index agree on a question's candidates. */
+async function compareWithLibrary(
+  search: PostgresSearch,
+  articles: readonly Article[],
+  questions: readonly string[],
+): Promise<void> {
+  const library = Library.build(articles);
+  let sameFirst = 0;
+  let sameList = 0;
+  let largestDifference = 0;
+  for (const question of questions) {
+    const query = await candidateQuery(
+      question,
+      (terms) => Promise.resolve(new Map(terms.map((t) => [t, library.documentFrequency(t)]))),
+      library.passageCount,
+    );
+    const ours = await search.search(query);
+    const theirs = await library.searchTermGroups(query.groups, { ...query });
+    const id = (docId: string, ordinal: number): string => `${docId}#${ordinal}`;
+    if (
+      (ours[0] === undefined && theirs[0] === undefined) ||
+      (ours[0] !== undefined &&
+        theirs[0] !== undefined &&
+        id(ours[0].key.docId, ours[0].key.ordinal) === theirs[0].passage.id)
+    )
+      sameFirst++;
+    const scores = new Map(theirs.map((h) => [h.passage.id, h.score]));
+    let same = ours.length === theirs.length;
+    for (const hit of ours) {
+      const score = scores.get(id(hit.key.docId, hit.key.ordinal));
+      if (score === undefined) same = false;
+      else largestDifference = Math.max(largestDifference, Math.abs(score - hit.score) / score);
+    }
+    if (same) sameList++;
+  }
+  console.log(
+    `against the in-process index: same best passage ${sameFirst}/${questions.length}, ` +
+      `same 200 candidates ${sameList}/${questions.length}, largest relative score difference ` +
+      `${largestDifference.toExponential(1)}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -99,6 +153,8 @@ async function main(): Promise<void> {
         `${Math.round(corpus.passages / (buildMs / 1000))} passages/s, database ` +
         `${(Number(bytes.rows[0]!.size) / 2 ** 20).toFixed(0)} MB`,
     );
+    if (process.argv.includes('--compare'))
+      await compareWithLibrary(search, [...articlesOf(corpus)], questions);
     // Questions repeat words: warm the expansion cache and the server's buffers alike for both.
     await timeQuestions(search, questions.slice(0, 20));
     if (which !== 'rum') {
