@@ -6,20 +6,20 @@
  * The interface's `add` and `remove` return nothing and `documentFrequency` answers at once,
  * as an in-process index can. Here writes are queued and sent in order in the background
  * (consecutive adds in one transaction); a search waits for this process's queued writes, so
- * it always sees them. Document frequencies are mirrored in memory (the vocabulary, not the
- * postings) and brought up to date from the terms changed since the mirror's version whenever
+ * it always sees them. The term table is mirrored in memory (the vocabulary with its document
+ * frequencies, not the postings) and brought up to date from the terms changed since the mirror's version whenever
  * any process writes (LISTEN on SEARCH_CHANGED_CHANNEL), and before any search that finds the
  * corpus version moved.
  */
 import type pg from 'pg';
-import type {
-  IndexHit,
-  IndexedPassage,
-  PassageKey,
-  SearchIndex,
-  TermGroupSearch,
-} from './search-index.js';
-import { PostgresSearch, SEARCH_CHANGED_CHANNEL } from './postgres.js';
+import type { IndexHit, IndexedPassage, PassageKey, SearchIndex } from './search-index.js';
+import SearchableMap from 'minisearch/SearchableMap';
+import {
+  PostgresSearch,
+  SEARCH_CHANGED_CHANNEL,
+  type PostgresSearchQuery,
+  type TermRow,
+} from './postgres.js';
 
 /** A queued write. */
 type Write =
@@ -28,7 +28,11 @@ type Write =
 
 /** The SearchIndex backed by PostgreSQL. */
 export class PostgresSearchIndex implements SearchIndex {
-  private readonly frequencies = new Map<string, number>();
+  /**
+   * The term table in memory, as MiniSearch's own radix tree: prefix and fuzzy expansions are
+   * found the way the MiniSearch index finds them, without a scan of the table per word.
+   */
+  private readonly terms = new SearchableMap<TermRow>();
   private version = 0;
   private passages = 0;
   private stale = true;
@@ -37,14 +41,24 @@ export class PostgresSearchIndex implements SearchIndex {
   private failure: unknown = null;
   private listener: pg.PoolClient | null = null;
 
-  private constructor(private readonly store: PostgresSearch) {}
+  private readonly store: PostgresSearch;
+
+  private constructor(pool: pg.Pool) {
+    const terms = this.terms;
+    this.store = new PostgresSearch(pool, {
+      get: (term) => terms.get(term),
+      withPrefix: (prefix) => [...terms.atPrefix(prefix).values()],
+      near: (term, maxDistance) =>
+        [...terms.fuzzyGet(term, maxDistance).values()].map(([row, distance]) => [row, distance]),
+    });
+  }
 
   /**
    * Opens the index on a migrated database (SEARCH_MIGRATIONS): loads the document
    * frequencies and listens for other processes' writes until `close`.
    */
   static async open(pool: pg.Pool): Promise<PostgresSearchIndex> {
-    const index = new PostgresSearchIndex(new PostgresSearch(pool));
+    const index = new PostgresSearchIndex(pool);
     const listener = await pool.connect();
     listener.on('notification', () => {
       index.stale = true;
@@ -87,10 +101,11 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   documentFrequency(term: string): number {
-    return this.frequencies.get(term) ?? 0;
+    return this.terms.get(term)?.textDf ?? 0;
   }
 
-  async search(query: TermGroupSearch): Promise<IndexHit[]> {
+  /** As SearchIndex's search; `maxExpansions` may cap expansions (see PostgresSearchQuery). */
+  async search(query: PostgresSearchQuery): Promise<IndexHit[]> {
     await this.flush();
     // The notification of another process's write may still be on its way: the version says.
     if (this.stale || (await this.store.totals()).version !== this.version) await this.refresh();
@@ -143,9 +158,9 @@ export class PostgresSearchIndex implements SearchIndex {
   private async refresh(): Promise<void> {
     this.stale = false;
     const changed = await this.store.frequenciesSince(this.version);
-    for (const [term, df] of changed.frequencies) {
-      if (df > 0) this.frequencies.set(term, df);
-      else this.frequencies.delete(term);
+    for (const row of changed.frequencies) {
+      if (row.textDf > 0 || row.titleDf > 0) this.terms.set(row.term, row);
+      else this.terms.delete(row.term);
     }
     this.version = changed.version;
     this.passages = (await this.store.totals()).passages;

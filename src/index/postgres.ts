@@ -77,6 +77,15 @@ export interface PostgresHit {
   readonly matchedTerms: readonly string[];
 }
 
+/** The term table as mirrored in a process. */
+export interface Vocabulary {
+  get(term: string): TermRow | undefined;
+  /** Terms starting with `prefix` (itself included when present). */
+  withPrefix(prefix: string): TermRow[];
+  /** Terms within `maxDistance` edits of `term` (Levenshtein), with their distances. */
+  near(term: string, maxDistance: number): [TermRow, number][];
+}
+
 /** What an upsert did, by article id. */
 export interface PostgresUpsertResult {
   readonly added: readonly string[];
@@ -95,8 +104,8 @@ export interface PostgresTotals {
   readonly version: number;
 }
 
-/** One matching term of the vocabulary with its document frequencies. */
-interface TermRow {
+/** A term of the vocabulary with its document frequencies in passage texts and titles. */
+export interface TermRow {
   readonly term: string;
   readonly textDf: number;
   readonly titleDf: number;
@@ -238,7 +247,15 @@ export class PostgresSearch {
   private readonly articleCache = new Map<string, Article>();
   private articleCacheVersion = -1;
 
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * @param vocabulary A mirror of the term table in this process (PostgresSearchIndex keeps
+   *   one): prefix and fuzzy expansions are then found in memory instead of by a scan of the
+   *   term table per question word.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly vocabulary: Vocabulary | null = null,
+  ) {}
 
   /**
    * Adds new articles and replaces changed ones (same id, different text or metadata);
@@ -579,25 +596,27 @@ export class PostgresSearch {
   }
 
   /**
-   * The text document frequency of every term changed after corpus version `since` (all terms
-   * for 0), and the version they are current at: what a process mirroring them needs.
+   * The document frequencies of every term changed after corpus version `since` (all terms for
+   * 0), and the version they are current at: what a process mirroring them needs.
    */
-  async frequenciesSince(
-    since: number,
-  ): Promise<{ version: number; frequencies: [string, number][] }> {
+  async frequenciesSince(since: number): Promise<{ version: number; frequencies: TermRow[] }> {
     const client = await this.pool.connect();
     try {
       // One snapshot for both reads, so the version matches the frequencies.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         const totals = await client.query<{ version: number }>('SELECT version FROM search_totals');
-        const found = await client.query<{ term: string; text_df: number }>(
-          'SELECT term, text_df FROM search_terms WHERE changed > $1',
+        const found = await client.query<{ term: string; text_df: number; title_df: number }>(
+          'SELECT term, text_df, title_df FROM search_terms WHERE changed > $1',
           [since],
         );
         return {
           version: Number(totals.rows[0]?.version ?? 0),
-          frequencies: found.rows.map((r) => [r.term, r.text_df]),
+          frequencies: found.rows.map((r) => ({
+            term: r.term,
+            textDf: r.text_df,
+            titleDf: r.title_df,
+          })),
         };
       } finally {
         await client.query('COMMIT');
@@ -692,7 +711,16 @@ export class PostgresSearch {
     if (groups.length === 0 || limit <= 0) return [];
     const totals = await this.totals();
     if (totals.passages === 0) return [];
-    const exact = await this.termRows([...termBits.keys()]);
+    const vocabulary = this.vocabulary;
+    const exact =
+      vocabulary === null
+        ? await this.termRows([...termBits.keys()])
+        : new Map(
+            [...termBits.keys()].flatMap((term) => {
+              const found = vocabulary.get(term);
+              return found === undefined ? [] : [[term, found] as const];
+            }),
+          );
 
     // One row per (group, query term, matching vocabulary term): what a posting of it adds.
     const rows = {
@@ -974,36 +1002,56 @@ export class PostgresSearch {
       textDf: r.text_df,
       titleDf: r.title_df,
     });
-    if (prefix) {
-      const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const found = await this.pool.query<{ term: string; text_df: number; title_df: number }>(
-        `SELECT term, text_df, title_df FROM search_terms
-         WHERE term LIKE $1 AND term <> $2 AND (text_df > 0 OR title_df > 0)`,
-        [pattern, term],
-      );
-      for (const row of found.rows) {
-        const length = row.term.length;
-        prefixed.add(row.term);
-        out.push([toRow(row), (PREFIX_WEIGHT * length) / (length + 0.3 * (length - term.length))]);
+    const vocabulary = this.vocabulary;
+    if (vocabulary !== null) {
+      if (prefix)
+        for (const row of vocabulary.withPrefix(term)) {
+          if (row.term === term) continue;
+          const length = row.term.length;
+          prefixed.add(row.term);
+          out.push([row, (PREFIX_WEIGHT * length) / (length + 0.3 * (length - term.length))]);
+        }
+      if (maxDistance > 0)
+        for (const [row, distance] of vocabulary.near(term, maxDistance)) {
+          if (distance === 0 || prefixed.has(row.term)) continue;
+          const length = row.term.length;
+          out.push([row, (FUZZY_WEIGHT * length) / (length + distance)]);
+        }
+    } else {
+      if (prefix) {
+        const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const found = await this.pool.query<{ term: string; text_df: number; title_df: number }>(
+          `SELECT term, text_df, title_df FROM search_terms
+           WHERE term LIKE $1 AND term <> $2 AND (text_df > 0 OR title_df > 0)`,
+          [pattern, term],
+        );
+        for (const row of found.rows) {
+          const length = row.term.length;
+          prefixed.add(row.term);
+          out.push([
+            toRow(row),
+            (PREFIX_WEIGHT * length) / (length + 0.3 * (length - term.length)),
+          ]);
+        }
       }
-    }
-    if (maxDistance > 0 && term.length <= MAX_LEVENSHTEIN - maxDistance) {
-      const found = await this.pool.query<{
-        term: string;
-        text_df: number;
-        title_df: number;
-        distance: number;
-      }>(
-        `SELECT term, text_df, title_df, levenshtein_less_equal(term, $1, $2) AS distance
-         FROM search_terms
-         WHERE length(term) BETWEEN $3 AND $4 AND (text_df > 0 OR title_df > 0)
-           AND levenshtein_less_equal(term, $1, $2) <= $2`,
-        [term, maxDistance, term.length - maxDistance, term.length + maxDistance],
-      );
-      for (const row of found.rows) {
-        if (row.distance === 0 || prefixed.has(row.term)) continue;
-        const length = row.term.length;
-        out.push([toRow(row), (FUZZY_WEIGHT * length) / (length + row.distance)]);
+      if (maxDistance > 0 && term.length <= MAX_LEVENSHTEIN - maxDistance) {
+        const found = await this.pool.query<{
+          term: string;
+          text_df: number;
+          title_df: number;
+          distance: number;
+        }>(
+          `SELECT term, text_df, title_df, levenshtein_less_equal(term, $1, $2) AS distance
+           FROM search_terms
+           WHERE length(term) BETWEEN $3 AND $4 AND (text_df > 0 OR title_df > 0)
+             AND levenshtein_less_equal(term, $1, $2) <= $2`,
+          [term, maxDistance, term.length - maxDistance, term.length + maxDistance],
+        );
+        for (const row of found.rows) {
+          if (row.distance === 0 || prefixed.has(row.term)) continue;
+          const length = row.term.length;
+          out.push([toRow(row), (FUZZY_WEIGHT * length) / (length + row.distance)]);
+        }
       }
     }
     const kept =

@@ -291,8 +291,8 @@ describe('PostgresSearch', () => {
     expect((await search.totals()).passages).toBe(1);
     // A term left in no passage is kept at 0, so processes mirroring frequencies see it go.
     const changed = await search.frequenciesSince(0);
-    expect(changed.frequencies).toContainEqual([talks, 0]);
-    expect(changed.frequencies).toContainEqual([ceasefire, 1]);
+    expect(changed.frequencies).toContainEqual({ term: talks, textDf: 0, titleDf: 0 });
+    expect(changed.frequencies).toContainEqual({ term: ceasefire, textDf: 1, titleDf: 0 });
   });
 
   it('stores the article text as given, so every quote is an exact substring of it', async () => {
