@@ -9,5 +9,6 @@ import { digest } from './digest.js';
 import { help } from './help.js';
 import { search } from './search.js';
 import { sources } from './sources.js';
+import { trend } from './trend.js';
 
-export const COMMANDS: readonly Command[] = [ask, search, sources, about, digest, help];
+export const COMMANDS: readonly Command[] = [ask, search, trend, sources, about, digest, help];

@@ -190,13 +190,15 @@ export const RANKING: RankingParams = {
  * Ranks passages for a question: the BM25 score (MiniSearch's formula) scaled by how much of the question
  * the passage covers, how much of it one sentence holds, and how many of its word pairs occur
  * as phrases; passages under MIN_COVERAGE dropped, and further passages from the same article
- * decayed so the list stays diverse across articles.
+ * decayed so the list stays diverse across articles. At most `candidateLimit` passages are
+ * ranked (the best by BM25 and coverage); counting callers such as /trend pass a larger one.
  */
 export async function rankPassages(
   library: Library,
   query: QueryTerms,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
+  candidateLimit: number = CANDIDATE_LIMIT,
 ): Promise<RankedPassage[]> {
   if (query.words.length === 0) return [];
   const required = query.words.filter((w) => !w.optional);
@@ -206,7 +208,7 @@ export async function rankPassages(
     query.words.map((w) => w.terms),
     {
       ...options,
-      limit: CANDIDATE_LIMIT,
+      limit: candidateLimit,
       bm25: params.bm25,
       prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength,
       fuzzy: (term) => (term.length >= params.fuzzyMinLength ? 0.2 : false),
@@ -225,7 +227,7 @@ export async function rankPassages(
     if (coverage < params.minCoverage) continue;
     const score = hit.score * (params.coverageFloor + coverage) ** params.coveragePower;
     candidates.push({ hit, coverage, score, sentenceCoverage: 0 });
-    if (candidates.length >= CANDIDATE_LIMIT) break;
+    if (candidates.length >= candidateLimit) break;
   }
   candidates.sort((a, b) => b.score - a.score);
   if (candidates.length > 0) {

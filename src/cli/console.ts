@@ -1,6 +1,6 @@
 /**
  * The local console: the bot's answers without Discord. Takes plain questions and the slash
- * commands /ask, /search, /sources, /about, /help, /quit; on a non-terminal input it answers
+ * commands /ask, /search, /trend, /sources, /about, /help, /quit; on a non-terminal input it answers
  * every line and exits at the end of input.
  */
 import { createInterface } from 'node:readline';
@@ -11,6 +11,7 @@ import { answerQuestion } from '../answer/answer.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
+import { parseTrendArguments, runTrend } from './trend-command.js';
 import type { Library } from '../library/library.js';
 
 /** What the console needs; the library is read through a getter because it may be swapped. */
@@ -32,6 +33,8 @@ export const CONSOLE_HELP = [
   '  /ask <question>    ranked verbatim quotes (the same as typing the question)',
   '  /search <words>    keyword lookup: all words, "quoted phrases", last word may be a prefix',
   '  /more              the next results of the last /ask or /search',
+  '  /trend <topic>     chart of matching articles per week and outlet, written to trend.png',
+  '                     (options: --out FILE.png --since D --until D --by language --interval day|month)',
   '  /sources           the outlets in the corpus',
   '  /about             the corpus and this version',
   '  /help              this help',
@@ -103,7 +106,16 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
     if (line.trim() !== '') {
       let reply: string | null;
       try {
-        reply = await answerConsoleLine(line, deps, session);
+        const trend = /^\/trend(?:\s+([\s\S]*))?$/i.exec(line.trim());
+        reply =
+          trend === null
+            ? await answerConsoleLine(line, deps, session)
+            : await runTrend(
+                deps.library(),
+                parseTrendArguments((trend[1] ?? '').split(/\s+/).filter(Boolean)),
+                process.cwd(),
+                deps.interactive ? 'ansi' : 'markdown',
+              );
       } catch (error) {
         deps.logger.error('console answer failed', { error, line });
         reply = userMessageFor(error);

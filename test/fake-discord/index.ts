@@ -35,6 +35,8 @@
  * - `POST /channels/{id}/messages` with `nonce` and `enforce_nonce: true` returns the message
  *   already created with that nonce in the channel instead of creating another.
  * - `setServerError` answers the next matching requests with a 5xx (default 500).
+ * - A multipart upload (discord.js `files`): its `payload_json` is the body, its files are kept in
+ *   the request's `files` and become the message's `attachments`; over 10 MiB → 413 / 40005.
  * - `GET /channels/{id}/messages?limit=` lists a channel's messages newest first, without nonces.
  * - `setRateLimit` answers the next matching requests 429 with `retry-after` (seconds) and a
  *   JSON body; @discordjs/rest waits `retry-after` and retries (its `rateLimited` event is only
@@ -89,11 +91,54 @@ export interface RecordedRequest {
   /** Decoded path below `/api/v10`, e.g. `/webhooks/1/tok/messages/@original`. */
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
-  /** Parsed JSON body (undefined when there was none). */
+  /** Parsed JSON body (undefined when there was none); of a multipart upload, its payload_json. */
   readonly body: unknown;
+  /** Files of a multipart upload, in order. */
+  readonly files: readonly UploadedFile[];
   readonly authorized: boolean;
   status: number;
   response: unknown;
+}
+
+/** One file of a multipart upload. */
+export interface UploadedFile {
+  readonly field: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
+/** Discord's upload limit without server boosts, in bytes (larger → 413 / 40005). */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A multipart/form-data body (how discord.js sends files) read with the platform's own parser:
+ * the `payload_json` part as the JSON body, every other part as a file.
+ */
+async function parseMultipart(
+  raw: Buffer,
+  type: string,
+): Promise<{ body: unknown; files: UploadedFile[] }> {
+  const form = await new Request('http://127.0.0.1/', {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: raw,
+  }).formData();
+  let body: unknown;
+  const files: UploadedFile[] = [];
+  for (const [field, value] of form) {
+    if (typeof value === 'string') {
+      if (field === 'payload_json') body = JSON.parse(value);
+      continue;
+    }
+    files.push({
+      field,
+      name: value.name,
+      contentType: value.type,
+      data: Buffer.from(await value.arrayBuffer()),
+    });
+  }
+  return { body, files };
 }
 
 /** A rule that makes the next `times` matching requests fail with 429. */
@@ -496,7 +541,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       string,
       unknown
     >;
-    for (const key of ['content', 'embeds', 'components'])
+    for (const key of ['content', 'embeds', 'components', 'attachments'])
       if (key in body) next[key] = body[key] ?? (key === 'content' ? '' : []);
     if (typeof body['flags'] === 'number')
       next['flags'] = ((message.flags ?? 0) & 64) | (body['flags'] & ~64);
@@ -881,11 +926,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return { status: 200, body: stored };
   }
 
-  const readBody = (req: http.IncomingMessage): Promise<string> =>
+  const readBody = (req: http.IncomingMessage): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
 
@@ -904,17 +949,42 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         path,
         query: Object.fromEntries(url.searchParams),
         body: undefined,
+        files: [],
         authorized: req.headers.authorization === `Bot ${token}`,
         status: 0,
         response: undefined,
       };
       try {
-        if (raw.length > 0) {
-          const type = req.headers['content-type'] ?? '';
+        const type = req.headers['content-type'] ?? '';
+        if (raw.length > 0 && type.startsWith('multipart/form-data')) {
+          let parsed;
+          try {
+            parsed = await parseMultipart(raw, type);
+          } catch {
+            throw apiError(400, 50109, 'The request body contains invalid JSON.');
+          }
+          // The message keeps the uploaded files as its attachments, as Discord stores them.
+          body = {
+            ...(parsed.body as Record<string, unknown> | undefined),
+            attachments: parsed.files.map((f) => {
+              const id = nextSnowflake();
+              return {
+                id,
+                filename: f.name,
+                size: f.data.byteLength,
+                content_type: f.contentType,
+                url: `http://127.0.0.1:${port}/attachments/${id}/${f.name}`,
+              };
+            }),
+          };
+          (record as { files: readonly UploadedFile[] }).files = parsed.files;
+          if (parsed.files.reduce((n, f) => n + f.data.byteLength, 0) > MAX_UPLOAD_BYTES)
+            throw apiError(413, 40005, 'Request entity too large');
+        } else if (raw.length > 0) {
           if (!type.includes('application/json'))
             throw apiError(400, 50109, 'The request body contains invalid JSON.');
           try {
-            body = JSON.parse(raw);
+            body = JSON.parse(raw.toString('utf8'));
           } catch {
             throw apiError(400, 50109, 'The request body contains invalid JSON.');
           }
