@@ -908,7 +908,9 @@ export class PostgresSearch {
    * tsquery against every row, or walks another index filtering every row (EXPLAIN ANALYZE of
    * one SQuAD question at 20k passages: the tsquery test alone 200 ms on every row against
    * 77 ms for the bitmap scan of the GIN index). One worker: the bot's questions run side by
-   * side already.
+   * side already. No JIT: at 100k passages the estimated cost passes jit_above_cost, and the
+   * scoring runs on a few thousand rows (100k, 200 questions, load average 12–17: p50/p99
+   * 475/1,854 ms with JIT, 696/1,685 ms without — within this machine's noise).
    */
   private async indexedQuery<R extends pg.QueryResultRow>(
     sql: string,
@@ -917,7 +919,7 @@ export class PostgresSearch {
     const client = await this.pool.connect();
     try {
       await client.query(
-        'BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0',
+        'BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off',
       );
       try {
         return await client.query<R>(sql, params);
