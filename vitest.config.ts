@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/** `npm test`: the fast suites. Slow ones (*.slow.test.ts) run with `npm run test:slow`. */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // PostgreSQL suites need a server: `npm run test:pg` (vitest.pg.config.ts).
-    exclude: ['**/node_modules/**', 'test/**/*.pg.test.ts'],
+    exclude: ['test/**/*.slow.test.ts', 'test/**/*.pg.test.ts', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

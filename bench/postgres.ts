@@ -63,7 +63,6 @@ async function candidateQuery(
     bm25: BM25_PARAMS,
     prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
     fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
-    maxExpansions: RANKING.maxExpansions,
     coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
     limit: 200,
   };

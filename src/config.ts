@@ -35,6 +35,12 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Where passages are searched: MiniSearch in this process, or PostgreSQL (needs databaseUrl). */
   readonly searchBackend: SearchBackend;
+  /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */
+  readonly feedsAllowPrivate: boolean;
+  /** Discord user ids allowed to add, remove and poll feeds. */
+  readonly ownerIds: readonly string[];
+  /** How often each feed is polled unless it sets its own interval, minutes. */
+  readonly feedPollMinutes: number;
 }
 
 /** The search backends SEARCH_BACKEND names. */
@@ -60,6 +66,44 @@ function readBoolean(env: NodeJS.ProcessEnv, key: string, fallback: boolean): bo
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(key, `expected true or false, got "${env[key]}"`);
+}
+
+/** Like readBoolean, but the message never repeats the value (it may be a pasted secret). */
+function readFlag(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(key, 'expected true or false');
+}
+
+/** Longest feed poll interval accepted: one day. */
+export const MAX_FEED_POLL_MINUTES = 1_440;
+
+function readPollMinutes(env: NodeJS.ProcessEnv): number {
+  const raw = env['FEED_POLL_MINUTES']?.trim();
+  if (raw === undefined || raw === '') return 15;
+  const minutes = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(minutes >= 1 && minutes <= MAX_FEED_POLL_MINUTES)) {
+    throw new ConfigError(
+      'FEED_POLL_MINUTES',
+      `expected a whole number of minutes from 1 to ${MAX_FEED_POLL_MINUTES}`,
+    );
+  }
+  return minutes;
+}
+
+function readOwnerIds(env: NodeJS.ProcessEnv): string[] {
+  const raw = env['OWNER_IDS']?.trim() ?? '';
+  if (raw === '') return [];
+  const ids = raw.split(/[\s,]+/).filter((id) => id !== '');
+  if (ids.some((id) => !SNOWFLAKE.test(id))) {
+    throw new ConfigError(
+      'OWNER_IDS',
+      'expected Discord user ids of 17–20 digits, separated by commas',
+    );
+  }
+  return [...new Set(ids)];
 }
 
 function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
@@ -129,6 +173,9 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
     databaseUrl,
     searchBackend: searchBackend as SearchBackend,
+    feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
+    ownerIds: readOwnerIds(env),
+    feedPollMinutes: readPollMinutes(env),
   };
 }
 

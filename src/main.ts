@@ -2,17 +2,13 @@
  * `npm start`: with DISCORD_TOKEN, the Discord bot; without, the local console over the corpus.
  * Configuration problems stop the start with one line naming the key.
  */
-import { readFileSync } from 'node:fs';
 import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
 import { openCorpus } from './library/open.js';
 import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
+import { packageVersion } from './core/version.js';
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+const VERSION = packageVersion(import.meta.url);
 
 async function main(): Promise<number> {
   const config = await loadConfigOrReport();

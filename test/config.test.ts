@@ -15,6 +15,9 @@ describe('readConfig', () => {
       watchCorpus: true,
       databaseUrl: null,
       searchBackend: 'minisearch',
+      feedsAllowPrivate: false,
+      ownerIds: [],
+      feedPollMinutes: 15,
     });
   });
 
@@ -31,6 +34,39 @@ describe('readConfig', () => {
       'SEARCH_BACKEND: postgres needs DATABASE_URL to be set',
     );
     expect(() => readConfig({ SEARCH_BACKEND: 'elastic' }, '/app')).toThrow(/^SEARCH_BACKEND: /);
+  });
+
+  it('reads the feed settings, naming a bad key without repeating its value', () => {
+    expect(
+      readConfig(
+        {
+          FEEDS_ALLOW_PRIVATE: 'true',
+          OWNER_IDS: '111111111111111111, 222222222222222222',
+          FEED_POLL_MINUTES: '30',
+        },
+        '/app',
+      ),
+    ).toMatchObject({
+      feedsAllowPrivate: true,
+      ownerIds: ['111111111111111111', '222222222222222222'],
+      feedPollMinutes: 30,
+    });
+    const bad: [Record<string, string>, string][] = [
+      [{ OWNER_IDS: '111111111111111111,secret-ish' }, 'OWNER_IDS: '],
+      [{ FEEDS_ALLOW_PRIVATE: 'secret-ish' }, 'FEEDS_ALLOW_PRIVATE: '],
+      [{ FEED_POLL_MINUTES: '0' }, 'FEED_POLL_MINUTES: '],
+      [{ FEED_POLL_MINUTES: 'secret-ish' }, 'FEED_POLL_MINUTES: '],
+    ];
+    for (const [env, prefix] of bad) {
+      let message = '';
+      try {
+        readConfig(env, '/app');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message.startsWith(prefix)).toBe(true);
+      expect(message).not.toContain('secret-ish');
+    }
   });
 
   it('names the bad key', () => {

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { isIsoDate } from '../text/clean.js';
+import { readDateBound } from '../answer/date-bounds.js';
 import { createLogger } from '../core/log.js';
 import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
 import { renderAnswer } from '../present/console.js';
@@ -66,11 +66,14 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
   for (const key of ['since', 'until'] as const) {
     const value = values[key];
     if (value === undefined) continue;
-    if (!isIsoDate(value))
-      throw new ArgumentError(`--${key} must be a date as YYYY-MM-DD, got "${value}"`);
-    options[key] = value;
+    const date = readDateBound(key, value);
+    if (date === null)
+      throw new ArgumentError(
+        `--${key} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), got "${value}"`,
+      );
+    options[key] = date;
   }
-  if (values.since !== undefined && values.until !== undefined && values.since > values.until) {
+  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
     throw new ArgumentError(`--since (${values.since}) is after --until (${values.until})`);
   }
   if (values.source !== undefined) options.source = values.source;

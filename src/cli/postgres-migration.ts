@@ -15,7 +15,7 @@ import { PostgresSearch } from '../index/postgres.js';
 /** Rows copied per INSERT. */
 const BATCH = 2_000;
 
-/** The digest tables in foreign-key order, with the columns copied and which are booleans. */
+/** The SQLite tables in foreign-key order, with the columns copied and their conflict key. */
 const TABLES: readonly { name: string; columns: readonly string[]; key: string }[] = [
   { name: 'guild_settings', columns: ['guild_id', 'time_zone'], key: 'guild_id' },
   {
@@ -78,6 +78,44 @@ const TABLES: readonly { name: string; columns: readonly string[]; key: string }
     key: 'subscription_id, passage_key',
   },
   { name: 'passages_seen', columns: ['passage_key', 'first_seen_at'], key: 'passage_key' },
+  {
+    name: 'feeds',
+    columns: [
+      'id',
+      'url',
+      'name',
+      'lang',
+      'interval_minutes',
+      'added_by',
+      'added_at',
+      'etag',
+      'last_modified',
+      'last_fetch_at',
+      'last_success_at',
+      'last_status',
+      'last_error',
+      'failures',
+      'items_seen',
+      'next_poll_at',
+    ],
+    key: 'id',
+  },
+  {
+    name: 'feed_items',
+    columns: [
+      'id',
+      'feed_id',
+      'item_key',
+      'link',
+      'entry_hash',
+      'text_hash',
+      'article_id',
+      'file',
+      'first_seen_at',
+      'updated_at',
+    ],
+    key: 'id',
+  },
 ];
 
 /** What a migration copied: rows per table, and the corpus's articles. */
@@ -111,7 +149,7 @@ export async function copyToPostgres(input: {
       sqlite.close();
     }
     // Ids were copied as they were: new rows must be numbered after them.
-    for (const table of ['subscriptions', 'runs', 'posts'])
+    for (const table of ['subscriptions', 'runs', 'posts', 'feeds', 'feed_items'])
       await pool.query(
         `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false)
          FROM ${table}`,

@@ -79,6 +79,43 @@ const MIGRATIONS: readonly string[] = [
     first_seen_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Feeds followed into the corpus and the items already written from them.
+  `
+  CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    lang TEXT,
+    interval_minutes INTEGER,
+    added_by TEXT,
+    added_at INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetch_at INTEGER,
+    last_success_at INTEGER,
+    last_status TEXT,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    items_seen INTEGER NOT NULL DEFAULT 0,
+    next_poll_at INTEGER NOT NULL
+  );
+  CREATE INDEX feeds_due ON feeds (next_poll_at);
+  CREATE TABLE feed_items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    item_key TEXT NOT NULL,
+    link TEXT,
+    entry_hash TEXT NOT NULL,
+    text_hash TEXT,
+    article_id TEXT,
+    file TEXT,
+    first_seen_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (feed_id, item_key)
+  );
+  CREATE INDEX feed_items_by_link ON feed_items (link);
+  CREATE INDEX feed_items_by_text ON feed_items (text_hash);
+  `,
 ];
 
 /** The schema version this code writes. */

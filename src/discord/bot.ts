@@ -15,6 +15,7 @@ import {
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
+import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
 import { servesGuildOf } from './digest-sender.js';
 import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
@@ -44,6 +45,8 @@ export interface BotDeps {
   readonly commands: readonly Command[];
   /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
   readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
+  /** Feed poller clock, and whether it polls on its own timer (tests tick it by hand); default real time, on. */
+  readonly feeds?: { readonly clock?: FeedClock; readonly autoPoll?: boolean };
 }
 
 /** A running bot. */
@@ -54,6 +57,8 @@ export interface BotHandle {
   readonly buttons: ButtonStateStore;
   /** Scheduled digests; null when DATA_DIR's database could not be opened. */
   readonly digests: DigestRuntime | null;
+  /** Feeds polled into the corpus; null when DATA_DIR's database could not be opened. */
+  readonly feeds: FeedRuntime | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -103,10 +108,13 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       });
     }
   }
+  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
+  if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
+    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
   const context: CommandContext = {
-    library,
+    library: library(),
     config,
     logger,
     now,
@@ -115,6 +123,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     version: deps.version ?? 'dev',
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
+    feeds: () => feeds?.service ?? null,
     answerQueue: new TurnQueue(),
   };
 
@@ -167,6 +176,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   } catch (error) {
     watcher?.close();
     await digests?.stop();
+    await feeds?.close();
     await client.destroy();
     throw error;
   }
@@ -193,14 +203,18 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
 
   // Reconciles unfinished posts, runs slots missed while down (once each), then beats.
   await digests?.start();
+  // Polls due feeds now and every 30 s; new articles reach the index through the watcher.
+  if (deps.feeds?.autoPoll !== false) feeds?.service.start();
 
   return {
     client: readyClient,
     sync,
     buttons,
     digests,
+    feeds,
     async stop() {
       watcher?.close();
+      await feeds?.close();
       await digests?.stop();
       buttons.flush();
       await readyClient.destroy();

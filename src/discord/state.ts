@@ -14,7 +14,7 @@ import type { Logger } from '../core/log.js';
 /** File name of the button state in DATA_DIR. */
 export const BUTTON_STATE_FILE = 'button-state.jsonl';
 /** The oldest entries are dropped beyond this many. */
-export const MAX_BUTTON_STATES = 20_000;
+const MAX_BUTTON_STATES = 20_000;
 
 /** A small persistent map from short keys to JSON values. */
 export interface ButtonStateStore {

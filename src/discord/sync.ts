@@ -21,7 +21,7 @@ export interface SyncTarget {
 }
 
 /** The record of the last successful sync. */
-export interface SyncRecord {
+interface SyncRecord {
   readonly hash: string;
   readonly applicationId: string;
   readonly guildId: string | null;
@@ -54,7 +54,7 @@ export function hashCommands(
 }
 
 /** The last sync's record, or null when there is none (or it is unreadable). */
-export function readSyncRecord(dataDir: string): SyncRecord | null {
+function readSyncRecord(dataDir: string): SyncRecord | null {
   try {
     const parsed = JSON.parse(
       readFileSync(path.join(dataDir, COMMAND_SYNC_FILE), 'utf8'),

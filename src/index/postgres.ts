@@ -23,6 +23,7 @@ import type {
   TermGroupSearch,
 } from './search-index.js';
 import { splitPassages } from '../text/passages.js';
+import { TITLE_BOOST } from './minisearch-index.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
 
 /** The PostgreSQL channel announcing a change of the searchable corpus. */
@@ -53,9 +54,6 @@ const ARTICLE_CACHE_LIMIT = 5_000;
 const TERM_CACHE_LIMIT = 500_000;
 /** Expansion lists kept per process (questions repeat their words). */
 const EXPANSION_CACHE_LIMIT = 20_000;
-
-/** Weight of a title match relative to a passage-text match, as in the in-process index. */
-const TITLE_BOOST = 0.5;
 
 /** A search: the SearchIndex query, optionally with a cap on expansions per term. */
 export interface PostgresSearchQuery extends TermGroupSearch {

@@ -78,8 +78,11 @@ export interface IndexHit {
 export interface SearchIndex {
   /** Adds passages; a key already present is a caller error. */
   add(passages: Iterable<IndexedPassage>): void;
-  /** Removes passages by key; unknown keys are ignored. */
-  remove(keys: Iterable<PassageKey>): void;
+  /**
+   * Removes passages, given as they were added (their terms leave the global statistics);
+   * unknown keys are ignored.
+   */
+  remove(passages: Iterable<IndexedPassage>): void;
   /** Ranked passages for `query`, best first, at most `query.limit`. */
   search(query: TermGroupSearch): Promise<IndexHit[]>;
   /** In how many passages' text a processed term occurs (0 when unknown): global statistics. */

@@ -1,8 +1,8 @@
 /**
- * The searchable corpus: articles, their passages and an inverted index over the passages
- * (src/search/postings.ts), kept consistent under incremental updates. A Library is built in
- * memory from articles; the edges decide where articles come from and when a Library is
- * replaced.
+ * The searchable corpus: articles, their passages and a search index over the passages
+ * (src/index/search-index.ts, MiniSearch in this process), kept consistent under incremental
+ * updates. A Library is built in memory from articles; the edges decide where articles come
+ * from and when a Library is replaced.
  */
 import { splitPassages } from '../text/passages.js';
 import type { AnswerFilters, Article, Passage } from '../core/types.js';
@@ -16,16 +16,12 @@ import {
   wordInfo,
 } from '../text/analyze.js';
 import { WordTable } from '../text/word-table.js';
-import { PostingIndex } from '../index/postings.js';
-import { scoreGroups, type GroupScoring, type ScoredDocument } from '../index/scorer.js';
-import {
-  decodeSnapshot,
-  decodeSnapshotAsync,
-  encodeSnapshot,
-  type DecodedSnapshot,
-  type SnapshotKey,
-} from '../index/persist.js';
+import { MiniSearchIndex } from '../index/minisearch-index.js';
+import type { Bm25Params, CoverageFloor, IndexedPassage } from '../index/search-index.js';
+import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './snapshot.js';
 import { runSteps, runStepsAsync, type Steps } from '../core/steps.js';
+
+export type { Bm25Params } from '../index/search-index.js';
 
 /** A passage that matched a query, with its BM25 score and the query terms it matched. */
 export interface Hit {
@@ -49,21 +45,23 @@ export interface LibrarySearchOptions extends AnswerFilters {
   readonly prefixLast?: boolean;
 }
 
-/** BM25 parameters (MiniSearch's BM25+): term-frequency saturation k, length normalisation b, floor d. */
-export interface Bm25Params {
-  readonly k: number;
-  readonly b: number;
-  readonly d: number;
-}
-
 /**
  * BM25 parameters: MiniSearch's defaults, kept because k 0.9–1.6 and b 0.4–0.9 moved R@1 by at
  * most 0.001 on the SQuAD dev tuning split (bench/tune.ts), which is never reported on.
  */
 export const BM25_PARAMS: Bm25Params = { k: 1.2, b: 0.7, d: 0.5 };
 
+/**
+ * The in-process envelope: past this many passages `/ask` p99 on the 2-core reference machine
+ * crosses 300 ms with MiniSearch in this process (measured with bench/perf.ts, README
+ * "Performance"), and the PostgreSQL backend serves such a corpus better.
+ */
+export const ENVELOPE_PASSAGES = 100_000;
+
 /** Corpus-wide figures for /about and the console banner. */
 export interface LibraryStats {
+  /** Whether the corpus is past ENVELOPE_PASSAGES. */
+  readonly pastEnvelope: boolean;
   readonly documents: number;
   readonly passages: number;
   readonly languages: Readonly<Record<string, number>>;
@@ -87,17 +85,9 @@ export interface UpsertResult {
   readonly unchanged: readonly string[];
 }
 
-/** Weight of a title match relative to a passage-text match. */
-export const TITLE_BOOST = 0.5;
-
-/** Index fields, by number: a passage's own text, and its article's title. */
-const TEXT_FIELD = 0;
-const TITLE_FIELD = 1;
-const FIELD_BOOSTS = [1, TITLE_BOOST];
-
 /** What indexing keeps of a written word for the length of one upsert. */
 interface WordEntry {
-  readonly termIds: readonly number[];
+  readonly terms: readonly string[];
   /** The surface-word table's entry for `normalized` (re-read when it was dropped at zero). */
   surface: SurfaceWord;
   readonly normalized: string;
@@ -131,33 +121,6 @@ interface SurfaceWord {
 /** Word tables by Cyrillic term context, for one upsert or remove. */
 type WordTables = Map<string, WordTable<WordEntry>>;
 
-/** Term frequencies of one passage, by term id, reused across passages. */
-class TermCounter {
-  private counts = new Uint32Array(1_024);
-  readonly touched: number[] = [];
-
-  add(termId: number): void {
-    let counts = this.counts;
-    if (termId >= counts.length) {
-      counts = new Uint32Array(Math.max(termId + 1, counts.length * 2));
-      counts.set(this.counts);
-      this.counts = counts;
-    }
-    const count = counts[termId]!;
-    if (count === 0) this.touched.push(termId);
-    counts[termId] = count + 1;
-  }
-
-  count(termId: number): number {
-    return this.counts[termId] ?? 0;
-  }
-
-  clear(): void {
-    for (const termId of this.touched) this.counts[termId] = 0;
-    this.touched.length = 0;
-  }
-}
-
 /**
  * Inserts `entry` into `best`, kept as the top `limit` by count (ties alphabetical), so the
  * matches of a prefix are never all sorted.
@@ -175,6 +138,9 @@ function keepBest(best: SurfaceWord[], entry: SurfaceWord, limit: number): void 
 
 /** The Library's own tables as persisted beside the index. */
 interface LibraryTables {
+  readonly articles: Article[];
+  /** Each article's passages as [start, end] pairs, in the order of `articles`. */
+  readonly passages: [number, number][][];
   readonly cyrillicArticles: { bg: number; ru: number };
   readonly surfaceWords: [string, string, number][];
   /** The short-prefix completions (see warmCompletions), so a load need not recompute them. */
@@ -184,13 +150,6 @@ interface LibraryTables {
 /** The searchable corpus. */
 export class Library {
   private readonly articleById = new Map<string, Article>();
-  /**
-   * The index slot of each article's first passage; its passages have consecutive slots
-   * (added together, and a snapshot renumbers slots keeping their order).
-   */
-  private readonly firstSlotByDoc = new Map<string, number>();
-  private readonly passageBySlot: (Passage | undefined)[] = [];
-  private livePassages = 0;
   private readonly passagesByDoc = new Map<string, Passage[]>();
   private readonly cyrillicArticles = { bg: 0, ru: 0 };
   private readonly surfaceWords = new Map<string, SurfaceWord>();
@@ -204,15 +163,18 @@ export class Library {
   private updating = 0;
   /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
   private readonly completionCache = new Map<string, string[]>();
-  private index = new PostingIndex(FIELD_BOOSTS.length);
-  private readonly counter = new TermCounter();
 
-  private constructor() {}
+  private constructor(private readonly index: MiniSearchIndex = new MiniSearchIndex()) {}
 
-  /** Serialises the Library (src/search/persist.ts); a later load must match `key`. */
+  /** Serialises the Library (src/library/snapshot.ts); a later load must match `key`. */
   toSnapshot(key: SnapshotKey): Uint8Array {
     if (this.completionCache.size === 0) this.warmCompletions();
-    const extras: LibraryTables = {
+    const articles = [...this.articleById.values()];
+    const tables: LibraryTables = {
+      articles,
+      passages: articles.map((a) =>
+        this.passagesOf(a.id).map((p): [number, number] => [p.start, p.end]),
+      ),
       cyrillicArticles: this.cyrillicArticles,
       // Sorted, so a load needs no sort before the first autocomplete.
       surfaceWords: [...this.surfaceWords]
@@ -220,70 +182,62 @@ export class Library {
         .map(([word, { display, count }]) => [word, display, count]),
       completions: [...this.completionCache],
     };
-    const { parts, slots } = this.index.toParts();
-    return encodeSnapshot(
-      {
-        articles: [...this.articleById.values()],
-        passagesOf: (id) => this.passagesOf(id),
-        slotOf: (passage) =>
-          slots[(this.firstSlotByDoc.get(passage.docId) ?? -1) + passage.ordinal] ?? -1,
-        index: parts,
-        extras,
-      },
-      key,
-    );
+    return encodeSnapshot({ tables: JSON.stringify(tables), index: this.index.toJSON() }, key);
   }
 
   /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
   static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
-    const library = new Library();
-    runSteps(library.restoreSteps(decodeSnapshot<LibraryTables>(bytes, key)));
+    const parts = decodeSnapshot(bytes, key);
+    const library = new Library(MiniSearchIndex.fromJSONSync(parts.index));
+    runSteps(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables));
     return library;
   }
 
   /**
-   * `fromSnapshot` in slices of about a millisecond, awaiting `pause` between them, so a server
-   * that swaps in a re-indexed Library keeps answering while it decodes.
+   * `fromSnapshot` awaiting `pause` between slices of the Library's tables, MiniSearch
+   * restoring its index in chunks (loadJSAsync), so a server that swaps in a re-indexed Library
+   * keeps answering while it loads. Each JSON parse is one step.
    */
   static async fromSnapshotAsync(
     bytes: Uint8Array,
     key: SnapshotKey,
     pause: () => Promise<void>,
   ): Promise<Library> {
-    const library = new Library();
-    const decoded = await decodeSnapshotAsync<LibraryTables>(bytes, key, pause);
-    await runStepsAsync(library.restoreSteps(decoded), pause);
+    const parts = decodeSnapshot(bytes, key);
+    await pause();
+    const index = await MiniSearchIndex.fromJSON(parts.index);
+    await pause();
+    const library = new Library(index);
+    await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
     return library;
   }
 
-  /** Fills the Library's tables from a decoded snapshot, yielding every RESTORE_SLICE items. */
-  private *restoreSteps(decoded: DecodedSnapshot<LibraryTables>): Steps<void> {
+  /** Fills the Library's tables from a snapshot's, yielding every RESTORE_SLICE items. */
+  private *restoreSteps(tables: LibraryTables): Steps<void> {
     let work = 0;
-    this.index = PostingIndex.fromParts(decoded.index);
-    for (const article of decoded.articles) {
+    for (let i = 0; i < tables.articles.length; i++) {
+      const article = tables.articles[i]!;
       this.articleById.set(article.id, article);
+      this.passagesByDoc.set(
+        article.id,
+        (tables.passages[i] ?? []).map(([start, end], ordinal) => ({
+          id: `${article.id}#${ordinal}`,
+          docId: article.id,
+          ordinal,
+          start,
+          end,
+        })),
+      );
       if (++work % RESTORE_SLICE === 0) yield;
     }
-    let at = 0;
-    for (const [docId, passages] of decoded.passagesByDoc) {
-      this.passagesByDoc.set(docId, passages);
-      for (const passage of passages) {
-        const slot = decoded.passageSlots[at++]!;
-        if (passage.ordinal === 0) this.firstSlotByDoc.set(docId, slot);
-        this.passageBySlot[slot] = passage;
-        this.livePassages++;
-      }
-      if (++work % RESTORE_SLICE === 0) yield;
-    }
-    this.cyrillicArticles.bg = decoded.extras.cyrillicArticles.bg;
-    this.cyrillicArticles.ru = decoded.extras.cyrillicArticles.ru;
-    for (const [word, display, count] of decoded.extras.surfaceWords) {
+    this.cyrillicArticles.bg = tables.cyrillicArticles.bg;
+    this.cyrillicArticles.ru = tables.cyrillicArticles.ru;
+    for (const [word, display, count] of tables.surfaceWords) {
       this.surfaceWords.set(word, { display, count });
       if (++work % RESTORE_SLICE === 0) yield;
     }
-    this.sortedSurface = decoded.extras.surfaceWords.map(([word]) => word);
-    for (const [prefix, words] of decoded.extras.completions)
-      this.completionCache.set(prefix, words);
+    this.sortedSurface = tables.surfaceWords.map(([word]) => word);
+    for (const [prefix, words] of tables.completions) this.completionCache.set(prefix, words);
   }
 
   /** Builds a Library from articles; a repeated id keeps the first article. */
@@ -295,7 +249,7 @@ export class Library {
 
   /** Number of indexed passages. */
   get passageCount(): number {
-    return this.livePassages;
+    return this.index.passageCount;
   }
 
   /** Number of articles. */
@@ -342,8 +296,7 @@ export class Library {
 
   /** In how many passages a processed term occurs (0 when unknown). */
   documentFrequency(term: string): number {
-    const id = this.index.termId(term);
-    return id === undefined ? 0 : this.index.documentFrequency(TEXT_FIELD, id);
+    return this.index.documentFrequency(term);
   }
 
   /**
@@ -370,20 +323,15 @@ export class Library {
 
   /**
    * `upsert` for a live server: awaits `pause` after each article (the caller decides whether
-   * it yields to the event loop), and merges the index in slices (`compact`) whenever it is
-   * due, so neither a large file nor the merge it leads to holds up searches. Searches between
-   * two pauses see the articles upserted so far.
+   * it yields to the event loop), so a large file does not hold up searches; MiniSearch
+   * vacuums replaced passages in the background itself. Searches between two pauses see the
+   * articles upserted so far.
    */
   async upsertAsync(
     articles: Iterable<Article>,
     pause: () => Promise<void>,
   ): Promise<UpsertResult> {
-    return this.whileUpdating(() =>
-      runStepsAsync(this.upsertSteps(articles), async () => {
-        await pause();
-        if (this.index.needsCompaction()) await this.index.compact(pause);
-      }),
-    );
+    return this.whileUpdating(() => runStepsAsync(this.upsertSteps(articles), pause));
   }
 
   /** Runs `work`, autocomplete keeping its sorted vocabulary meanwhile (see `updating`). */
@@ -423,24 +371,7 @@ export class Library {
       yield;
     }
     if (added.length + changed.length > 0) this.completionCache.clear();
-    this.index.mergeIfLarge();
     return { added, changed, unchanged };
-  }
-
-  /**
-   * Whether the index's additions and removals since its last merge are due to be merged in
-   * the background (`compact`); past twice as much, the next upsert or search merges at once.
-   */
-  needsCompaction(): boolean {
-    return this.index.needsCompaction();
-  }
-
-  /**
-   * Merges the index's additions and removals in slices, awaiting `pause` between them, so a
-   * server keeps answering (see PostingIndex.compact). Searches meanwhile see every change.
-   */
-  compact(pause: () => Promise<void>): Promise<void> {
-    return this.index.compact(pause);
   }
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
@@ -473,12 +404,12 @@ export class Library {
     if (table === undefined) {
       table = new WordTable((word) => {
         const info = wordInfo(word, context);
-        const termIds = info.terms.filter((t) => t !== '').map((t) => this.index.internTerm(t));
+        const terms = info.terms.filter((t) => t !== '');
         const surface = this.surfaceWords.get(info.normalized) ?? {
           display: word.toLowerCase(),
           count: 0,
         };
-        return { termIds, surface, normalized: info.normalized };
+        return { terms, surface, normalized: info.normalized };
       });
       words.set(context.cyrillic, table);
     }
@@ -512,79 +443,60 @@ export class Library {
   }
 
   /**
-   * Scans `text[start, end)` into the term counter (one count per term occurrence), moving each
-   * word's surface count by `surfaceDelta` (0 for a title, whose words are not suggested).
+   * The terms of `text[start, end)`, one per term occurrence, moving each word's surface count
+   * by `surfaceDelta` (0 for a title, whose words are not suggested).
    */
-  private countWords(
+  private termsOf(
     table: WordTable<WordEntry>,
     text: string,
     start: number,
     end: number,
     surfaceDelta: 1 | -1 | 0,
-  ): void {
-    const counter = this.counter;
+  ): string[] {
+    const terms: string[] = [];
     const count = table.scan(text, start, end);
     for (let i = 0; i < count; i++) {
       const entry = table.value(table.found[i]!);
       if (surfaceDelta !== 0) this.countSurface(entry, surfaceDelta);
-      const termIds = entry.termIds;
-      for (let t = 0; t < termIds.length; t++) counter.add(termIds[t]!);
+      for (const term of entry.terms) terms.push(term);
     }
+    return terms;
   }
 
-  /** The distinct term ids of a title, with their frequencies. */
-  private titleTerms(article: Article, table: WordTable<WordEntry>): [number, number][] {
+  /** An article's passages as the index is given them, moving surface counts by `delta`. */
+  private indexedPassages(
+    article: Article,
+    passages: readonly Passage[],
+    words: WordTables,
+    delta: 1 | -1,
+  ): IndexedPassage[] {
+    const table = this.wordTable(words, termContextOfArticle(article));
     const title = article.title ?? '';
-    this.countWords(table, title, 0, title.length, 0);
-    const counter = this.counter;
-    const terms = counter.touched.map((termId): [number, number] => [
-      termId,
-      counter.count(termId),
-    ]);
-    counter.clear();
-    return terms;
+    const titleTerms = this.termsOf(table, title, 0, title.length, 0);
+    return passages.map((passage) => ({
+      docId: article.id,
+      ordinal: passage.ordinal,
+      textTerms: this.termsOf(table, article.text, passage.start, passage.end, delta),
+      titleTerms,
+      date: article.date,
+      source: article.source,
+      lang: article.lang,
+    }));
   }
 
   private addOne(article: Article, words: WordTables): void {
     this.articleById.set(article.id, article);
     const passages = splitPassages(article);
     this.passagesByDoc.set(article.id, passages);
-    const table = this.wordTable(words, termContextOfArticle(article));
     this.countLanguage(article, 1);
-    const title = this.titleTerms(article, table);
-    const counter = this.counter;
-    for (const passage of passages) {
-      this.countWords(table, article.text, passage.start, passage.end, 1);
-      const slot = this.index.beginDocument();
-      for (const termId of counter.touched)
-        this.index.addPosting(TEXT_FIELD, termId, counter.count(termId));
-      for (const [termId, tf] of title) this.index.addPosting(TITLE_FIELD, termId, tf);
-      this.index.endDocument();
-      counter.clear();
-      if (passage.ordinal === 0) this.firstSlotByDoc.set(article.id, slot);
-      this.passageBySlot[slot] = passage;
-      this.livePassages++;
-    }
+    this.index.add(this.indexedPassages(article, passages, words, 1));
   }
 
   private removeOne(docId: string, words: WordTables): void {
     const article = this.articleById.get(docId);
     if (article === undefined) return;
-    const table = this.wordTable(words, termContextOfArticle(article));
-    const title = this.titleTerms(article, table).map(([termId]) => termId);
-    const counter = this.counter;
-    for (const passage of this.passagesByDoc.get(docId) ?? []) {
-      this.countWords(table, article.text, passage.start, passage.end, -1);
-      const slot = (this.firstSlotByDoc.get(docId) ?? -1) + passage.ordinal;
-      if (this.passageBySlot[slot] === passage) {
-        this.index.removeDocument(slot, [counter.touched, title]);
-        this.passageBySlot[slot] = undefined;
-        this.livePassages--;
-      }
-      counter.clear();
-    }
+    this.index.remove(this.indexedPassages(article, this.passagesOf(docId), words, -1));
     this.countLanguage(article, -1);
-    this.firstSlotByDoc.delete(docId);
     this.passagesByDoc.delete(docId);
     this.articleById.delete(docId);
   }
@@ -592,20 +504,6 @@ export class Library {
   private countLanguage(article: Article, delta: 1 | -1): void {
     if (article.lang === 'ru' || article.lang === 'bg')
       this.cyrillicArticles[article.lang] += delta;
-  }
-
-  /** Whether an article passes the filters (dates inclusive; undated fail any date bound). */
-  matchesFilters(article: Article, filters: AnswerFilters): boolean {
-    if (filters.since !== undefined && (article.date === null || article.date < filters.since))
-      return false;
-    if (filters.until !== undefined && (article.date === null || article.date > filters.until))
-      return false;
-    if (filters.lang !== undefined && article.lang !== filters.lang.toLowerCase()) return false;
-    if (filters.source !== undefined) {
-      const wanted = filters.source.trim().toLowerCase();
-      if (wanted !== '' && !(article.source ?? '').toLowerCase().includes(wanted)) return false;
-    }
-    return true;
   }
 
   /**
@@ -630,29 +528,13 @@ export class Library {
     );
   }
 
-  /** Hits for scored documents, best first, lazily, keeping those that pass the filters. */
-  private *hitsOf(scored: Iterable<ScoredDocument>, filters: AnswerFilters): Generator<Hit> {
-    const filtered =
-      filters.since !== undefined ||
-      filters.until !== undefined ||
-      filters.source !== undefined ||
-      filters.lang !== undefined;
-    for (const result of scored) {
-      const passage = this.passageBySlot[result.slot];
-      const article = passage && this.articleById.get(passage.docId);
-      if (passage === undefined || article === undefined) continue;
-      if (filtered && !this.matchesFilters(article, filters)) continue;
-      yield { passage, article, score: result.score, matchedTerms: result.terms };
-    }
-  }
-
   /**
    * Ranked passages for already-processed query terms: each group holds the alternative terms
    * of one question word (its stem, its cross-script name key), any of which may match; groups
-   * are combined with `combineWith` (OR by default). At most `options.limit` hits, best first. `bm25` overrides BM25_PARAMS. Scores are
-   * MiniSearch's for the same query tree (see src/search/scorer.ts).
+   * are combined with `combineWith` (OR by default). `bm25` overrides BM25_PARAMS. At most
+   * `options.limit` hits, best first; scores are MiniSearch's for the same query tree.
    */
-  searchTermGroups(
+  async searchTermGroups(
     groups: readonly (readonly string[])[],
     options: LibrarySearchOptions & {
       readonly bm25?: Bm25Params;
@@ -660,31 +542,36 @@ export class Library {
       readonly prefix?: (term: string) => boolean;
       /** Per processed term: also match words within this edit distance (fraction if < 1). */
       readonly fuzzy?: (term: string) => number | false;
-      /** At most this many prefix and fuzzy expansions per term (see GroupScoring). */
-      readonly maxExpansions?: number;
-      /**
-       * Only hits whose matched groups weigh at least `min` of `total` (weights per group):
-       * lets the scorer skip them before ordering.
-       */
-      readonly coverage?: GroupScoring['coverage'];
+      /** The largest edit distance of a fuzzy match. */
+      readonly maxFuzzy?: number;
+      /** Only hits whose matched groups weigh at least `min` of `total` (weights per group). */
+      readonly coverage?: CoverageFloor;
     } = {},
   ): Promise<Hit[]> {
-    const scored = scoreGroups(this.index, groups, {
-      bm25: options.bm25 ?? BM25_PARAMS,
-      fieldBoosts: FIELD_BOOSTS,
+    const found = await this.index.search({
+      groups,
       combineWith: options.combineWith ?? 'OR',
+      bm25: options.bm25 ?? BM25_PARAMS,
+      limit: options.limit ?? DEFAULT_HIT_LIMIT,
+      filters: {
+        ...(options.since === undefined ? {} : { since: options.since }),
+        ...(options.until === undefined ? {} : { until: options.until }),
+        ...(options.source === undefined ? {} : { source: options.source }),
+        ...(options.lang === undefined ? {} : { lang: options.lang }),
+      },
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.fuzzy === undefined ? {} : { fuzzy: options.fuzzy }),
-      ...(options.maxExpansions === undefined ? {} : { maxExpansions: options.maxExpansions }),
+      ...(options.maxFuzzy === undefined ? {} : { maxFuzzy: options.maxFuzzy }),
       ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
     });
-    const limit = options.limit ?? DEFAULT_HIT_LIMIT;
     const hits: Hit[] = [];
-    for (const hit of this.hitsOf(scored, options)) {
-      if (hits.length >= limit) break;
-      hits.push(hit);
+    for (const { key, score, matchedTerms } of found) {
+      const passage = this.passagesByDoc.get(key.docId)?.[key.ordinal];
+      const article = this.articleById.get(key.docId);
+      if (passage !== undefined && article !== undefined)
+        hits.push({ passage, article, score, matchedTerms });
     }
-    return Promise.resolve(hits);
+    return hits;
   }
 
   /**
@@ -719,12 +606,10 @@ export class Library {
   }
 
   /**
-   * Does now the work a first question or keystroke would otherwise wait for: the index's
-   * sorted, packed terms (for prefix and fuzzy matches) and the short-prefix completions. The
-   * bot calls it at start.
+   * Does now the work a first keystroke would otherwise wait for: the short-prefix
+   * completions. The bot calls it at start.
    */
   warm(): void {
-    this.index.warm();
     if (this.completionCache.size === 0) this.warmCompletions();
   }
 
@@ -786,6 +671,7 @@ export class Library {
       }
     }
     return {
+      pastEnvelope: this.passageCount > ENVELOPE_PASSAGES,
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../core/log.js';
 import { formatProblem, type IngestProblem } from '../text/parse.js';
-import { Library } from './library.js';
+import { ENVELOPE_PASSAGES, Library } from './library.js';
 import { createProgressReporter } from './progress.js';
 import { openLibrary } from './snapshot-store.js';
 import { loadCorpus, type CorpusFile } from './load.js';
@@ -25,6 +25,14 @@ export interface OpenCorpusOptions {
    * otherwise, and persist what was built (src/indexing/store.ts). Absent: build in memory.
    */
   readonly dataDir?: string;
+}
+
+/** Says at start when the corpus is past what MiniSearch in this process answers in time. */
+function warnPastEnvelope(library: Library, logger: Logger): void {
+  if (library.passageCount > ENVELOPE_PASSAGES)
+    logger.warn(
+      `${library.passageCount} passages: past ${ENVELOPE_PASSAGES} /ask slows beyond 300 ms at p99 with MiniSearch in this process; the PostgreSQL backend serves a corpus this size better`,
+    );
 }
 
 /**
@@ -50,6 +58,7 @@ export async function openCorpus(
     });
     progress.finish();
     logger.debug(`index ${opened.how}: ${opened.library.passageCount} passages`);
+    warnPastEnvelope(opened.library, logger);
     return {
       library: opened.library,
       problems: opened.problems,
@@ -60,5 +69,6 @@ export async function openCorpus(
   const loaded = await loadCorpus(dir);
   for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
   const library = Library.build(loaded.articles);
+  warnPastEnvelope(library, logger);
   return { library, problems: loaded.problems, files: loaded.files, loadedAt: now() };
 }

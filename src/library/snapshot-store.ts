@@ -18,7 +18,7 @@ import { formatProblem, type IngestProblem } from '../text/parse.js';
 import type { Logger } from '../core/log.js';
 import { TERM_PROCESSING_VERSION } from '../text/analyze.js';
 import { Library } from './library.js';
-import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../index/persist.js';
+import { SnapshotError, readSnapshotKey, type SnapshotKey } from './snapshot.js';
 import type { Article } from '../core/types.js';
 import { diffFiles, fingerprintFiles, type CorpusChanges } from './fingerprint.js';
 import type { ProgressListener } from './progress.js';

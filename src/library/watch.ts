@@ -68,13 +68,6 @@ export async function watchCorpus(
     idsByFile.set(article.origin.file, ids);
   }
 
-  // Removals, too, are merged into the index's base in slices, before a search would have to
-  // merge them at once (1–2 s at 1M passages).
-  const compactIfDue = async (): Promise<void> => {
-    const served = library();
-    if (served.needsCompaction()) await served.compact(pauseEvery());
-  };
-
   const scanOnce = async (): Promise<CorpusChange> => {
     parseOptions = (await readCorpusOptions(dir)).options;
     const files = await listCorpusFiles(dir);
@@ -111,7 +104,6 @@ export async function watchCorpus(
       removed.push(...(await library().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
       idsByFile.delete(path);
     }
-    await compactIfDue();
     const change = { upserted, removed, files: touched };
     if (upserted.length > 0 || removed.length > 0) {
       logger.info('corpus updated', {

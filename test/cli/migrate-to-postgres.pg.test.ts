@@ -77,6 +77,8 @@ describe('copyToPostgres (npm run migrate-to-postgres)', () => {
       posts: 1,
       deliveries: 2,
       passages_seen: 3,
+      feeds: 0,
+      feed_items: 0,
     });
     expect(first.articles).toEqual({ added: 2, changed: 0, unchanged: 0 });
 

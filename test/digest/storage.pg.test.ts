@@ -156,15 +156,17 @@ describe('PostgresDigestStore with several processes', () => {
     const versions = await Promise.all(
       racers.map((pool) => migratePostgres(pool, 'digest', DIGEST_MIGRATIONS)),
     );
-    expect(versions).toEqual([2, 2, 2]);
-    expect(SCHEMA_VERSION).toBe(1);
-    // Version 1 of both is the same schema: the PostgreSQL track only adds the run lease.
+    expect(versions).toEqual([3, 3, 3]);
+    expect(SCHEMA_VERSION).toBe(2);
+    // Versions 1 and 2 of both are the same schema: the PostgreSQL track adds the run lease.
     const tables = await pools[0]!.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
        WHERE table_schema = 'public' AND table_name <> 'schema_versions' ORDER BY 1`,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'deliveries',
+      'feed_items',
+      'feeds',
       'guild_settings',
       'passages_seen',
       'posts',

@@ -9,7 +9,8 @@ import {
   wordInfo,
 } from '../../src/text/analyze.js';
 import { splitPassages } from '../../src/text/passages.js';
-import { BM25_PARAMS, TITLE_BOOST } from '../../src/library/library.js';
+import { BM25_PARAMS } from '../../src/library/library.js';
+import { TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { AnswerFilters, Article } from '../../src/core/types.js';
 import type { IndexedPassage } from '../../src/index/search-index.js';
 import { migratePostgres, openPostgres, type PgPool } from '../../src/db/postgres.js';

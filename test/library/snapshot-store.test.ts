@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/library/load.js';
-import { openLibraryInWorker, LiveLibrary } from '../../src/library/background.js';
 import { createProgressReporter, describeProgress } from '../../src/library/progress.js';
 import {
   SNAPSHOT_FILE,
   SNAPSHOT_MANIFEST_FILE,
   openLibrary,
-  type OpenedLibrary,
 } from '../../src/library/snapshot-store.js';
 import { createLogger, SILENT_LOGGER } from '../../src/core/log.js';
 import { answerQuestion } from '../../src/answer/answer.js';
@@ -87,7 +85,7 @@ describe('openLibrary', () => {
     const second = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(second.how).toBe('loaded');
     expect(second.fingerprint).toBe(first.fingerprint);
-    expect(observe(second.library)).toEqual(observe(await fresh()));
+    expect(await observe(second.library)).toEqual(await observe(await fresh()));
   });
 
   it('re-reads only changed files, drops articles of removed files, and equals a fresh build', async () => {
@@ -112,10 +110,10 @@ describe('openLibrary', () => {
       removed: ['b.jsonl'],
       unchanged: ['c.md'],
     });
-    expect(observe(updated.library)).toEqual(observe(await fresh()));
+    expect(await observe(updated.library)).toEqual(await observe(await fresh()));
     const again = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(again.how).toBe('loaded');
-    expect(observe(again.library)).toEqual(observe(await fresh()));
+    expect(await observe(again.library)).toEqual(await observe(await fresh()));
   });
 
   it('rebuilds, with a warning, when the snapshot file is damaged', async () => {
@@ -132,7 +130,7 @@ describe('openLibrary', () => {
         l.includes('WARN persisted index unusable (snapshot checksum mismatch); rebuilding'),
       ),
     ).toBe(true);
-    expect(observe(opened.library)).toEqual(observe(await fresh()));
+    expect(await observe(opened.library)).toEqual(await observe(await fresh()));
   });
 
   it('rebuilds when the snapshot was made with other term processing, and when the manifest is missing', async () => {
@@ -163,54 +161,6 @@ describe('openLibrary', () => {
     expect(loaded.how).toBe('loaded');
     expect(loaded.problems).toEqual(built.problems);
     expect(loaded.problems.map((p) => `${p.file}:${p.line}`)).toEqual(['broken.jsonl:2']);
-  });
-});
-
-describe('openLibraryInWorker', () => {
-  it('builds in a worker thread a Library equal to the in-process build, and persists it', async () => {
-    const progress: [number, number][] = [];
-    const opened = await openLibraryInWorker({
-      corpusDir: 'corpus',
-      dataDir,
-      logger: SILENT_LOGGER,
-      logSink: () => undefined,
-      onProgress: (done, total) => progress.push([done, total]),
-    });
-    const inProcess = Library.build((await loadCorpus('corpus')).articles);
-    expect(opened.how).toBe('built');
-    expect(observe(opened.library)).toEqual(observe(inProcess));
-    expect(progress.at(-1)).toEqual([inProcess.passageCount, inProcess.passageCount]);
-    const loaded = await openLibrary({ corpusDir: 'corpus', dataDir, logger: SILENT_LOGGER });
-    expect(loaded.how).toBe('loaded');
-  });
-});
-
-describe('LiveLibrary', () => {
-  it('keeps serving the old Library until the new one is ready, and coalesces overlapping refreshes', async () => {
-    const old = await openLibrary({ corpusDir, dataDir: null, logger: SILENT_LOGGER });
-    let release: () => void = () => undefined;
-    let opens = 0;
-    const next: OpenedLibrary = { ...old, library: Library.build([]) };
-    const live = new LiveLibrary(
-      old,
-      async () => {
-        opens++;
-        await new Promise<void>((resolve) => (release = resolve));
-        return next;
-      },
-      SILENT_LOGGER,
-    );
-    const first = live.refresh();
-    const second = live.refresh();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(live.current).toBe(old.library);
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
-    await first;
-    await second;
-    expect(live.current).toBe(next.library);
-    expect(opens).toBe(2);
   });
 });
 

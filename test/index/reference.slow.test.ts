@@ -11,7 +11,8 @@ import {
   tokenize,
   wordInfo,
 } from '../../src/text/analyze.js';
-import { BM25_PARAMS, Library, TITLE_BOOST } from '../../src/library/library.js';
+import { BM25_PARAMS, Library } from '../../src/library/library.js';
+import { TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { Article } from '../../src/core/types.js';
 
 /** The index terms of a text as one string per field, for MiniSearch to split on spaces. */
@@ -127,7 +128,7 @@ describe('Library.searchTermGroups', () => {
     const articles = syntheticArticles();
     const library = Library.build(articles);
     const questions = loadSquadDev()
-      .questions.slice(0, 40)
+      .questions.slice(0, 15)
       .map((q) => q.question);
     const before = referenceIndex(library);
     const matched = await Promise.all(
@@ -143,7 +144,7 @@ describe('Library.searchTermGroups', () => {
     const key = { termProcessingVersion: 1, fingerprint: 'f' };
     const restored = Library.fromSnapshot(library.toSnapshot(key), key);
     for (const question of questions.slice(0, 10)) await compare(restored, after, question);
-  });
+  }, 120_000);
 });
 
 describe('Library.searchTermGroups with a coverage floor', () => {
@@ -152,7 +153,7 @@ describe('Library.searchTermGroups with a coverage floor', () => {
     const library = Library.build(articles);
     let pruned = 0;
     for (const question of loadSquadDev()
-      .questions.slice(40, 100)
+      .questions.slice(40, 70)
       .map((q) => q.question)) {
       const groups = groupsOf(question);
       const weights = groups.map((terms) => library.idf(terms[0]!));
@@ -178,5 +179,5 @@ describe('Library.searchTermGroups with a coverage floor', () => {
     }
     // The floor must have dropped something, or this test would show nothing.
     expect(pruned).toBeGreaterThan(1_000);
-  });
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A binary heap of small integers (indexes into the caller's arrays), in a typed array of fixed
- * capacity, ordered by the caller's `before`: the scorer's lazy ranking and the answer path's
- * same-article decay both pop a few best of many.
+ * capacity, ordered by the caller's `before`: the answer path's same-article decay pops a few best of
+ * many.
  */
 export class IndexHeap {
   private readonly items: Int32Array;
@@ -13,15 +13,6 @@ export class IndexHeap {
     private readonly before: (a: number, b: number) => boolean,
   ) {
     this.items = new Int32Array(capacity);
-  }
-
-  /** A heap of the indexes 0..count-1, built in O(count). */
-  static ofRange(count: number, before: (a: number, b: number) => boolean): IndexHeap {
-    const heap = new IndexHeap(count, before);
-    for (let i = 0; i < count; i++) heap.items[i] = i;
-    heap.size = count;
-    for (let i = (count >> 1) - 1; i >= 0; i--) heap.siftDown(i);
-    return heap;
   }
 
   /** Adds an index (the heap holds at most its capacity). */

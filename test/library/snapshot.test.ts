@@ -3,7 +3,7 @@ import { loadCorpus } from '../../src/library/load.js';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { suggestCompletions } from '../../src/answer/keywords.js';
 import { Library } from '../../src/library/library.js';
-import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../../src/index/persist.js';
+import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../../src/library/snapshot.js';
 import type { Article } from '../../src/core/types.js';
 
 const KEY: SnapshotKey = { termProcessingVersion: 7, fingerprint: 'abc123' };

@@ -1,0 +1,96 @@
+/**
+ * `npx tsx bench/stages.ts [--size 25k] [--queries 200]`: what each stage of a search costs.
+ * On the synthetic corpus with SQuAD dev questions weighed as `/ask` weighs them, times in the
+ * same process (medians and p99, ms): MiniSearch searching every word at once and the coverage
+ * floor applied after it (one stage); stage 1 alone (the words a passage must match to reach
+ * the floor); and the two-stage search the Library runs. Also the hits each returns, which
+ * must be the same for the one-stage and two-stage searches.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
+import { Library } from '../src/library/library.js';
+import { CANDIDATE_LIMIT, RANKING, weighQuery } from '../src/answer/answer.js';
+import { necessaryGroups } from '../src/index/minisearch-index.js';
+import { isNameKeyTerm } from '../src/text/analyze.js';
+import type { Article } from '../src/core/types.js';
+
+function argument(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
+
+const size = parseSize(argument('size', '25k'));
+const queries = Number(argument('queries', '200'));
+const corpus = ensureSyntheticCorpus(path.resolve(import.meta.dirname, '../data/bench'), size);
+const articles = corpus.files.flatMap((file) =>
+  fs
+    .readFileSync(path.join(corpus.dir, file), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } }) as Article),
+);
+let started = performance.now();
+const library = Library.build(articles);
+console.log(
+  `${library.passageCount} passages built in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+
+const options = {
+  prefix: (term: string) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
+  fuzzy: (term: string) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
+  bm25: RANKING.bm25,
+};
+const times = { oneStage: [] as number[], stageOne: [] as number[], twoStage: [] as number[] };
+let same = 0;
+let groupsAll = 0;
+let groupsNecessary = 0;
+for (const { question } of loadSquadDev().questions.slice(0, queries)) {
+  const query = weighQuery(library, question);
+  if (query.words.length === 0) continue;
+  const groups = query.words.map((w) => w.terms);
+  const weights = query.words.map((w) => (w.optional ? 0 : w.weight));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const coverage = { weights, total, min: RANKING.minCoverage };
+  const necessary = necessaryGroups(coverage, groups.length);
+  groupsAll += groups.length;
+  groupsNecessary += necessary.length;
+
+  started = performance.now();
+  const all = await library.searchTermGroups(groups, { ...options, limit: Infinity });
+  const covers = (matched: readonly string[]): boolean =>
+    groups.reduce(
+      (sum, terms, g) => (terms.some((t) => matched.includes(t)) ? sum + weights[g]! : sum),
+      0,
+    ) /
+      total >=
+    coverage.min;
+  const oneStage = all.filter((hit) => covers(hit.matchedTerms)).slice(0, CANDIDATE_LIMIT);
+  times.oneStage.push(performance.now() - started);
+
+  started = performance.now();
+  await library.searchTermGroups(
+    necessary.map((g) => groups[g]!),
+    { ...options, limit: Infinity },
+  );
+  times.stageOne.push(performance.now() - started);
+
+  started = performance.now();
+  const twoStage = await library.searchTermGroups(groups, {
+    ...options,
+    coverage,
+    limit: CANDIDATE_LIMIT,
+  });
+  times.twoStage.push(performance.now() - started);
+  if (twoStage.map((h) => h.passage.id).join() === oneStage.map((h) => h.passage.id).join()) same++;
+}
+
+const quantile = (values: number[], q: number): string =>
+  ([...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))] ?? 0).toFixed(1);
+for (const [name, values] of Object.entries(times))
+  console.log(
+    `${name.padEnd(10)} p50 ${quantile(values, 0.5)} ms  p99 ${quantile(values, 0.99)} ms`,
+  );
+console.log(
+  `same hits: ${same}/${times.twoStage.length}; groups per question ${(groupsAll / times.twoStage.length).toFixed(1)}, of which stage 1 asks ${(groupsNecessary / times.twoStage.length).toFixed(1)}`,
+);

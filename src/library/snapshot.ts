@@ -1,0 +1,99 @@
+/**
+ * The persisted Library: one UTF-8 text of three lines — a magic word and header (format, term-processing
+ * version, corpus fingerprint, CRC-32 and length of the rest), the Library's own tables as
+ * JSON, and the search index's JSON (MiniSearch's toJSON inside). A snapshot is trusted only
+ * when all of the header matches; anything else raises SnapshotError and the caller rebuilds.
+ */
+import { crc32 } from 'node:zlib';
+import { VerbatimError } from '../core/errors.js';
+
+/** Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index). */
+export const SNAPSHOT_FORMAT_VERSION = 5;
+
+/** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
+export class SnapshotError extends VerbatimError {
+  override readonly name = 'SnapshotError';
+}
+
+/** What a snapshot must match to be trusted. */
+export interface SnapshotKey {
+  /** TERM_PROCESSING_VERSION of the code that reads it. */
+  readonly termProcessingVersion: number;
+  /** Fingerprint of the corpus files the snapshot was built from (see fingerprint.ts). */
+  readonly fingerprint: string;
+}
+
+/** The first bytes of every snapshot. */
+const MAGIC = 'VERBATIM-SNAPSHOT ';
+
+interface Header extends SnapshotKey {
+  readonly format: number;
+  readonly crc: number;
+  readonly length: number;
+}
+
+/** The two bodies of a snapshot: the Library's tables and the index, each JSON text. */
+export interface SnapshotParts {
+  readonly tables: string;
+  readonly index: string;
+}
+
+/** Encodes the parts under `key`. */
+export function encodeSnapshot(parts: SnapshotParts, key: SnapshotKey): Uint8Array {
+  // JSON.stringify never writes a raw newline, so lines separate the parts.
+  const body = new TextEncoder().encode(`${parts.tables}\n${parts.index}`);
+  const header: Header = {
+    format: SNAPSHOT_FORMAT_VERSION,
+    termProcessingVersion: key.termProcessingVersion,
+    fingerprint: key.fingerprint,
+    crc: crc32(body),
+    length: body.length,
+  };
+  const head = new TextEncoder().encode(`${MAGIC}${JSON.stringify(header)}\n`);
+  const bytes = new Uint8Array(head.length + body.length);
+  bytes.set(head);
+  bytes.set(body, head.length);
+  return bytes;
+}
+
+function readHeader(bytes: Uint8Array): { header: Header; bodyStart: number } {
+  const magic = new TextEncoder().encode(MAGIC);
+  const newline = bytes.indexOf(10);
+  if (newline < 0 || magic.some((byte, i) => bytes[i] !== byte))
+    throw new SnapshotError('not a Verbatim index snapshot');
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(magic.length, newline))) as Header;
+  } catch {
+    throw new SnapshotError('snapshot header is not readable');
+  }
+  if (header.format !== SNAPSHOT_FORMAT_VERSION)
+    throw new SnapshotError(
+      `snapshot format ${header.format}, expected ${SNAPSHOT_FORMAT_VERSION}`,
+    );
+  return { header, bodyStart: newline + 1 };
+}
+
+/** The key a snapshot was written under; throws SnapshotError when it has no usable header. */
+export function readSnapshotKey(bytes: Uint8Array): SnapshotKey {
+  const { header } = readHeader(bytes);
+  return { termProcessingVersion: header.termProcessingVersion, fingerprint: header.fingerprint };
+}
+
+/** The parts of a snapshot written under `key`; throws SnapshotError when anything differs. */
+export function decodeSnapshot(bytes: Uint8Array, key: SnapshotKey): SnapshotParts {
+  const { header, bodyStart } = readHeader(bytes);
+  if (header.termProcessingVersion !== key.termProcessingVersion)
+    throw new SnapshotError(
+      `built with term processing ${header.termProcessingVersion}, now ${key.termProcessingVersion}`,
+    );
+  if (header.fingerprint !== key.fingerprint)
+    throw new SnapshotError('built from a different corpus');
+  const body = bytes.subarray(bodyStart);
+  if (body.length !== header.length || crc32(body) !== header.crc)
+    throw new SnapshotError('snapshot checksum mismatch');
+  const text = new TextDecoder().decode(body);
+  const newline = text.indexOf('\n');
+  if (newline < 0) throw new SnapshotError('snapshot has no index part');
+  return { tables: text.slice(0, newline), index: text.slice(newline + 1) };
+}
