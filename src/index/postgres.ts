@@ -15,15 +15,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Article, Passage } from '../core/types.js';
-import type {
-  CoverageFloor,
-  IndexHit,
-  IndexedPassage,
-  PassageKey,
-  TermGroupSearch,
-} from './search-index.js';
+import type { IndexHit, IndexedPassage, PassageKey, TermGroupSearch } from './search-index.js';
 import { splitPassages } from '../text/passages.js';
-import { TITLE_BOOST } from './minisearch-index.js';
+import { necessaryGroups, TITLE_BOOST } from './minisearch-index.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
 
 /** The PostgreSQL channel announcing a change of the searchable corpus. */
@@ -126,25 +120,6 @@ function countList(terms: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of terms) if (storable(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
-}
-
-/**
- * The groups a passage must match one of to reach the coverage floor: the heaviest groups until
- * the rest weigh less than `min` of the total (every group without a floor). The same rule as
- * the MiniSearch index's first stage.
- */
-function necessaryGroups(coverage: CoverageFloor | undefined, count: number): number[] {
-  const all = Array.from({ length: count }, (_, g) => g);
-  if (coverage === undefined || coverage.total <= 0 || coverage.min <= 0) return all;
-  const order = all.sort((a, b) => (coverage.weights[b] ?? 0) - (coverage.weights[a] ?? 0));
-  const chosen: number[] = [];
-  let rest = order.reduce((sum, g) => sum + (coverage.weights[g] ?? 0), 0);
-  for (const g of order) {
-    if (rest / coverage.total < coverage.min * (1 - 1e-9)) break;
-    chosen.push(g);
-    rest -= coverage.weights[g] ?? 0;
-  }
-  return chosen;
 }
 
 /** A tsvector lexeme literal: quoted, with quotes and backslashes escaped. */

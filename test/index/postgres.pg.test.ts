@@ -10,7 +10,7 @@ import {
 } from '../../src/text/analyze.js';
 import { splitPassages } from '../../src/text/passages.js';
 import { BM25_PARAMS } from '../../src/library/library.js';
-import { TITLE_BOOST } from '../../src/index/minisearch-index.js';
+import { MiniSearchIndex, TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { AnswerFilters, Article } from '../../src/core/types.js';
 import type { IndexedPassage } from '../../src/index/search-index.js';
 import { migratePostgres, openPostgres, type PgPool } from '../../src/db/postgres.js';
@@ -378,6 +378,51 @@ describe('PostgresSearchIndex (the SearchIndex on PostgreSQL)', () => {
       await first.close();
       await other.close();
       await otherPool.end();
+    }
+  });
+
+  it('answers every search specification as the MiniSearch index does (both SearchIndex backends)', async () => {
+    await freshSearch();
+    const articles = remixedArticles((await loadCorpus('corpus')).articles).slice(0, 25);
+    const postgres = await PostgresSearchIndex.open(pool);
+    const miniSearch = new MiniSearchIndex();
+    try {
+      postgres.add(indexedPassages(articles));
+      miniSearch.add(indexedPassages(articles));
+      await postgres.flush();
+      expect(postgres.passageCount).toBe(miniSearch.passageCount);
+      let compared = 0;
+      for (const question of questionsFrom(articles, 12)) {
+        const groups = groupsOf(question);
+        const weights = groups.map((g) =>
+          Math.log(2 + 1 / (1 + miniSearch.documentFrequency(g[0]!))),
+        );
+        const total = weights.reduce((a, b) => a + b, 0);
+        for (const extra of [
+          {},
+          { combineWith: 'AND' as const },
+          { coverage: { weights, total, min: 0.4 } },
+          { filters: { since: '2021-01-01', source: '1' } },
+          { limit: 3 },
+        ]) {
+          const query = { ...queryOf(question, { limit: 500 }), ...extra };
+          const ours = await postgres.search(query);
+          const theirs = await miniSearch.search(query);
+          const rows = (hits: typeof ours): { id: string; score: number }[] =>
+            hits.map((h) => ({ id: `${h.key.docId}#${h.key.ordinal}`, score: h.score }));
+          if (query.limit >= 500) expect(normalised(rows(ours))).toEqual(normalised(rows(theirs)));
+          else {
+            expect(ours).toHaveLength(theirs.length);
+            ours.forEach((hit, n) => expect(hit.score).toBeCloseTo(theirs[n]!.score, 9));
+          }
+          compared += ours.length;
+        }
+        for (const term of groups.flat())
+          expect(postgres.documentFrequency(term)).toBe(miniSearch.documentFrequency(term));
+      }
+      expect(compared).toBeGreaterThan(100);
+    } finally {
+      await postgres.close();
     }
   });
 });
