@@ -60,12 +60,20 @@ export class ConfigError extends Error {
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
+/**
+ * What a bad value looked like, without the value: a secret pasted into the wrong key (a token
+ * in DISCORD_GUILD_ID) must never reach a terminal or a log.
+ */
+function shapeOf(raw: string): string {
+  return `a value of ${raw.length} character${raw.length === 1 ? '' : 's'}`;
+}
+
 function readBoolean(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
   const raw = env[key]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(key, `expected true or false, got "${env[key]}"`);
+  throw new ConfigError(key, `expected true or false, got ${shapeOf(raw)}`);
 }
 
 /** Like readBoolean, but the message never repeats the value (it may be a pasted secret). */
@@ -127,7 +135,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (discordGuildId !== null && !SNOWFLAKE.test(discordGuildId)) {
     throw new ConfigError(
       'DISCORD_GUILD_ID',
-      `expected a server id of 17–20 digits, got "${discordGuildId}"`,
+      `expected a server id of 17–20 digits, got ${shapeOf(discordGuildId)}`,
     );
   }
   const discordApiBase = readOptional(env, 'DISCORD_API_BASE') ?? DEFAULT_DISCORD_API_BASE;
@@ -135,16 +143,22 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   try {
     apiUrl = new URL(discordApiBase);
   } catch {
-    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+    throw new ConfigError(
+      'DISCORD_API_BASE',
+      `expected an http(s) URL, got ${shapeOf(discordApiBase)}`,
+    );
   }
   if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
-    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+    throw new ConfigError(
+      'DISCORD_API_BASE',
+      `expected an http(s) URL, got ${shapeOf(discordApiBase)}`,
+    );
   }
   const logLevel = (readOptional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(
       'LOG_LEVEL',
-      `expected one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`,
+      `expected one of ${LOG_LEVELS.join(', ')}, got ${shapeOf(logLevel)}`,
     );
   }
   const databaseUrl = readOptional(env, 'DATABASE_URL');

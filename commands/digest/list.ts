@@ -8,17 +8,19 @@ const MORE_LINE_ROOM = 100;
 export const list: DigestSubcommand = {
   name: 'list',
   define: (s) => s.setDescription('This server’s digests'),
-  async run({ interaction, scheduler, guildId }) {
+  async run({ interaction, scheduler, guildId, context }) {
     const subs = scheduler.store.subscriptionsOf(guildId);
+    // What happened to the database (kept aside at start) comes first, until the bot restarts.
+    const notice = context.digestsNotice?.() ?? null;
+    const entries: string[] = notice === null ? [] : [notice];
     if (subs.length === 0) {
-      await replyPrivately(
-        interaction,
+      entries.push(
         'This server has no digests yet. Add one with `/digest add topic:… schedule:daily 09:00`.',
       );
+      await replyPrivately(interaction, entries.join('\n\n'));
       return;
     }
-    const entries: string[] = [];
-    let length = 0;
+    let length = notice?.length ?? 0;
     for (const [i, sub] of subs.entries()) {
       const entry = describeSubscription(sub);
       if (length + entry.length + MORE_LINE_ROOM > DISCORD_LIMITS.content) {

@@ -115,7 +115,8 @@ export function openCall(
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) !== true)
     throw new UserFacingError(NEEDS_MANAGE_SERVER);
   const scheduler = context.digests?.() ?? null;
-  if (scheduler === null) throw new UserFacingError(DIGESTS_UNAVAILABLE);
+  if (scheduler === null)
+    throw new UserFacingError(context.digestsNotice?.() ?? DIGESTS_UNAVAILABLE);
   return { interaction, context, scheduler, guildId: interaction.guildId };
 }
 

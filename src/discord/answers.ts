@@ -10,6 +10,7 @@ import {
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
+import { readQuestion } from '../text/question.js';
 import { UsageError, UserFacingError } from '../core/errors.js';
 import { answerQuestion, clampLimit } from '../answer/answer.js';
 import { readDateBound, type DateBound } from '../answer/date-bounds.js';
@@ -65,8 +66,9 @@ export function readAnswerRequest(
   kind: AnswerRequest['kind'],
   textOption: string,
 ): AnswerRequest {
-  const question = interaction.options.getString(textOption, true).trim();
-  if (question === '') throw new UsageError(`Please give the ${textOption} some words.`);
+  const raw = interaction.options.getString(textOption, true);
+  if (raw.trim() === '') throw new UsageError(`Please give the ${textOption} some words.`);
+  const question = readQuestion(raw);
   const limit = interaction.options.getInteger('limit') ?? undefined;
   const sinceRaw = interaction.options.getString('since');
   const untilRaw = interaction.options.getString('until');

@@ -11,6 +11,7 @@ import type { CommandContext } from './command.js';
 import { answerInTurn, NO_MENTIONS, renderAnswerPage, type AnswerRequest } from './answers.js';
 import { escapeMarkdown, truncateText, unescapeMarkdown } from '../present/markdown.js';
 import { DISCORD_LIMITS } from '../present/limits.js';
+import { readQuestion } from '../text/question.js';
 
 /** Question words and auxiliaries that start a question without being its subject. */
 const LEADING_WORDS = new Set(
@@ -89,11 +90,12 @@ export function createMessageHandler(context: CommandContext): (message: Message
         if (referenced?.author.id === botId) previous = questionOf(referenced);
       }
       if (previous === null && !message.mentions.users.has(botId)) return;
-      const question = stripMention(message.content, botId);
-      if (question === '') {
+      const mentioned = stripMention(message.content, botId);
+      if (mentioned === '') {
         await message.reply({ content: MENTION_HELP, allowedMentions: NO_MENTIONS });
         return;
       }
+      const question = readQuestion(mentioned);
       const searched = previous === null ? question : composeFollowUp(previous, question);
       const request: AnswerRequest = { kind: 'ask', question: searched };
       const page = renderAnswerPage(

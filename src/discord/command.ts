@@ -37,6 +37,8 @@ export interface CommandContext {
   readonly commands: () => readonly Command[];
   /** Scheduled digests (/digest); null when the database could not be opened. */
   readonly digests?: () => DigestScheduler | null;
+  /** What to tell users about digests (database kept aside, digests off), or null. */
+  readonly digestsNotice?: () => string | null;
   /** Feeds followed into the corpus (/feed); null or absent when the database could not be opened. */
   readonly feeds?: () => FeedService | null;
   /** Where answers are computed, one per event-loop turn; absent, they run at once. */

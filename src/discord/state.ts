@@ -7,7 +7,8 @@
  * crash is skipped; a missing file starts empty.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { replaceFile } from '../core/files.js';
 import path from 'node:path';
 import type { Logger } from '../core/log.js';
 
@@ -78,10 +79,8 @@ export function openButtonStateStore(
     if (file === null) return;
     mkdirSync(path.dirname(file), { recursive: true });
     if (linesInFile + pending.length > 2 * max) {
-      const temp = `${file}.${process.pid}.tmp`;
       const lines = [...entries].map(([k, v]) => JSON.stringify({ k, v }) + '\n');
-      writeFileSync(temp, lines.join(''));
-      renameSync(temp, file);
+      replaceFile(file, lines.join(''));
       linesInFile = lines.length;
     } else {
       appendFileSync(file, pending.join(''));

@@ -5,7 +5,8 @@
  * so an unchanged restart must not PUT them again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { replaceFile } from '../core/files.js';
 import path from 'node:path';
 import { Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { Logger } from '../core/log.js';
@@ -68,9 +69,7 @@ function readSyncRecord(dataDir: string): SyncRecord | null {
 function writeSyncRecord(dataDir: string, record: SyncRecord): void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, COMMAND_SYNC_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 2) + '\n');
-  renameSync(temp, file);
+  replaceFile(file, JSON.stringify(record, null, 2) + '\n');
 }
 
 /** What a sync did. */

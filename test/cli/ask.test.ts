@@ -130,7 +130,7 @@ describe('npm start without a token', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      'Configuration error: LOG_LEVEL: expected one of debug, info, warn, error, got "loud"\n',
+      'Configuration error: LOG_LEVEL: expected one of debug, info, warn, error, got a value of 4 characters\n',
     );
   });
 });
