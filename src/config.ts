@@ -44,8 +44,8 @@ export interface Config {
 }
 
 /** The search backends SEARCH_BACKEND names. */
-export const SEARCH_BACKENDS = ['minisearch', 'postgres'] as const;
-export type SearchBackend = (typeof SEARCH_BACKENDS)[number];
+const SEARCH_BACKENDS = ['minisearch', 'postgres'] as const;
+type SearchBackend = (typeof SEARCH_BACKENDS)[number];
 
 /** A configuration value is missing or malformed; the message names the key. */
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 /**
  * The digest state as the scheduler and commands see it, whichever database holds it: the
  * SQLite DigestStore (embedded default) through `sqliteDigestStorage`, or PostgresDigestStore
- * (`DATABASE_URL`). Every method returns a promise, as a shared database answers over the
+ * (`DATABASE_URL`), which is one as it is. Every method returns a promise, as a shared database answers over the
  * network.
  */
 import type { DigestStore } from './store.js';
@@ -55,9 +55,4 @@ export function sqliteDigestStorage(store: DigestStore): DigestStorage {
     storage[method] = (...args: unknown[]) => Promise.resolve().then(() => call.apply(store, args));
   }
   return storage as DigestStorage;
-}
-
-/** The PostgreSQL store as a DigestStorage (its methods already return promises). */
-export function postgresDigestStorage(store: PostgresDigestStore): DigestStorage {
-  return store;
 }
