@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/**/*.slow.test.ts', 'node_modules/**'],
+    // PostgreSQL suites need a server: `npm run test:pg` (vitest.pg.config.ts).
+    exclude: ['test/**/*.slow.test.ts', 'test/**/*.pg.test.ts', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,0 +1,58 @@
+/**
+ * The digest state as the scheduler and commands see it, whichever database holds it: the
+ * SQLite DigestStore (embedded default) through `sqliteDigestStorage`, or PostgresDigestStore
+ * (`DATABASE_URL`), which is one as it is. Every method returns a promise, as a shared database answers over the
+ * network.
+ */
+import type { DigestStore } from './store.js';
+import type { PostgresDigestStore } from './store-postgres.js';
+
+/** The methods both stores have. */
+const METHODS = [
+  'addSubscription',
+  'subscription',
+  'subscriptionsOf',
+  'dueSubscriptions',
+  'activeSubscriptions',
+  'removeSubscription',
+  'updateSubscription',
+  'pauseSubscription',
+  'resumeSubscription',
+  'setNextRun',
+  'setBaseline',
+  'guildTimeZone',
+  'setGuildTimeZone',
+  'startRun',
+  'finishRun',
+  'closeInterruptedRuns',
+  'pruneQuietRuns',
+  'runsOf',
+  'isDelivered',
+  'recordIntent',
+  'markSent',
+  'markFailed',
+  'pendingPosts',
+  'post',
+  'postsOf',
+  'recordPassagesSeen',
+  'firstSeen',
+] as const satisfies readonly (keyof DigestStore & keyof PostgresDigestStore)[];
+
+type Method = (typeof METHODS)[number];
+
+/** DigestStore's methods, each returning a promise of what the SQLite store returns. */
+export type DigestStorage = {
+  readonly [M in Method]: (
+    ...args: Parameters<DigestStore[M]>
+  ) => Promise<ReturnType<DigestStore[M]>>;
+};
+
+/** The SQLite store behind the promise-returning interface. */
+export function sqliteDigestStorage(store: DigestStore): DigestStorage {
+  const storage: Partial<Record<Method, unknown>> = {};
+  for (const method of METHODS) {
+    const call = store[method] as (...args: unknown[]) => unknown;
+    storage[method] = (...args: unknown[]) => Promise.resolve().then(() => call.apply(store, args));
+  }
+  return storage as DigestStorage;
+}

@@ -1,0 +1,1047 @@
+/**
+ * Search on PostgreSQL (SEARCH_BACKEND=postgres): the passages of every article in a table
+ * shared by all bot processes, with a GIN index over a tsvector of the project's own processed
+ * terms (src/index/postgres-schema.ts), scored in SQL with the same BM25+ as the in-process
+ * index — per field, with prefix and fuzzy expansions weighted as MiniSearch weighs them, OR or
+ * AND over groups of alternative terms, the coverage floor, and the score multiplied by the
+ * number of distinct query terms matched — so the answer path's rerank, floor and quote choice
+ * work on the same numbers. Term statistics (document frequency per term and field, passage
+ * count, field lengths) are kept in tables in the same transaction as the passages.
+ *
+ * Writers take one advisory lock, so the statistics stay exact when several processes add
+ * articles at once; each write bumps `search_totals.version` and sends NOTIFY `search_changed`,
+ * which other processes use to drop what they cached.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Article, Passage } from '../core/types.js';
+import type { IndexHit, IndexedPassage, PassageKey, TermGroupSearch } from './search-index.js';
+import { splitPassages } from '../text/passages.js';
+import { necessaryGroups, TITLE_BOOST } from './minisearch-index.js';
+import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
+
+/** The PostgreSQL channel announcing a change of the searchable corpus. */
+export const SEARCH_CHANGED_CHANNEL = 'search_changed';
+
+/** Advisory-lock key (any constant) serialising writers of the search tables. */
+const WRITE_LOCK = 0x5645_5253; // "VERS"
+
+/** MiniSearch's expansion weights and fuzzy cap, as the in-process scorer uses them. */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+const MAX_FUZZY = 6;
+/** Distinct terms and groups a query may have (as the in-process scorer). */
+const MAX_TERMS = 64;
+const MAX_GROUPS = 32;
+/** Term frequencies are capped as the in-process index caps them (one byte). */
+const MAX_TF = 0xff;
+/** tsvector limits: positions per lexeme and bytes per lexeme. */
+const MAX_POSITIONS = 256;
+const MAX_LEXEME_BYTES = 2_046;
+/** fuzzystrmatch's levenshtein reads at most this many characters per argument. */
+const MAX_LEVENSHTEIN = 255;
+/** Articles written per transaction by `upsert`. */
+const UPSERT_BATCH = 200;
+/** Articles kept per process for the hits of the next questions. */
+const ARTICLE_CACHE_LIMIT = 5_000;
+/** Written words whose terms are kept per term context. */
+const TERM_CACHE_LIMIT = 500_000;
+/** Expansion lists kept per process (questions repeat their words). */
+const EXPANSION_CACHE_LIMIT = 20_000;
+
+/** A search: the SearchIndex query, optionally with a cap on expansions per term. */
+export interface PostgresSearchQuery extends TermGroupSearch {
+  /** At most this many prefix and fuzzy expansions per term, the nearest kept. */
+  readonly maxExpansions?: number;
+}
+
+/** A ranked passage with where it lies in its stored article (null when not stored here). */
+export interface PostgresIndexHit extends IndexHit {
+  readonly start: number | null;
+  readonly end: number | null;
+}
+
+/** A passage that matched, with its stored article, its score and the query terms it matched. */
+export interface PostgresHit {
+  readonly passage: Passage;
+  readonly article: Article;
+  readonly score: number;
+  readonly matchedTerms: readonly string[];
+}
+
+/** The term table as mirrored in a process. */
+export interface Vocabulary {
+  get(term: string): TermRow | undefined;
+  /** Terms starting with `prefix` (itself included when present). */
+  withPrefix(prefix: string): TermRow[];
+  /** Terms within `maxDistance` edits of `term` (Levenshtein), with their distances. */
+  near(term: string, maxDistance: number): [TermRow, number][];
+}
+
+/** What an upsert did, by article id. */
+export interface PostgresUpsertResult {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** Corpus-wide figures the answer path needs. */
+export interface PostgresTotals {
+  readonly passages: number;
+  readonly averageTextLength: number;
+  readonly averageTitleLength: number;
+  readonly bulgarianArticles: number;
+  readonly russianArticles: number;
+  /** Bumped by every write. */
+  readonly version: number;
+}
+
+/** A term of the vocabulary with its document frequencies in passage texts and titles. */
+export interface TermRow {
+  readonly term: string;
+  readonly textDf: number;
+  readonly titleDf: number;
+}
+
+/** One passage as written: its key, filters and term frequencies per field. */
+interface PassageRow extends PassageKey {
+  /** Offsets in the stored article text; null when the article is not stored here. */
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly date: string | null;
+  readonly lang: string;
+  readonly source: string | null;
+  readonly text: ReadonlyMap<string, number>;
+  readonly title: ReadonlyMap<string, number>;
+}
+
+/** Occurrences per term of a list of term occurrences. */
+function countList(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) if (storable(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/** A tsvector lexeme literal: quoted, with quotes and backslashes escaped. */
+function lexeme(term: string): string {
+  return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Whether a term fits in a tsvector (longer ones cannot be stored, so are never matched). */
+function storable(term: string): boolean {
+  return term !== '' && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
+}
+
+/** Occurrences per processed term of `text[start, end)`. */
+function countTerms(
+  text: string,
+  start: number,
+  end: number,
+  termsOf: (word: string) => readonly string[],
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const token of tokenize(text.slice(start, end)))
+    for (const term of termsOf(token.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The tsvector literal of one passage: each term once, with one position per occurrence (text
+ * occurrences weight D, title occurrences weight A), frequencies capped as the in-process
+ * index caps them.
+ */
+function passageVector(
+  text: ReadonlyMap<string, number>,
+  title: ReadonlyMap<string, number>,
+): string {
+  const parts: string[] = [];
+  for (const term of new Set([...text.keys(), ...title.keys()])) {
+    const titleTf = Math.min(title.get(term) ?? 0, MAX_TF);
+    const textTf = Math.min(text.get(term) ?? 0, MAX_TF, MAX_POSITIONS - titleTf);
+    const positions: string[] = [];
+    for (let p = 1; p <= textTf; p++) positions.push(String(p));
+    for (let p = 1; p <= titleTf; p++) positions.push(`${textTf + p}A`);
+    parts.push(`${lexeme(term)}:${positions.join(',')}`);
+  }
+  return parts.join(' ');
+}
+
+/** What is compared to tell a changed article from an unchanged one. */
+function contentHash(article: Article): string {
+  const fields = [article.text, article.title, article.source, article.url, article.date];
+  return createHash('sha256')
+    .update(JSON.stringify([...fields, article.lang]))
+    .digest('base64url');
+}
+
+/** The first day of an article's publication month, or null when undated. */
+function monthOf(date: string | null): string | null {
+  return date === null ? null : `${date.slice(0, 7)}-01`;
+}
+
+interface ArticleRow {
+  id: string;
+  title: string | null;
+  source: string | null;
+  url: string | null;
+  date: string | null;
+  lang: string;
+  text: string;
+  origin_file: string;
+  origin_line: number;
+}
+
+function toArticle(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    title: row.title,
+    source: row.source,
+    url: row.url,
+    date: row.date,
+    lang: row.lang,
+    text: row.text,
+    origin: { file: row.origin_file, line: row.origin_line },
+  };
+}
+
+/** Selects an article with its date as `YYYY-MM-DD` text. */
+const ARTICLE_COLUMNS =
+  "id, title, source, url, to_char(date, 'YYYY-MM-DD') AS date, lang, text, origin_file, origin_line";
+
+/**
+ * The searchable passages in PostgreSQL, and optionally their articles; the tables must be
+ * migrated (SEARCH_MIGRATIONS).
+ */
+export class PostgresSearch {
+  private readonly months = new Set<string>();
+  private readonly expansions = new Map<string, readonly (readonly [TermRow, number])[]>();
+  private expansionsVersion = -1;
+  private readonly termCaches = new Map<string, Map<string, readonly string[]>>();
+  private readonly articleCache = new Map<string, Article>();
+  private articleCacheVersion = -1;
+
+  /**
+   * @param vocabulary A mirror of the term table in this process (PostgresSearchIndex keeps
+   *   one): prefix and fuzzy expansions are then found in memory instead of by a scan of the
+   *   term table per question word.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly vocabulary: Vocabulary | null = null,
+  ) {}
+
+  /**
+   * Adds new articles and replaces changed ones (same id, different text or metadata);
+   * identical ones are left alone, and a repeated id keeps the first. Written in transactions
+   * of UPSERT_BATCH articles: a batch is all there or not at all.
+   */
+  async upsert(articles: Iterable<Article>): Promise<PostgresUpsertResult> {
+    const result = { added: [] as string[], changed: [] as string[], unchanged: [] as string[] };
+    const seen = new Set<string>();
+    let batch: Article[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const done = await this.write((client, version) => this.upsertBatch(client, batch, version));
+      result.added.push(...done.added);
+      result.changed.push(...done.changed);
+      result.unchanged.push(...done.unchanged);
+      batch = [];
+    };
+    for (const article of articles) {
+      if (seen.has(article.id)) continue;
+      seen.add(article.id);
+      batch.push(article);
+      if (batch.length >= UPSERT_BATCH) await flush();
+    }
+    await flush();
+    return result;
+  }
+
+  /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
+  async remove(docIds: Iterable<string>): Promise<string[]> {
+    const ids = [...new Set(docIds)];
+    if (ids.length === 0) return [];
+    return this.write((client, version) => this.removeArticles(client, ids, version));
+  }
+
+  /**
+   * Adds passages given as processed terms (the SearchIndex path: the Library holds the
+   * articles); a passage's article is not stored here.
+   */
+  async addPassages(passages: readonly IndexedPassage[]): Promise<void> {
+    if (passages.length === 0) return;
+    const rows = passages.map((p): PassageRow => ({
+      docId: p.docId,
+      ordinal: p.ordinal,
+      start: null,
+      end: null,
+      date: p.date,
+      lang: p.lang,
+      source: p.source,
+      text: countList(p.textTerms),
+      title: countList(p.titleTerms),
+    }));
+    await this.write((client, version) => this.insertPassages(client, rows, version));
+  }
+
+  /** Removes passages by key; unknown keys are ignored. */
+  async removePassages(keys: readonly PassageKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.write((client, version) =>
+      this.deletePassages(
+        client,
+        '(doc_id, ordinal) IN (SELECT * FROM unnest($1::text[], $2::int[]))',
+        [keys.map((k) => k.docId), keys.map((k) => k.ordinal)],
+        version,
+      ),
+    );
+  }
+
+  /**
+   * Runs `work` in a transaction holding the writers' lock, with the corpus version it writes
+   * (the previous one plus one), then announces the change to every listening process.
+   */
+  private async write<T>(work: (client: pg.PoolClient, version: number) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        const bumped = await client.query<{ version: number }>(
+          'UPDATE search_totals SET version = version + 1 RETURNING version',
+        );
+        const version = Number(bumped.rows[0]!.version);
+        const result = await work(client, version);
+        await client.query(`SELECT pg_notify('${SEARCH_CHANGED_CHANNEL}', $1)`, [String(version)]);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async upsertBatch(
+    client: pg.PoolClient,
+    articles: readonly Article[],
+    version: number,
+  ): Promise<PostgresUpsertResult> {
+    const existing = await client.query<{ id: string; content_hash: string }>(
+      'SELECT id, content_hash FROM search_articles WHERE id = ANY($1)',
+      [articles.map((a) => a.id)],
+    );
+    const hashes = new Map(existing.rows.map((r) => [r.id, r.content_hash]));
+    const added: string[] = [];
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    const fresh: { article: Article; hash: string }[] = [];
+    for (const article of articles) {
+      const hash = contentHash(article);
+      const before = hashes.get(article.id);
+      if (before === hash) unchanged.push(article.id);
+      else {
+        (before === undefined ? added : changed).push(article.id);
+        fresh.push({ article, hash });
+      }
+    }
+    if (changed.length > 0) await this.removeArticles(client, changed, version);
+    if (fresh.length === 0) return { added, changed, unchanged };
+
+    await client.query(
+      `INSERT INTO search_articles
+         (id, title, source, url, date, lang, text, origin_file, origin_line, content_hash)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
+                            $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])`,
+      [
+        fresh.map((f) => f.article.id),
+        fresh.map((f) => f.article.title),
+        fresh.map((f) => f.article.source),
+        fresh.map((f) => f.article.url),
+        fresh.map((f) => f.article.date),
+        fresh.map((f) => f.article.lang),
+        fresh.map((f) => f.article.text),
+        fresh.map((f) => f.article.origin.file),
+        fresh.map((f) => f.article.origin.line),
+        fresh.map((f) => f.hash),
+      ],
+    );
+    const rows: PassageRow[] = [];
+    for (const { article } of fresh) {
+      const termsOf = this.termsOfWord(termContextOfArticle(article));
+      const title = article.title ?? '';
+      const titleCounts = countTerms(title, 0, title.length, termsOf);
+      for (const passage of splitPassages(article))
+        rows.push({
+          docId: article.id,
+          ordinal: passage.ordinal,
+          start: passage.start,
+          end: passage.end,
+          date: article.date,
+          lang: article.lang,
+          source: article.source,
+          text: countTerms(article.text, passage.start, passage.end, termsOf),
+          title: titleCounts,
+        });
+    }
+    await this.insertPassages(client, rows, version);
+    await client.query(
+      `UPDATE search_totals SET bulgarian_articles = bulgarian_articles + $1,
+         russian_articles = russian_articles + $2`,
+      [
+        fresh.filter((f) => f.article.lang === 'bg').length,
+        fresh.filter((f) => f.article.lang === 'ru').length,
+      ],
+    );
+    return { added, changed, unchanged };
+  }
+
+  /** Inserts passage rows and adds them to the term statistics. */
+  private async insertPassages(
+    client: pg.PoolClient,
+    passages: readonly PassageRow[],
+    version: number,
+  ): Promise<void> {
+    for (const passage of passages) await this.ensureMonth(client, monthOf(passage.date));
+    const df = new Map<string, [number, number]>();
+    let textLengths = 0;
+    let titleLengths = 0;
+    for (const passage of passages) {
+      for (const term of passage.text.keys()) {
+        const entry = df.get(term) ?? [0, 0];
+        entry[0]++;
+        df.set(term, entry);
+      }
+      for (const term of passage.title.keys()) {
+        const entry = df.get(term) ?? [0, 0];
+        entry[1]++;
+        df.set(term, entry);
+      }
+      textLengths += passage.text.size;
+      titleLengths += passage.title.size;
+    }
+    await client.query(
+      `INSERT INTO search_passages
+         (month, doc_id, ordinal, start_offset, end_offset, date, lang, source_lower,
+          text_length, title_length, terms)
+       SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::int[],
+                            $6::date[], $7::text[], $8::text[], $9::int[], $10::int[],
+                            $11::tsvector[])`,
+      [
+        passages.map((p) => monthOf(p.date)),
+        passages.map((p) => p.docId),
+        passages.map((p) => p.ordinal),
+        passages.map((p) => p.start),
+        passages.map((p) => p.end),
+        passages.map((p) => p.date),
+        passages.map((p) => p.lang),
+        passages.map((p) => (p.source ?? '').toLowerCase()),
+        passages.map((p) => p.text.size),
+        passages.map((p) => p.title.size),
+        passages.map((p) => passageVector(p.text, p.title)),
+      ],
+    );
+    // Sorted, so two writers could never lock the same term rows in opposite orders.
+    const terms = [...df.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    await client.query(
+      `INSERT INTO search_terms (term, text_df, title_df, changed)
+       SELECT term, text_df, title_df, $4 FROM unnest($1::text[], $2::int[], $3::int[])
+         AS t (term, text_df, title_df)
+       ON CONFLICT (term) DO UPDATE
+         SET text_df = search_terms.text_df + excluded.text_df,
+             title_df = search_terms.title_df + excluded.title_df,
+             changed = excluded.changed`,
+      [terms, terms.map((t) => df.get(t)![0]), terms.map((t) => df.get(t)![1]), version],
+    );
+    await client.query(
+      `UPDATE search_totals SET passages = passages + $1, text_length = text_length + $2,
+         title_length = title_length + $3`,
+      [passages.length, textLengths, titleLengths],
+    );
+  }
+
+  /**
+   * Processed terms per written word, per term context, cached across writes (a corpus's
+   * vocabulary is far smaller than its token stream; stemming each token costs most of a build).
+   */
+  private termsOfWord(context: TermContext): (word: string) => readonly string[] {
+    let cache = this.termCaches.get(context.cyrillic);
+    if (cache === undefined) {
+      cache = new Map();
+      this.termCaches.set(context.cyrillic, cache);
+    }
+    const own = cache;
+    return (word) => {
+      let terms = own.get(word);
+      if (terms === undefined) {
+        terms = wordInfo(word, context).terms.filter(storable);
+        if (own.size >= TERM_CACHE_LIMIT) own.clear();
+        own.set(word, terms);
+      }
+      return terms;
+    };
+  }
+
+  /** Creates the partition of `month` unless it exists (writers hold WRITE_LOCK). */
+  private async ensureMonth(client: pg.PoolClient, month: string | null): Promise<void> {
+    if (month === null || this.months.has(month)) return;
+    const name = `search_passages_${month.slice(0, 4)}_${month.slice(5, 7)}`;
+    const found = await client.query<{ exists: boolean }>(
+      'SELECT to_regclass($1) IS NOT NULL AS exists',
+      [name],
+    );
+    if (found.rows[0]?.exists !== true) {
+      const next = new Date(`${month}T00:00:00Z`);
+      next.setUTCMonth(next.getUTCMonth() + 1);
+      // Identifiers cannot be parameters; `name` and both bounds are made of digits here.
+      await client.query(
+        `CREATE TABLE ${name} PARTITION OF search_passages
+           FOR VALUES FROM ('${month}') TO ('${next.toISOString().slice(0, 10)}')`,
+      );
+    }
+    this.months.add(month);
+  }
+
+  /** Deletes articles with their passages. */
+  private async removeArticles(
+    client: pg.PoolClient,
+    ids: readonly string[],
+    version: number,
+  ): Promise<string[]> {
+    await this.deletePassages(client, 'doc_id = ANY($1)', [ids], version);
+    const articles = await client.query<{ id: string; lang: string }>(
+      'DELETE FROM search_articles WHERE id = ANY($1) RETURNING id, lang',
+      [ids],
+    );
+    await client.query(
+      `UPDATE search_totals SET bulgarian_articles = bulgarian_articles - $1,
+         russian_articles = russian_articles - $2`,
+      [
+        articles.rows.filter((r) => r.lang === 'bg').length,
+        articles.rows.filter((r) => r.lang === 'ru').length,
+      ],
+    );
+    return articles.rows.map((r) => r.id);
+  }
+
+  /**
+   * Deletes the passages matching `condition` (over `params`) and takes them out of the term
+   * statistics. Terms left in no passage keep a row with frequencies 0, marked with `version`,
+   * so processes mirroring the frequencies see them go.
+   */
+  private async deletePassages(
+    client: pg.PoolClient,
+    condition: string,
+    params: unknown[],
+    version: number,
+  ): Promise<void> {
+    const next = params.length + 1;
+    const removed = await client.query<{ passages: number; text: number; title: number }>(
+      `WITH gone AS (
+         DELETE FROM search_passages WHERE ${condition}
+         RETURNING terms, text_length, title_length
+       ), counts AS (
+         SELECT u.lexeme,
+                count(*) FILTER (WHERE 'D' = ANY (u.weights)) AS text_df,
+                count(*) FILTER (WHERE 'A' = ANY (u.weights)) AS title_df
+         FROM gone, unnest(gone.terms) AS u
+         GROUP BY u.lexeme
+       ), updated AS (
+         UPDATE search_terms t
+         SET text_df = t.text_df - c.text_df, title_df = t.title_df - c.title_df,
+             changed = $${next}
+         FROM counts c WHERE t.term = c.lexeme
+         RETURNING 1
+       )
+       SELECT count(*) AS passages, coalesce(sum(text_length), 0)::bigint AS text,
+              coalesce(sum(title_length), 0)::bigint AS title
+       FROM gone`,
+      [...params, version],
+    );
+    const row = removed.rows[0];
+    await client.query(
+      `UPDATE search_totals SET passages = passages - $1, text_length = text_length - $2,
+         title_length = title_length - $3`,
+      [row?.passages ?? 0, row?.text ?? 0, row?.title ?? 0],
+    );
+  }
+
+  /**
+   * The document frequencies of every term changed after corpus version `since` (all terms for
+   * 0), and the version they are current at: what a process mirroring them needs.
+   */
+  async frequenciesSince(since: number): Promise<{ version: number; frequencies: TermRow[] }> {
+    const client = await this.pool.connect();
+    try {
+      // One snapshot for both reads, so the version matches the frequencies.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const totals = await client.query<{ version: number }>('SELECT version FROM search_totals');
+        const found = await client.query<{ term: string; text_df: number; title_df: number }>(
+          'SELECT term, text_df, title_df FROM search_terms WHERE changed > $1',
+          [since],
+        );
+        return {
+          version: Number(totals.rows[0]?.version ?? 0),
+          frequencies: found.rows.map((r) => ({
+            term: r.term,
+            textDf: r.text_df,
+            titleDf: r.title_df,
+          })),
+        };
+      } finally {
+        await client.query('COMMIT');
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Passage count, average field lengths, language counts and the write version. */
+  async totals(): Promise<PostgresTotals> {
+    const found = await this.pool.query<{
+      passages: string;
+      text_length: string;
+      title_length: string;
+      bulgarian_articles: string;
+      russian_articles: string;
+      version: string;
+    }>('SELECT * FROM search_totals');
+    const row = found.rows[0];
+    const passages = Number(row?.passages ?? 0);
+    return {
+      passages,
+      averageTextLength: passages === 0 ? 0 : Number(row?.text_length ?? 0) / passages,
+      averageTitleLength: passages === 0 ? 0 : Number(row?.title_length ?? 0) / passages,
+      bulgarianArticles: Number(row?.bulgarian_articles ?? 0),
+      russianArticles: Number(row?.russian_articles ?? 0),
+      version: Number(row?.version ?? 0),
+    };
+  }
+
+  /** In how many passages each processed term occurs in the passage text (0 when unknown). */
+  async documentFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
+    const frequencies = new Map(terms.map((t) => [t, 0]));
+    if (terms.length === 0) return frequencies;
+    const found = await this.pool.query<{ term: string; text_df: number }>(
+      'SELECT term, text_df FROM search_terms WHERE term = ANY($1)',
+      [terms],
+    );
+    for (const row of found.rows) frequencies.set(row.term, row.text_df);
+    return frequencies;
+  }
+
+  /** Articles by id (unknown ids are left out). */
+  async articles(ids: readonly string[]): Promise<Map<string, Article>> {
+    if (ids.length === 0) return new Map();
+    const found = await this.pool.query<ArticleRow>(
+      `SELECT ${ARTICLE_COLUMNS} FROM search_articles WHERE id = ANY($1)`,
+      [ids],
+    );
+    return new Map(found.rows.map((row) => [row.id, toArticle(row)]));
+  }
+
+  /** The passages of an article in reading order (empty for an unknown id). */
+  async passagesOf(docId: string): Promise<Passage[]> {
+    const found = await this.pool.query<{
+      ordinal: number;
+      start_offset: number;
+      end_offset: number;
+    }>(
+      `SELECT ordinal, start_offset, end_offset FROM search_passages
+       WHERE doc_id = $1 ORDER BY ordinal`,
+      [docId],
+    );
+    return found.rows.map((r) => ({
+      id: `${docId}#${r.ordinal}`,
+      docId,
+      ordinal: r.ordinal,
+      start: r.start_offset,
+      end: r.end_offset,
+    }));
+  }
+
+  /**
+   * The best `query.limit` passages for `query` (each group an OR of alternative processed
+   * terms; groups combined with `query.combineWith`), as the in-process MiniSearch index ranks
+   * them: the same scores, ties to the earlier-added passage. `maxExpansions` keeps only the
+   * nearest prefix and fuzzy expansions of each term (none dropped when absent, as MiniSearch).
+   */
+  async search(query: PostgresSearchQuery): Promise<PostgresIndexHit[]> {
+    const termBits = new Map<string, number>();
+    const groups: (readonly string[])[] = [];
+    for (const group of query.groups) {
+      const fresh = new Set(group.filter((term) => !termBits.has(term)));
+      if (groups.length === MAX_GROUPS || termBits.size + fresh.size > MAX_TERMS) break;
+      for (const term of fresh) termBits.set(term, termBits.size);
+      groups.push(group);
+    }
+    const limit = query.limit;
+    const scoring = query;
+    const filters = query.filters ?? {};
+    if (groups.length === 0 || limit <= 0) return [];
+    const totals = await this.totals();
+    if (totals.passages === 0) return [];
+    const vocabulary = this.vocabulary;
+    const exact =
+      vocabulary === null
+        ? await this.termRows([...termBits.keys()])
+        : new Map(
+            [...termBits.keys()].flatMap((term) => {
+              const found = vocabulary.get(term);
+              return found === undefined ? [] : [[term, found] as const];
+            }),
+          );
+
+    // One row per (group, query term, matching vocabulary term): what a posting of it adds.
+    const rows = {
+      lexeme: [] as string[],
+      bit: [] as number[],
+      group: [] as number[],
+      textFactor: [] as number[],
+      titleFactor: [] as number[],
+    };
+    const idf = (df: number): number => Math.log(1 + (totals.passages - df + 0.5) / (df + 0.5));
+    const textBoost = 1;
+    const titleBoost = TITLE_BOOST;
+    const add = (found: TermRow, weight: number, bit: number, group: number): void => {
+      if (found.textDf === 0 && found.titleDf === 0) return;
+      rows.lexeme.push(found.term);
+      rows.bit.push(bit);
+      rows.group.push(group);
+      rows.textFactor.push(found.textDf === 0 ? 0 : weight * textBoost * idf(found.textDf));
+      rows.titleFactor.push(found.titleDf === 0 ? 0 : weight * titleBoost * idf(found.titleDf));
+    };
+    for (const [g, group] of groups.entries()) {
+      for (const term of group) {
+        const bit = termBits.get(term)!;
+        const found = exact.get(term);
+        if (found !== undefined) add(found, 1, bit, g);
+        for (const [expansion, weight] of await this.expand(term, scoring, totals.version))
+          add(expansion, weight, bit, g);
+      }
+    }
+    if (rows.lexeme.length === 0) return [];
+
+    const groupQueries = groups.map((_, g) => {
+      const lexemes = [...new Set(rows.lexeme.filter((_, i) => rows.group[i] === g))];
+      return lexemes.length === 0 ? null : `(${lexemes.map(lexeme).join(' | ')})`;
+    });
+    if (scoring.combineWith === 'AND' && groupQueries.includes(null)) return [];
+    // With OR and a coverage floor, only passages matching one of the heaviest groups can
+    // reach the floor: the index is asked for those groups' terms alone (rare words, short
+    // posting lists), and every group's terms are scored on what it finds.
+    const candidateGroups =
+      scoring.combineWith === 'AND'
+        ? groupQueries
+        : necessaryGroups(scoring.coverage, groups.length).map((g) => groupQueries[g]);
+    const tsquery = candidateGroups
+      .filter((q) => q !== null && q !== undefined)
+      .join(scoring.combineWith === 'AND' ? ' & ' : ' | ');
+    if (tsquery === '') return [];
+
+    const params: unknown[] = [
+      rows.lexeme,
+      rows.bit,
+      rows.group,
+      rows.textFactor,
+      rows.titleFactor,
+      tsquery,
+      scoring.bm25.k,
+      scoring.bm25.b,
+      scoring.bm25.d,
+      totals.averageTextLength,
+      totals.averageTitleLength,
+    ];
+    const parameter = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (filters.since !== undefined) {
+      const since = parameter(filters.since);
+      where.push(`p.date >= ${since}::date AND p.month >= date_trunc('month', ${since}::date)`);
+    }
+    if (filters.until !== undefined) {
+      const until = parameter(filters.until);
+      where.push(`p.date <= ${until}::date AND p.month <= ${until}::date`);
+    }
+    if (filters.lang !== undefined) where.push(`p.lang = ${parameter(filters.lang.toLowerCase())}`);
+    const source = filters.source?.trim().toLowerCase() ?? '';
+    if (source !== '') where.push(`strpos(p.source_lower, ${parameter(source)}) > 0`);
+    const passing: string[] = [];
+    const coverage = scoring.coverage;
+    if (coverage !== undefined) {
+      const weights = parameter(coverage.weights.slice(0, groups.length));
+      const total = parameter(coverage.total);
+      passing.push(
+        `(CASE WHEN ${total}::float8 = 0 THEN 0 ELSE
+           (SELECT coalesce(sum(w), 0) FROM unnest(${weights}::float8[]) WITH ORDINALITY AS g (w, i)
+            WHERE (s.groups >> (i::int - 1)) & 1 = 1) / ${total}::float8 END)
+         >= ${parameter(coverage.min)}::float8`,
+      );
+    }
+    if (scoring.combineWith === 'AND')
+      passing.push(`s.groups = ${parameter(groups.length === 32 ? -1 : 2 ** groups.length - 1)}`);
+    const limitParam = parameter(limit);
+
+    const found = await this.indexedQuery<{
+      doc_id: string;
+      ordinal: number;
+      start_offset: number | null;
+      end_offset: number | null;
+      score: number;
+      terms: string;
+    }>(
+      `WITH q AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[], $5::float8[])
+           AS q (lexeme, bit, grp, text_factor, title_factor)
+       ), s AS (
+         SELECT p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset,
+                sum(
+                  CASE WHEN t.text_tf > 0 THEN q.text_factor * ($9::float8 + t.text_tf * ($7::float8 + 1) /
+                    (t.text_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.text_length / $10::float8)))
+                  ELSE 0 END
+                + CASE WHEN t.title_tf > 0 THEN q.title_factor * ($9::float8 + t.title_tf * ($7::float8 + 1) /
+                    (t.title_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.title_length / $11::float8)))
+                  ELSE 0 END
+                ) AS score,
+                bit_or(1::bigint << q.bit) AS terms,
+                bit_or(1::int << q.grp) AS groups
+         FROM search_passages p
+         CROSS JOIN LATERAL (
+           SELECT u.lexeme,
+                  cardinality(array_positions(u.weights, 'D')) AS text_tf,
+                  cardinality(array_positions(u.weights, 'A')) AS title_tf
+           FROM unnest(p.terms) AS u
+           -- A hashed filter first: a passage has ~65 terms, of which a question asks a few.
+           WHERE u.lexeme = ANY ($1::text[])
+         ) t
+         JOIN q ON q.lexeme = t.lexeme
+         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
+         GROUP BY p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset
+       )
+       SELECT s.doc_id, s.ordinal, s.start_offset, s.end_offset,
+              s.score * bit_count(s.terms::bit(64)) AS score, s.terms::text AS terms
+       FROM s
+       ${passing.length === 0 ? '' : `WHERE ${passing.join(' AND ')}`}
+       ORDER BY 5 DESC, s.seq, s.ordinal
+       LIMIT ${limitParam}`,
+      params,
+    );
+    const queryTerms = [...termBits.keys()];
+    return found.rows.map((row) => {
+      const mask = BigInt.asUintN(64, BigInt(row.terms));
+      return {
+        key: { docId: row.doc_id, ordinal: row.ordinal },
+        start: row.start_offset,
+        end: row.end_offset,
+        score: row.score,
+        matchedTerms: queryTerms.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n),
+      };
+    });
+  }
+
+  /**
+   * `search` over the articles stored here (`upsert`), each hit with its passage and article:
+   * what a process answering from the shared corpus quotes from.
+   */
+  async searchArticles(query: PostgresSearchQuery): Promise<PostgresHit[]> {
+    const found = await this.search(query);
+    const { version } = await this.totals();
+    const articles = await this.cachedArticles(
+      [...new Set(found.map((h) => h.key.docId))],
+      version,
+    );
+    const hits: PostgresHit[] = [];
+    for (const hit of found) {
+      const article = articles.get(hit.key.docId);
+      if (article === undefined || hit.start === null || hit.end === null) continue;
+      hits.push({
+        passage: {
+          id: `${hit.key.docId}#${hit.key.ordinal}`,
+          docId: hit.key.docId,
+          ordinal: hit.key.ordinal,
+          start: hit.start,
+          end: hit.end,
+        },
+        article,
+        score: hit.score,
+        matchedTerms: hit.matchedTerms,
+      });
+    }
+    return hits;
+  }
+
+  /**
+   * Runs a passage search with the GIN index forced: the planner, estimating that an OR of a
+   * question's ~50 terms and expansions matches a large share of passages, otherwise tests the
+   * tsquery against every row, or walks another index filtering every row (EXPLAIN ANALYZE of
+   * one SQuAD question at 20k passages: the tsquery test alone 200 ms on every row against
+   * 77 ms for the bitmap scan of the GIN index). One worker: the bot's questions run side by
+   * side already. No JIT: at 100k passages the estimated cost passes jit_above_cost, and the
+   * scoring runs on a few thousand rows (100k, 200 questions, load average 12–17: p50/p99
+   * 475/1,854 ms with JIT, 696/1,685 ms without — within this machine's noise).
+   */
+  private async indexedQuery<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(
+        'BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off',
+      );
+      try {
+        return await client.query<R>(sql, params);
+      } finally {
+        await client.query('COMMIT');
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Articles by id through a per-process cache emptied whenever the corpus changes (`version`):
+   * the hits of a question come from a few hundred articles, mostly the same ones again.
+   */
+  private async cachedArticles(
+    ids: readonly string[],
+    version: number,
+  ): Promise<Map<string, Article>> {
+    if (version !== this.articleCacheVersion) {
+      this.articleCache.clear();
+      this.articleCacheVersion = version;
+    }
+    const found = new Map<string, Article>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.articleCache.get(id);
+      if (cached === undefined) missing.push(id);
+      else found.set(id, cached);
+    }
+    for (const [id, article] of await this.articles(missing)) {
+      found.set(id, article);
+      if (this.articleCache.size >= ARTICLE_CACHE_LIMIT) this.articleCache.clear();
+      this.articleCache.set(id, article);
+    }
+    return found;
+  }
+
+  /** The vocabulary rows of `terms` that exist. */
+  private async termRows(terms: readonly string[]): Promise<Map<string, TermRow>> {
+    const found = await this.pool.query<{ term: string; text_df: number; title_df: number }>(
+      'SELECT term, text_df, title_df FROM search_terms WHERE term = ANY($1)',
+      [terms],
+    );
+    return new Map(
+      found.rows.map((r) => [r.term, { term: r.term, textDf: r.text_df, titleDf: r.title_df }]),
+    );
+  }
+
+  /**
+   * The prefix and fuzzy expansions of `term` with their weights, as the in-process scorer
+   * makes them (prefix weight 0.375·len/(len + 0.3·extra), fuzzy 0.45·len/(len + distance),
+   * the nearest `maxExpansions` kept), cached until the corpus changes.
+   */
+  private async expand(
+    term: string,
+    scoring: PostgresSearchQuery,
+    version: number,
+  ): Promise<readonly (readonly [TermRow, number])[]> {
+    const prefix = scoring.prefix?.(term) ?? false;
+    const fuzzy = scoring.fuzzy?.(term) ?? false;
+    const maxDistance =
+      fuzzy === false || fuzzy <= 0
+        ? 0
+        : fuzzy < 1
+          ? Math.min(scoring.maxFuzzy ?? MAX_FUZZY, Math.round(term.length * fuzzy))
+          : fuzzy;
+    if (!prefix && maxDistance === 0) return [];
+    if (version !== this.expansionsVersion) {
+      this.expansions.clear();
+      this.expansionsVersion = version;
+    }
+    const limit = scoring.maxExpansions ?? Infinity;
+    const key = `${prefix ? 'p' : ''}${maxDistance}:${limit}:${term}`;
+    const cached = this.expansions.get(key);
+    if (cached !== undefined) return cached;
+
+    const out: [TermRow, number][] = [];
+    const prefixed = new Set<string>();
+    const toRow = (r: { term: string; text_df: number; title_df: number }): TermRow => ({
+      term: r.term,
+      textDf: r.text_df,
+      titleDf: r.title_df,
+    });
+    const vocabulary = this.vocabulary;
+    if (vocabulary !== null) {
+      if (prefix)
+        for (const row of vocabulary.withPrefix(term)) {
+          if (row.term === term) continue;
+          const length = row.term.length;
+          prefixed.add(row.term);
+          out.push([row, (PREFIX_WEIGHT * length) / (length + 0.3 * (length - term.length))]);
+        }
+      if (maxDistance > 0)
+        for (const [row, distance] of vocabulary.near(term, maxDistance)) {
+          if (distance === 0 || prefixed.has(row.term)) continue;
+          const length = row.term.length;
+          out.push([row, (FUZZY_WEIGHT * length) / (length + distance)]);
+        }
+    } else {
+      if (prefix) {
+        const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const found = await this.pool.query<{ term: string; text_df: number; title_df: number }>(
+          `SELECT term, text_df, title_df FROM search_terms
+           WHERE term LIKE $1 AND term <> $2 AND (text_df > 0 OR title_df > 0)`,
+          [pattern, term],
+        );
+        for (const row of found.rows) {
+          const length = row.term.length;
+          prefixed.add(row.term);
+          out.push([
+            toRow(row),
+            (PREFIX_WEIGHT * length) / (length + 0.3 * (length - term.length)),
+          ]);
+        }
+      }
+      if (maxDistance > 0 && term.length <= MAX_LEVENSHTEIN - maxDistance) {
+        const found = await this.pool.query<{
+          term: string;
+          text_df: number;
+          title_df: number;
+          distance: number;
+        }>(
+          `SELECT term, text_df, title_df, levenshtein_less_equal(term, $1, $2) AS distance
+           FROM search_terms
+           WHERE length(term) BETWEEN $3 AND $4 AND (text_df > 0 OR title_df > 0)
+             AND levenshtein_less_equal(term, $1, $2) <= $2`,
+          [term, maxDistance, term.length - maxDistance, term.length + maxDistance],
+        );
+        for (const row of found.rows) {
+          if (row.distance === 0 || prefixed.has(row.term)) continue;
+          const length = row.term.length;
+          out.push([toRow(row), (FUZZY_WEIGHT * length) / (length + row.distance)]);
+        }
+      }
+    }
+    const kept =
+      out.length <= limit
+        ? out
+        : out
+            .sort(
+              (x, y) =>
+                y[1] - x[1] ||
+                y[0].textDf - x[0].textDf ||
+                (x[0].term < y[0].term ? -1 : x[0].term > y[0].term ? 1 : 0),
+            )
+            .slice(0, limit);
+    if (this.expansions.size >= EXPANSION_CACHE_LIMIT) this.expansions.clear();
+    this.expansions.set(key, kept);
+    return kept;
+  }
+}
