@@ -29,12 +29,11 @@ export interface Config {
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
   /**
-   * PostgreSQL shared by every bot process (postgres://…), or null for the embedded SQLite
-   * file in DATA_DIR. May hold a password: never log it.
+   * PostgreSQL (postgres://…) that `npm run migrate-to-postgres` copies the digest state and
+   * corpus into; the bot itself still runs on the SQLite file in DATA_DIR. May hold a password:
+   * never log it.
    */
   readonly databaseUrl: string | null;
-  /** Where passages are searched: MiniSearch in this process, or PostgreSQL (needs databaseUrl). */
-  readonly searchBackend: SearchBackend;
   /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */
   readonly feedsAllowPrivate: boolean;
   /** Discord user ids allowed to add, remove and poll feeds. */
@@ -42,10 +41,6 @@ export interface Config {
   /** How often each feed is polled unless it sets its own interval, minutes. */
   readonly feedPollMinutes: number;
 }
-
-/** The search backends SEARCH_BACKEND names. */
-const SEARCH_BACKENDS = ['minisearch', 'postgres'] as const;
-type SearchBackend = (typeof SEARCH_BACKENDS)[number];
 
 /** A configuration value is missing or malformed; the message names the key. */
 export class ConfigError extends Error {
@@ -166,16 +161,6 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     // The value is not repeated: it may hold a password.
     throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
   }
-  const searchBackend = (readOptional(env, 'SEARCH_BACKEND') ?? 'minisearch').toLowerCase();
-  if (!(SEARCH_BACKENDS as readonly string[]).includes(searchBackend)) {
-    throw new ConfigError(
-      'SEARCH_BACKEND',
-      `expected one of ${SEARCH_BACKENDS.join(', ')}, got "${env['SEARCH_BACKEND']}"`,
-    );
-  }
-  if (searchBackend === 'postgres' && databaseUrl === null) {
-    throw new ConfigError('SEARCH_BACKEND', 'postgres needs DATABASE_URL to be set');
-  }
   return {
     discordToken,
     discordGuildId,
@@ -186,7 +171,6 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
     databaseUrl,
-    searchBackend: searchBackend as SearchBackend,
     feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
     ownerIds: readOwnerIds(env),
     feedPollMinutes: readPollMinutes(env),

@@ -14,26 +14,18 @@ describe('readConfig', () => {
       chatEnabled: false,
       watchCorpus: true,
       databaseUrl: null,
-      searchBackend: 'minisearch',
       feedsAllowPrivate: false,
       ownerIds: [],
       feedPollMinutes: 15,
     });
   });
 
-  it('reads the shared PostgreSQL database and search backend, never echoing the URL', () => {
+  it('reads the PostgreSQL URL, never echoing it', () => {
     const url = 'postgres://verbatim:s3cret@db.internal:5432/verbatim';
-    expect(readConfig({ DATABASE_URL: url, SEARCH_BACKEND: 'Postgres' }, '/app')).toMatchObject({
-      databaseUrl: url,
-      searchBackend: 'postgres',
-    });
+    expect(readConfig({ DATABASE_URL: url }, '/app')).toMatchObject({ databaseUrl: url });
     expect(() => readConfig({ DATABASE_URL: 'mysql://u:s3cret@h/db' }, '/app')).toThrow(
       new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL'),
     );
-    expect(() => readConfig({ SEARCH_BACKEND: 'postgres' }, '/app')).toThrow(
-      'SEARCH_BACKEND: postgres needs DATABASE_URL to be set',
-    );
-    expect(() => readConfig({ SEARCH_BACKEND: 'elastic' }, '/app')).toThrow(/^SEARCH_BACKEND: /);
   });
 
   it('reads the feed settings, naming a bad key without repeating its value', () => {

@@ -1,5 +1,5 @@
 /**
- * The SearchIndex on PostgreSQL (SEARCH_BACKEND=postgres): the Library keeps its articles and
+ * The SearchIndex on PostgreSQL (not yet chosen by the bot: see the README's Scaling out): the Library keeps its articles and
  * term processing, and this index keeps the passages' terms in the shared tables of
  * PostgresSearch, so every bot process searches one index.
  *
