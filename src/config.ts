@@ -5,11 +5,11 @@
 import path from 'node:path';
 
 /** Log levels in increasing severity. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Discord's own REST base; the tests point DISCORD_API_BASE at a fake instead. */
-export const DEFAULT_DISCORD_API_BASE = 'https://discord.com/api';
+const DEFAULT_DISCORD_API_BASE = 'https://discord.com/api';
 
 /** Validated settings for one process. */
 export interface Config {

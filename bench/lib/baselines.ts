@@ -27,7 +27,7 @@ function sentencesOf(text: string): string[] {
  * The baselines' quote: the sentence of the top passage that shares the most distinct question
  * words (ties to the earlier sentence), as measured before this work.
  */
-export function mostOverlappingSentence(
+function mostOverlappingSentence(
   passageText: string,
   question: string,
   stop: ReadonlySet<string>,

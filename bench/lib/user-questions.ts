@@ -47,7 +47,7 @@ export function loadUserQuestions(file = FIXTURE): UserQuestion[] {
 }
 
 /** Whether quotation marks in `quote` are balanced: straight double quotes even, “” paired. */
-export function hasBalancedQuotes(quote: string): boolean {
+function hasBalancedQuotes(quote: string): boolean {
   const count = (re: RegExp): number => quote.match(re)?.length ?? 0;
   return (
     count(/"/gu) % 2 === 0 &&
@@ -84,7 +84,7 @@ export interface UserQuestionResult {
 }
 
 /** Judges one answer against its row. */
-export function judge(row: UserQuestion, answer: Answer): UserQuestionResult {
+function judge(row: UserQuestion, answer: Answer): UserQuestionResult {
   const notice = noticeMatches(row, answer);
   const detail = `${answer.results
     .slice(0, 3)

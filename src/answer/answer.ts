@@ -39,11 +39,11 @@ import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
 
 /** Quotes per answer when no limit is given. */
-export const DEFAULT_LIMIT = 5;
+const DEFAULT_LIMIT = 5;
 /** The most quotes one answer may hold. */
 export const MAX_LIMIT = 10;
 /** Longer questions are cut to this many distinct terms (the first ones). */
-export const MAX_QUERY_TERMS = 32;
+const MAX_QUERY_TERMS = 32;
 /**
  * The share of the question's weight (sum of its words' IDF) a passage must match to be listed:
  * below it a passage shares only incidental words with the question. 0.25 rather than 0.4:
@@ -57,7 +57,7 @@ export const SAME_ARTICLE_DECAY = 0.5;
  * word is a guess, and a guess must match clearly. On SQuAD tuning questions whose article is
  * absent (as in bench/floor.ts), corrections let 3.3% of them through with no floor margin.
  */
-export const CORRECTED_FLOOR_MARGIN = 0.1;
+const CORRECTED_FLOOR_MARGIN = 0.1;
 
 /** How many hits are considered for re-ranking. */
 export const CANDIDATE_LIMIT = 200;
@@ -73,7 +73,7 @@ export interface RankedPassage {
 }
 
 /** One question word: its alternative query terms (stem, cross-script name key) and weight. */
-export interface QueryWord {
+interface QueryWord {
   readonly word: string;
   /** The word normalised, for exact-form matches. */
   readonly form: string;
@@ -409,7 +409,7 @@ export function wireCopyKey(quote: string): string {
  * earlier result's quote (or contained in it, or containing it) from another article becomes
  * an `alsoIn` entry of that result. Stops once `wanted` distinct results are found.
  */
-export function collapseWireCopy(
+function collapseWireCopy(
   ranked: readonly RankedPassage[],
   query: QueryTerms,
   wanted: number,
@@ -440,10 +440,10 @@ export function collapseWireCopy(
 }
 
 /** Quotes shorter than this many words are not folded as wire copy (too likely by chance). */
-export const MIN_WIRE_COPY_WORDS = 8;
+const MIN_WIRE_COPY_WORDS = 8;
 
 /** How many days after a date named in a question its reports may be published. */
-export const REPORT_LAG_DAYS = 3;
+const REPORT_LAG_DAYS = 3;
 
 function addDays(date: IsoDate, days: number): IsoDate {
   const d = new Date(`${date}T00:00:00Z`);

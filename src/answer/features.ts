@@ -12,7 +12,7 @@ import { isAnswerCandidate, type AnswerType, type QuoteHints } from './pick.js';
 const NO_WORDS: ReadonlySet<string> = new Set();
 
 /** One sentence of a passage: its span in the article, its index terms, its word count. */
-export interface AnalyzedSentence {
+interface AnalyzedSentence {
   readonly span: Span;
   readonly terms: ReadonlySet<string>;
   /** Its words as written (normalised), for exact-form matches. */

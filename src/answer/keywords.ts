@@ -21,9 +21,9 @@ export interface KeywordQuery {
 }
 
 /** Autocomplete choices never exceed Discord's 25. */
-export const MAX_SUGGESTIONS = 25;
+const MAX_SUGGESTIONS = 25;
 /** Discord's limit on an autocomplete choice's name and value. */
-export const MAX_SUGGESTION_LENGTH = 100;
+const MAX_SUGGESTION_LENGTH = 100;
 
 /** Splits `"a phrase" words` into phrases and words. An unclosed quote runs to the end. */
 export function parseKeywordQuery(query: string): KeywordQuery {

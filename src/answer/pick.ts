@@ -14,13 +14,13 @@ export interface PickedQuote {
 }
 
 /** Two sentences are quoted together only up to this many words. */
-export const MAX_PAIR_WORDS = 80;
+const MAX_PAIR_WORDS = 80;
 
 /**
  * A second sentence is added only when it adds at least this fraction of the question's
  * weight: a quote should be as short as the answer allows.
  */
-export const PAIR_GAIN = 0.05;
+const PAIR_GAIN = 0.05;
 
 function weightOf(terms: Iterable<string>, weights: ReadonlyMap<string, number>): number {
   let sum = 0;
@@ -95,7 +95,7 @@ export interface QuoteHints {
  * The bonus, as a share of the question's weight, for a sentence holding a candidate of the
  * asked-for type (a number, a name) that the question does not already contain.
  */
-export const ANSWER_TYPE_BONUS = 0.2;
+const ANSWER_TYPE_BONUS = 0.2;
 
 const NUMBER_WORD =
   /^(?:\p{N}+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|един|една|две|два|три|четири|пет|шест|седем|осем|девет|десет|сто|хиляди|милиона|милиард|один|одна|четыре|пять|шесть|семь|восемь|девять|десять|тысяч|тысячи|миллиона|миллионов|чотири|пʼять|тисяч|мільйонів)$/iu;
@@ -112,7 +112,7 @@ const PLACE_PREPOSITION =
  * question ("elected" for "elected", not only "election"): the answering sentence tends to
  * reuse the question's very words.
  */
-export const EXACT_FORM_WEIGHT = 0.5;
+const EXACT_FORM_WEIGHT = 0.5;
 
 const CAPITAL = /^\p{Lu}/u;
 

@@ -1,9 +1,8 @@
 /** Resolves on the event loop's next turn (after pending I/O), so long work done in slices lets interactions through. */
-export const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => setImmediate(resolve));
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Longest run of work between two turns of the event loop for `pauseEvery`, ms. */
-export const WORK_SLICE_MS = 10;
+const WORK_SLICE_MS = 10;
 
 /**
  * A `pause` for sliced work (Library.upsertAsync, compact) that yields to the event loop only

@@ -26,7 +26,7 @@ export interface Article {
 }
 
 /** The file (corpus-relative) and line an article was read from. */
-export interface ArticleOrigin {
+interface ArticleOrigin {
   readonly file: string;
   readonly line: number;
 }

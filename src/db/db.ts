@@ -133,7 +133,7 @@ export class DatabaseTooNewError extends VerbatimError {
 }
 
 /** Applies every migration above the file's user_version, each in its own transaction. */
-export function migrate(db: Db): number {
+function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) throw new DatabaseTooNewError(current);
   for (let version = current; version < MIGRATIONS.length; version++) {
@@ -172,7 +172,7 @@ function openDatabaseFile(file: string): Db {
 }
 
 /** A database file that could not be used, renamed so nothing in it is lost. */
-export interface SetAside {
+interface SetAside {
   readonly problem: 'empty' | 'damaged';
   /** Where the file now is (its WAL and shared-memory files, if any, beside it with the same name). */
   readonly keptAs: string;

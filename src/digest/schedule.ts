@@ -18,7 +18,7 @@ const OFFSET_MARGIN_MS = 15 * 3_600_000;
 const MAX_SEARCH_DAYS = 4 * 366 + 31;
 
 /** A parsed five-field cron expression: the allowed values of each field. */
-export interface CronFields {
+interface CronFields {
   readonly minutes: readonly number[];
   readonly hours: readonly number[];
   readonly daysOfMonth: readonly number[];
@@ -56,7 +56,7 @@ const MONTH_NAMES = [
 ] as const;
 
 /** Examples shown with every schedule error. */
-export const SCHEDULE_EXAMPLES =
+const SCHEDULE_EXAMPLES =
   '`hourly`, `daily 08:30`, `weekly mon 09:00` or a cron expression such as `0 8 * * 1-5`';
 
 function scheduleError(problem: string): UsageError {
@@ -123,7 +123,7 @@ function parseField(raw: string, spec: FieldSpec): number[] {
 }
 
 /** Parses a five-field cron expression (minute hour day-of-month month day-of-week). */
-export function parseCron(expression: string): CronFields {
+function parseCron(expression: string): CronFields {
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5) {
     throw scheduleError(
@@ -274,7 +274,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock fields of an instant in a zone. */
-export interface WallTime {
+interface WallTime {
   readonly year: number;
   readonly month: number;
   readonly day: number;
@@ -283,7 +283,7 @@ export interface WallTime {
 }
 
 /** The wall-clock time of `instantMs` in `timeZone`. */
-export function wallTimeAt(instantMs: number, timeZone: string): WallTime {
+function wallTimeAt(instantMs: number, timeZone: string): WallTime {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);

@@ -65,7 +65,7 @@ export interface BotHandle {
 }
 
 /** The gateway intents: guilds always; guild messages and their content only for chat. */
-export function intentsFor(config: Config): GatewayIntentBits[] {
+function intentsFor(config: Config): GatewayIntentBits[] {
   return config.chatEnabled
     ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
     : [GatewayIntentBits.Guilds];

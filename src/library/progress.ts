@@ -8,12 +8,12 @@ import type { Logger } from '../core/log.js';
 export type ProgressListener = (done: number, total: number) => void;
 
 /** Seconds between log lines when not on a terminal. */
-export const PROGRESS_LOG_INTERVAL_MS = 5_000;
+const PROGRESS_LOG_INTERVAL_MS = 5_000;
 const BAR_WIDTH = 30;
 const REDRAW_INTERVAL_MS = 100;
 
 /** "1m 05s", "42s", "—" for an unknown duration. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds}s`;

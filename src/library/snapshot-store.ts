@@ -31,7 +31,7 @@ export const SNAPSHOT_MANIFEST_FILE = path.join('index', 'library.files.json');
 const BUILD_CHUNK = 500;
 
 /** How the Library was obtained. */
-export type OpenedHow = 'loaded' | 'updated' | 'built';
+type OpenedHow = 'loaded' | 'updated' | 'built';
 
 /** A Library opened from a corpus folder and DATA_DIR. */
 export interface OpenedLibrary {
@@ -136,7 +136,7 @@ function addWithProgress(
 }
 
 /** Builds a Library from every file of the corpus. */
-export async function buildLibrary(
+async function buildLibrary(
   corpusDir: string,
   files: readonly CorpusFile[],
   onProgress?: ProgressListener,
@@ -155,7 +155,7 @@ export async function buildLibrary(
  * Brings `library` (built from `before`) up to date with the corpus files now on disk,
  * re-reading only new and modified files. Problems of unchanged files are kept.
  */
-export async function updateLibrary(
+async function updateLibrary(
   library: Library,
   corpusDir: string,
   before: Manifest,

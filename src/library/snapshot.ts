@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
 import { VerbatimError } from '../core/errors.js';
 
 /** Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index). */
-export const SNAPSHOT_FORMAT_VERSION = 5;
+const SNAPSHOT_FORMAT_VERSION = 5;
 
 /** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
 export class SnapshotError extends VerbatimError {

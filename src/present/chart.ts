@@ -61,7 +61,7 @@ const FONT_FAMILY = 'DejaVu Sans';
 const CHART_PADDING = 16;
 
 /** Where an interval's column lies in the PNG, in pixels from the left. */
-export interface ChartColumn {
+interface ChartColumn {
   readonly start: string;
   readonly left: number;
   readonly right: number;

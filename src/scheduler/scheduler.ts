@@ -32,7 +32,7 @@ export interface Clock {
 }
 
 /** The real clock. */
-export const SYSTEM_CLOCK: Clock = {
+const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -114,10 +114,10 @@ export interface RunResult {
  * How long Discord is trusted to remember a nonce ("the past few minutes"); an intent older than
  * this is looked for among the channel's recent messages before it is re-sent.
  */
-export const NONCE_MEMORY_MS = 60_000;
+const NONCE_MEMORY_MS = 60_000;
 
 /** Runs that posted nothing are kept this long (30 days); runs with posts are kept for good. */
-export const RUN_RETENTION_MS = 30 * 86_400_000;
+const RUN_RETENTION_MS = 30 * 86_400_000;
 
 /** A run is "catch-up" when it starts this long after its slot. */
 const CATCH_UP_AFTER_MS = 120_000;

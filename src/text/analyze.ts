@@ -44,8 +44,6 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** Which writing system a word is in; decides its stop words and stemmer. */
-export type { Script } from './script.js';
 export { scriptOf } from './script.js';
 export type { TermContext } from './terms.js';
 export { DEFAULT_TERM_CONTEXT, isNameKeyTerm } from './terms.js';

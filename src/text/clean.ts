@@ -9,7 +9,7 @@ import { detectCyrillicLanguage } from './script.js';
  * Lines that are a site's links to other articles, not article text: "Още: …", "Read more: …".
  * A corpus can add its own patterns (see `.corpus.json` in the corpus README section).
  */
-export const DEFAULT_LINK_LINE_PATTERNS: readonly RegExp[] = [
+const DEFAULT_LINK_LINE_PATTERNS: readonly RegExp[] = [
   /^(?:още|прочетете още|прочети още|вижте още|виж още|вижте също|виж също|свързани новини|свързани|препоръчано|гледайте)\s*:/iu,
   /^(?:read more|read also|also read|more|related|related articles?|related stories|see also|watch|recommended|must read|more on this)\s*:/iu,
 ];

@@ -76,7 +76,7 @@ export function phoneticKey(latin: string): string {
  * Exonyms and acronyms that transliteration cannot bridge: Bulgarian (or Russian) form → English.
  * Cyrillic sides are matched after Bulgarian stemming, so inflected forms ("Кремъла") hit too.
  */
-export const NAME_ALIASES: ReadonlyArray<readonly [string, string]> = [
+const NAME_ALIASES: ReadonlyArray<readonly [string, string]> = [
   ['Кремъл', 'Kremlin'],
   ['Кремль', 'Kremlin'],
   ['Москва', 'Moscow'],
@@ -123,7 +123,7 @@ for (const [cyrillic, latin] of NAME_ALIASES) {
 }
 
 /** Keys shorter than this only come from the alias table: short keys match by accident ("gasa"/"каза"). */
-export const MIN_NAME_KEY_LENGTH = 4;
+const MIN_NAME_KEY_LENGTH = 4;
 
 /**
  * The cross-script name key of a token as written (case matters: only capitalised words are

@@ -54,7 +54,7 @@ function cutAtWords(
 }
 
 /** The paragraphs of a cleaned text (separated by blank lines) as trimmed spans. */
-export function splitParagraphs(text: string): Span[] {
+function splitParagraphs(text: string): Span[] {
   const spans: Span[] = [];
   const separator = /\n\s*\n/g;
   let start = 0;

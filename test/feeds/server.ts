@@ -18,7 +18,7 @@ export function fixture(name: string, base: string): Buffer {
 }
 
 /** One served resource. */
-export interface Route {
+interface Route {
   readonly type: string;
   /** Bytes or a fixture name; a function giving the bytes is called per request (to change the feed mid-test). */
   readonly body: Buffer | string | (() => Buffer);
@@ -40,7 +40,7 @@ export interface FeedServer {
 }
 
 /** The standard routes: every fixture at a path shaped like a real outlet's. */
-export function standardRoutes(): [string, Route][] {
+function standardRoutes(): [string, Route][] {
   return [
     ['/wire/rss.xml', { type: 'application/rss+xml; charset=utf-8', body: 'wire-rss.xml' }],
     [
