@@ -13,7 +13,7 @@ export const about: Command = {
   usage: 'the corpus (documents, passages, languages, dates, when it was loaded) and the version',
   async execute(interaction, context) {
     await interaction.reply({
-      embeds: [renderAboutEmbed(context.library().stats(), context.loadedAt(), context.version)],
+      embeds: [renderAboutEmbed(context.library.stats(), context.loadedAt(), context.version)],
       allowedMentions: NO_MENTIONS,
     });
   },

@@ -8,7 +8,7 @@ import type { Command } from '../src/discord/command.js';
 import { completeSource, sinceOption, sourceOption, untilOption } from './options.js';
 
 /** The longest question accepted (Discord allows 6,000; long ones only dilute the ranking). */
-export const MAX_QUESTION_LENGTH = 500;
+const MAX_QUESTION_LENGTH = 500;
 
 export const ask: Command = {
   data: new SlashCommandBuilder()

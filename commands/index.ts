@@ -5,10 +5,20 @@
 import type { Command } from '../src/discord/command.js';
 import { about } from './about.js';
 import { ask } from './ask.js';
-import { digest } from './digest.js';
+import { digest } from './digest/index.js';
+import { feed } from './feed.js';
 import { help } from './help.js';
 import { search } from './search.js';
 import { sources } from './sources.js';
 import { trend } from './trend.js';
 
-export const COMMANDS: readonly Command[] = [ask, search, trend, sources, about, digest, help];
+export const COMMANDS: readonly Command[] = [
+  ask,
+  search,
+  trend,
+  sources,
+  about,
+  digest,
+  feed,
+  help,
+];

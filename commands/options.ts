@@ -3,10 +3,8 @@
  */
 import type { AutocompleteInteraction, SlashCommandStringOption } from 'discord.js';
 import type { CommandContext } from '../src/discord/command.js';
-
-/** Discord's limits on autocomplete: 25 choices, names and values of 1–100 characters. */
-export const MAX_CHOICES = 25;
-export const MAX_CHOICE_LENGTH = 100;
+import { DISCORD_LIMITS } from '../src/present/limits.js';
+import { truncateText } from '../src/present/markdown.js';
 
 /** The `since` option. */
 export function sinceOption(option: SlashCommandStringOption): SlashCommandStringOption {
@@ -29,15 +27,19 @@ export function sourceOption(option: SlashCommandStringOption): SlashCommandStri
   return option
     .setName('source')
     .setDescription('Only this outlet, e.g. Sputnik')
-    .setMaxLength(MAX_CHOICE_LENGTH)
+    .setMaxLength(DISCORD_LIMITS.choiceLength)
     .setAutocomplete(true);
 }
 
-/** A choice cut to Discord's 100 characters (never empty). */
+/**
+ * A choice within Discord's 100 characters (never empty): the name is cut at a word, the value
+ * (sent back as typed) only at the limit.
+ */
 export function toChoice(name: string, value: string = name): { name: string; value: string } {
-  const cut = (s: string): string =>
-    s.length <= MAX_CHOICE_LENGTH ? s : s.slice(0, MAX_CHOICE_LENGTH - 1) + '…';
-  return { name: cut(name) || '…', value: value.slice(0, MAX_CHOICE_LENGTH) || '…' };
+  return {
+    name: truncateText(name, DISCORD_LIMITS.choiceLength) || '…',
+    value: value.slice(0, DISCORD_LIMITS.choiceLength) || '…',
+  };
 }
 
 /** Outlets whose name contains what was typed, most articles first. */
@@ -46,11 +48,10 @@ export async function completeSource(
   context: CommandContext,
 ): Promise<void> {
   const typed = String(interaction.options.getFocused()).trim().toLowerCase();
-  const choices = context
-    .library()
+  const choices = context.library
     .sources()
     .filter((s) => s.source.toLowerCase().includes(typed))
-    .slice(0, MAX_CHOICES)
+    .slice(0, DISCORD_LIMITS.choices)
     .map((s) =>
       toChoice(`${s.source} (${s.articles} article${s.articles === 1 ? '' : 's'})`, s.source),
     );

@@ -6,14 +6,8 @@ import { SlashCommandBuilder } from 'discord.js';
 import { suggestCompletions } from '../src/answer/keywords.js';
 import { readAnswerRequest, replyWithAnswer } from '../src/discord/answers.js';
 import type { Command } from '../src/discord/command.js';
-import {
-  MAX_CHOICES,
-  completeSource,
-  sinceOption,
-  sourceOption,
-  toChoice,
-  untilOption,
-} from './options.js';
+import { DISCORD_LIMITS } from '../src/present/limits.js';
+import { completeSource, sinceOption, sourceOption, toChoice, untilOption } from './options.js';
 
 export const search: Command = {
   data: new SlashCommandBuilder()
@@ -43,7 +37,7 @@ export const search: Command = {
       return;
     }
     const typed = String(focused.value);
-    const choices = suggestCompletions(context.library(), typed, MAX_CHOICES)
+    const choices = suggestCompletions(context.library, typed, DISCORD_LIMITS.choices)
       .filter((s) => s.trim() !== '')
       .map((s) => toChoice(s));
     await interaction.respond(choices);

@@ -13,7 +13,7 @@ export const sources: Command = {
   usage: 'the outlets in the corpus with their number of articles and date range',
   async execute(interaction, context) {
     await interaction.reply({
-      embeds: [renderSourcesEmbed(context.library().sources())],
+      embeds: [renderSourcesEmbed(context.library.sources())],
       allowedMentions: NO_MENTIONS,
     });
   },

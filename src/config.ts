@@ -28,6 +28,12 @@ export interface Config {
   readonly chatEnabled: boolean;
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
+  /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */
+  readonly feedsAllowPrivate: boolean;
+  /** Discord user ids allowed to add, remove and poll feeds. */
+  readonly ownerIds: readonly string[];
+  /** How often each feed is polled unless it sets its own interval, minutes. */
+  readonly feedPollMinutes: number;
 }
 
 /** A configuration value is missing or malformed; the message names the key. */
@@ -43,12 +49,58 @@ export class ConfigError extends Error {
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
+/**
+ * What a bad value looked like, without the value: a secret pasted into the wrong key (a token
+ * in DISCORD_GUILD_ID) must never reach a terminal or a log.
+ */
+function shapeOf(raw: string): string {
+  return `a value of ${raw.length} character${raw.length === 1 ? '' : 's'}`;
+}
+
 function readBoolean(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
   const raw = env[key]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(key, `expected true or false, got "${env[key]}"`);
+  throw new ConfigError(key, `expected true or false, got ${shapeOf(raw)}`);
+}
+
+/** Like readBoolean, but the message never repeats the value (it may be a pasted secret). */
+function readFlag(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(key, 'expected true or false');
+}
+
+/** Longest feed poll interval accepted: one day. */
+export const MAX_FEED_POLL_MINUTES = 1_440;
+
+function readPollMinutes(env: NodeJS.ProcessEnv): number {
+  const raw = env['FEED_POLL_MINUTES']?.trim();
+  if (raw === undefined || raw === '') return 15;
+  const minutes = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(minutes >= 1 && minutes <= MAX_FEED_POLL_MINUTES)) {
+    throw new ConfigError(
+      'FEED_POLL_MINUTES',
+      `expected a whole number of minutes from 1 to ${MAX_FEED_POLL_MINUTES}`,
+    );
+  }
+  return minutes;
+}
+
+function readOwnerIds(env: NodeJS.ProcessEnv): string[] {
+  const raw = env['OWNER_IDS']?.trim() ?? '';
+  if (raw === '') return [];
+  const ids = raw.split(/[\s,]+/).filter((id) => id !== '');
+  if (ids.some((id) => !SNOWFLAKE.test(id))) {
+    throw new ConfigError(
+      'OWNER_IDS',
+      'expected Discord user ids of 17–20 digits, separated by commas',
+    );
+  }
+  return [...new Set(ids)];
 }
 
 function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
@@ -72,7 +124,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (discordGuildId !== null && !SNOWFLAKE.test(discordGuildId)) {
     throw new ConfigError(
       'DISCORD_GUILD_ID',
-      `expected a server id of 17–20 digits, got "${discordGuildId}"`,
+      `expected a server id of 17–20 digits, got ${shapeOf(discordGuildId)}`,
     );
   }
   const discordApiBase = readOptional(env, 'DISCORD_API_BASE') ?? DEFAULT_DISCORD_API_BASE;
@@ -80,16 +132,22 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   try {
     apiUrl = new URL(discordApiBase);
   } catch {
-    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+    throw new ConfigError(
+      'DISCORD_API_BASE',
+      `expected an http(s) URL, got ${shapeOf(discordApiBase)}`,
+    );
   }
   if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
-    throw new ConfigError('DISCORD_API_BASE', `expected an http(s) URL, got "${discordApiBase}"`);
+    throw new ConfigError(
+      'DISCORD_API_BASE',
+      `expected an http(s) URL, got ${shapeOf(discordApiBase)}`,
+    );
   }
   const logLevel = (readOptional(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(
       'LOG_LEVEL',
-      `expected one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`,
+      `expected one of ${LOG_LEVELS.join(', ')}, got ${shapeOf(logLevel)}`,
     );
   }
   return {
@@ -101,6 +159,9 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     logLevel: logLevel as LogLevel,
     chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
+    feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
+    ownerIds: readOwnerIds(env),
+    feedPollMinutes: readPollMinutes(env),
   };
 }
 

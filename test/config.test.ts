@@ -13,18 +13,57 @@ describe('readConfig', () => {
       logLevel: 'info',
       chatEnabled: false,
       watchCorpus: true,
+      feedsAllowPrivate: false,
+      ownerIds: [],
+      feedPollMinutes: 15,
     });
+  });
+
+  it('reads the feed settings, naming a bad key without repeating its value', () => {
+    expect(
+      readConfig(
+        {
+          FEEDS_ALLOW_PRIVATE: 'true',
+          OWNER_IDS: '111111111111111111, 222222222222222222',
+          FEED_POLL_MINUTES: '30',
+        },
+        '/app',
+      ),
+    ).toMatchObject({
+      feedsAllowPrivate: true,
+      ownerIds: ['111111111111111111', '222222222222222222'],
+      feedPollMinutes: 30,
+    });
+    const bad: [Record<string, string>, string][] = [
+      [{ OWNER_IDS: '111111111111111111,secret-ish' }, 'OWNER_IDS: '],
+      [{ FEEDS_ALLOW_PRIVATE: 'secret-ish' }, 'FEEDS_ALLOW_PRIVATE: '],
+      [{ FEED_POLL_MINUTES: '0' }, 'FEED_POLL_MINUTES: '],
+      [{ FEED_POLL_MINUTES: 'secret-ish' }, 'FEED_POLL_MINUTES: '],
+    ];
+    for (const [env, prefix] of bad) {
+      let message = '';
+      try {
+        readConfig(env, '/app');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message.startsWith(prefix)).toBe(true);
+      expect(message).not.toContain('secret-ish');
+    }
   });
 
   it('names the bad key', () => {
     expect(() => readConfig({ DISCORD_GUILD_ID: 'abc' }, '/app')).toThrow(
-      new ConfigError('DISCORD_GUILD_ID', 'expected a server id of 17–20 digits, got "abc"'),
+      new ConfigError(
+        'DISCORD_GUILD_ID',
+        'expected a server id of 17–20 digits, got a value of 3 characters',
+      ),
     );
     expect(() => readConfig({ DISCORD_API_BASE: 'ftp://x' }, '/app')).toThrow(
-      'DISCORD_API_BASE: expected an http(s) URL, got "ftp://x"',
+      'DISCORD_API_BASE: expected an http(s) URL, got a value of 7 characters',
     );
     expect(() => readConfig({ CHAT_ENABLED: 'maybe' }, '/app')).toThrow(
-      'CHAT_ENABLED: expected true or false, got "maybe"',
+      'CHAT_ENABLED: expected true or false, got a value of 5 characters',
     );
     expect(() => readConfig({ DISCORD_TOKEN: 'short' }, '/app')).toThrow(/^DISCORD_TOKEN: /);
   });

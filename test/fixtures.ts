@@ -1,5 +1,5 @@
 /** Inline article fixtures shared by the specifications. */
-import type { Article } from '../src/core/types.js';
+import type { Article, QuoteResult } from '../src/core/types.js';
 
 /** An article with no metadata but what `extra` gives (English, undated). */
 export function makeArticle(id: string, text: string, extra: Partial<Article> = {}): Article {
@@ -25,4 +25,23 @@ export function makeNewsArticle(id: string, text: string, extra: Partial<Article
     date: '2022-02-27',
     ...extra,
   });
+}
+
+/** A ranked quote of a Sputnik article dated 23 Mar 2022, with what `fields` changes. */
+export function makeQuoteResult(fields: Partial<QuoteResult> & { quote: string }): QuoteResult {
+  return {
+    rank: 1,
+    span: { start: 0, end: fields.quote.length },
+    highlights: [],
+    docId: 'doc',
+    passageId: 'doc#0',
+    title: null,
+    source: 'Sputnik',
+    url: 'https://example.org/a',
+    date: '2022-03-23',
+    lang: 'en',
+    score: 1,
+    alsoIn: [],
+    ...fields,
+  };
 }

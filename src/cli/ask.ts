@@ -3,16 +3,20 @@
  * [--corpus DIR] "question"`: answers once, or one question per standard-input line.
  * With --json, stdout carries exactly one JSON object per question and nothing else.
  */
+import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { isIsoDate } from '../text/clean.js';
+import { readDateBound } from '../answer/date-bounds.js';
 import { createLogger } from '../core/log.js';
 import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
 import { renderAnswer } from '../present/console.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions } from '../core/types.js';
 import { openCorpus } from '../library/open.js';
+import { UsageError } from '../core/errors.js';
+import { readQuestion } from '../text/question.js';
 
 /** Bad command-line arguments; the message says what to change. */
 export class ArgumentError extends Error {
@@ -55,7 +59,8 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
   if (values.help) throw new ArgumentError(USAGE);
   const options: { -readonly [K in keyof AnswerOptions]: AnswerOptions[K] } = {};
   if (values.limit !== undefined) {
-    const limit = Number(values.limit);
+    // Digits only: Number() would also take "1e1", "0x5", "2.0" and " 3".
+    const limit = /^\d{1,3}$/.test(values.limit) ? Number(values.limit) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new ArgumentError(
         `--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${values.limit}"`,
@@ -66,16 +71,26 @@ export function parseAskArguments(argv: readonly string[]): AskArguments {
   for (const key of ['since', 'until'] as const) {
     const value = values[key];
     if (value === undefined) continue;
-    if (!isIsoDate(value))
-      throw new ArgumentError(`--${key} must be a date as YYYY-MM-DD, got "${value}"`);
-    options[key] = value;
+    const date = readDateBound(key, value);
+    if (date === null)
+      throw new ArgumentError(
+        `--${key} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), got "${value}"`,
+      );
+    options[key] = date;
   }
-  if (values.since !== undefined && values.until !== undefined && values.since > values.until) {
+  if (options.since !== undefined && options.until !== undefined && options.since > options.until) {
     throw new ArgumentError(`--since (${values.since}) is after --until (${values.until})`);
   }
   if (values.source !== undefined) options.source = values.source;
   if (values.lang !== undefined) options.lang = values.lang;
-  const question = positionals.length === 0 ? null : positionals.join(' ');
+  let question: string | null = null;
+  if (positionals.length > 0) {
+    try {
+      question = readQuestion(positionals.join(' '));
+    } catch (error) {
+      throw new ArgumentError((error as Error).message);
+    }
+  }
   return { json: values.json ?? false, question, corpus: values.corpus ?? null, options };
 }
 
@@ -124,6 +139,10 @@ async function main(): Promise<number> {
   if (config === null) return EXIT_USAGE;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   // The persisted index belongs to the configured corpus; another --corpus is built in memory.
+  if (args.corpus !== null && !isFolder(args.corpus)) {
+    process.stderr.write(`--corpus ${args.corpus}: no such folder\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
   const { library } =
     args.corpus === null
       ? await openCorpus(config.corpusDir, logger, Date.now, { dataDir: config.dataDir })
@@ -133,12 +152,38 @@ async function main(): Promise<number> {
     await printAnswer(library, args.question, args, write);
     return 0;
   }
+  // One line at a time: a refused line is reported (and, with --json, answered with an error
+  // object, so stdout keeps one object per question) and the rest of the batch is answered.
+  let refused = 0;
+  let lineNumber = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
+    lineNumber++;
     if (line.trim() === '') continue;
-    await printAnswer(library, line, args, write);
+    let question: string;
+    try {
+      question = readQuestion(line);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      refused++;
+      process.stderr.write(`line ${lineNumber}: ${error.message}\n`);
+      if (args.json)
+        write(JSON.stringify({ query: null, error: error.message, results: [] }) + '\n');
+      continue;
+    }
+    await printAnswer(library, question, args, write);
   }
-  return 0;
+  return refused > 0 ? 1 : 0;
 }
 
-runMain('ask', main);
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// Run only as the entry point, so tests can import the argument parser.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  runMain('ask', main);

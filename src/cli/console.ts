@@ -11,6 +11,7 @@ import { answerQuestion } from '../answer/answer.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
+import { readQuestion, showable } from '../text/question.js';
 import { parseTrendArguments, runTrend } from './trend-command.js';
 import type { Library } from '../library/library.js';
 
@@ -54,7 +55,13 @@ export async function answerConsoleLine(
 ): Promise<string | null> {
   const library = deps.library();
   const emphasis = deps.interactive ? 'ansi' : 'markdown';
-  const run = async (kind: 'ask' | 'search', question: string, offset: number): Promise<string> => {
+  const run = async (kind: 'ask' | 'search', raw: string, offset: number): Promise<string> => {
+    let question: string;
+    try {
+      question = readQuestion(raw);
+    } catch (error) {
+      return userMessageFor(error);
+    }
     const answer =
       kind === 'ask'
         ? await answerQuestion(library, question, { offset })
@@ -90,6 +97,15 @@ export async function answerConsoleLine(
   }
 }
 
+/** How much of an input line is echoed or logged. */
+const ECHO_LENGTH = 200;
+
+/** A line as echoed back: without control characters, cut after ECHO_LENGTH. */
+function echoOf(line: string): string {
+  const shown = showable(line.slice(0, ECHO_LENGTH)).trim();
+  return line.length > ECHO_LENGTH ? `${shown}…` : shown;
+}
+
 /** Runs the console until /quit or the end of input. */
 export async function runConsole(deps: ConsoleDeps): Promise<void> {
   const write = (s: string): void => void deps.output.write(s + '\n');
@@ -107,6 +123,8 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
       let reply: string | null;
       try {
         const trend = /^\/trend(?:\s+([\s\S]*))?$/i.exec(line.trim());
+        // A /trend topic is bounded like any question (answerConsoleLine bounds the others).
+        if (trend !== null) readQuestion(line);
         reply =
           trend === null
             ? await answerConsoleLine(line, deps, session)
@@ -117,11 +135,11 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
                 deps.interactive ? 'ansi' : 'markdown',
               );
       } catch (error) {
-        deps.logger.error('console answer failed', { error, line });
+        deps.logger.error('console answer failed', { error, line: line.slice(0, ECHO_LENGTH) });
         reply = userMessageFor(error);
       }
       if (reply === null) break;
-      write(deps.interactive ? reply : `> ${line.trim()}\n${reply}\n`);
+      write(deps.interactive ? reply : `> ${echoOf(line)}\n${reply}\n`);
     }
     if (deps.interactive) lines.prompt();
   }

@@ -61,3 +61,52 @@ export function createLogger(
 
 /** A logger that drops everything (tests that do not look at logs). */
 export const SILENT_LOGGER: Logger = createLogger('error', { sink: () => undefined });
+
+/**
+ * Logs a repeated event once per window instead of once per occurrence: the first occurrence of
+ * a key is written at once, later ones in the same window are counted and written as one line
+ * when the window closes. A burst of 2,000 identical warnings becomes two lines.
+ */
+export class LogWindow {
+  private readonly open = new Map<
+    string,
+    { count: number; message: string; context: LogContext; timer: NodeJS.Timeout }
+  >();
+
+  constructor(
+    private readonly write: (message: string, context: LogContext) => void,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Notes one occurrence of `key`. */
+  note(key: string, message: string, context: LogContext = {}): void {
+    const entry = this.open.get(key);
+    if (entry !== undefined) {
+      entry.count++;
+      return;
+    }
+    this.write(message, context);
+    const timer = setTimeout(() => this.close(key), this.windowMs);
+    timer.unref();
+    this.open.set(key, { count: 0, message, context, timer });
+  }
+
+  /** Writes the counts of open windows now and stops their timers (on shutdown). */
+  flush(): void {
+    for (const key of [...this.open.keys()]) this.close(key);
+  }
+
+  private close(key: string): void {
+    const entry = this.open.get(key);
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    this.open.delete(key);
+    if (entry.count > 0) {
+      this.write(`${entry.message} (${entry.count} more time(s) in that window)`, {
+        ...entry.context,
+        windowMs: this.windowMs,
+        more: entry.count,
+      });
+    }
+  }
+}

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { VerbatimError } from '../core/errors.js';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
@@ -79,19 +80,62 @@ const MIGRATIONS: readonly string[] = [
     first_seen_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Feeds followed into the corpus and the items already written from them.
+  `
+  CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    lang TEXT,
+    interval_minutes INTEGER,
+    added_by TEXT,
+    added_at INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetch_at INTEGER,
+    last_success_at INTEGER,
+    last_status TEXT,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    items_seen INTEGER NOT NULL DEFAULT 0,
+    next_poll_at INTEGER NOT NULL
+  );
+  CREATE INDEX feeds_due ON feeds (next_poll_at);
+  CREATE TABLE feed_items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    item_key TEXT NOT NULL,
+    link TEXT,
+    entry_hash TEXT NOT NULL,
+    text_hash TEXT,
+    article_id TEXT,
+    file TEXT,
+    first_seen_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (feed_id, item_key)
+  );
+  CREATE INDEX feed_items_by_link ON feed_items (link);
+  CREATE INDEX feed_items_by_text ON feed_items (text_hash);
+  `,
 ];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The database was written by a newer Verbatim; it is left as it is. */
+export class DatabaseTooNewError extends VerbatimError {
+  override readonly name = 'DatabaseTooNewError';
+  constructor(readonly version: number) {
+    super(
+      `the database schema is version ${version}, newer than this Verbatim (${MIGRATIONS.length}); upgrade Verbatim`,
+    );
+  }
+}
+
 /** Applies every migration above the file's user_version, each in its own transaction. */
 export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `the database schema is version ${current}, newer than this Verbatim (${MIGRATIONS.length}); upgrade Verbatim`,
-    );
-  }
+  if (current > MIGRATIONS.length) throw new DatabaseTooNewError(current);
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version] ?? '');
@@ -107,12 +151,111 @@ export function migrate(db: Db): number {
  */
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = openDatabaseFile(file);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function openDatabaseFile(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an intent must be on disk before its message is sent, even across a power cut.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   return db;
+}
+
+/** A database file that could not be used, renamed so nothing in it is lost. */
+export interface SetAside {
+  readonly problem: 'empty' | 'damaged';
+  /** Where the file now is (its WAL and shared-memory files, if any, beside it with the same name). */
+  readonly keptAs: string;
+  /** What was wrong, in a few words (SQLite's message for a damaged file). */
+  readonly detail: string;
+}
+
+/** An open database and what, if anything, had to be set aside to open it. */
+export interface OpenedDatabase {
+  readonly db: Db;
+  readonly setAside: SetAside | null;
+}
+
+/** SQLite's codes for a file whose content is not a usable database. */
+function isDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+function sizeOf(file: string): number | null {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks every page of an existing file (quick_check) and its schema version through a read-only
+ * connection, which neither checkpoints nor deletes the WAL: a damaged file is kept as found.
+ */
+function checkExisting(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const check = db.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') {
+      throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    }
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) throw new DatabaseTooNewError(version);
+  } finally {
+    db.close();
+  }
+}
+
+function keepAside(
+  file: string,
+  problem: SetAside['problem'],
+  detail: string,
+  now: Date,
+): SetAside {
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
+  const keptAs = `${file}.${problem}-${stamp}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, keptAs + suffix);
+  }
+  return { problem, keptAs, detail };
+}
+
+/**
+ * Opens the database at `file` like `openDatabase`, but a file that is empty (0 bytes, no WAL) or
+ * damaged (SQLite cannot read it, or a page fails quick_check) is renamed to
+ * `<file>.<problem>-<UTC time>` with its WAL, and a new database is started in its place; the
+ * caller must report `setAside`. A database from a newer Verbatim is left untouched
+ * (DatabaseTooNewError); any other failure (permissions, disk) is thrown as it is.
+ */
+export function openDatabaseKeepingAside(file: string, now: Date = new Date()): OpenedDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let setAside: SetAside | null = null;
+  // An empty main file with frames in its WAL is still a database (SQLite replays the WAL).
+  if (sizeOf(file) === 0 && (sizeOf(`${file}-wal`) ?? 0) === 0) {
+    setAside = keepAside(file, 'empty', 'the file is empty (0 bytes)', now);
+  } else {
+    try {
+      checkExisting(file);
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      setAside = keepAside(file, 'damaged', (error as Error).message, now);
+    }
+  }
+  return { db: openDatabase(file), setAside };
 }

@@ -314,7 +314,10 @@ export class DigestStore {
     this.db.prepare('UPDATE subscriptions SET next_run_at = ? WHERE id = ?').run(nextRunAt, id);
   }
 
-  /** Marks when the first digest was built (only the first call has an effect). */
+  /**
+   * Marks when the first digest was built (only the first call has an effect); for a first run
+   * that found nothing to post. A posted digest sets it through `markSent`.
+   */
   setBaseline(id: number, at: number): void {
     this.db
       .prepare('UPDATE subscriptions SET baseline_at = ? WHERE id = ? AND baseline_at IS NULL')
@@ -383,13 +386,30 @@ export class DigestStore {
     })();
   }
 
-  /** Closes runs left open by a crash as `interrupted`; returns how many. */
+  /**
+   * Closes runs left open by a crash as `interrupted`; returns how many. A scheduled run that
+   * stopped before recording its post gives its slot back (the subscription's anchor moves to
+   * just before it, if no later run moved it on), so the next tick runs that slot once; a run
+   * that recorded a post is finished by reconciling the post instead.
+   */
   closeInterruptedRuns(now: number): number {
-    return this.db
-      .prepare(
-        `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run' WHERE finished_at IS NULL`,
-      )
-      .run(now).changes;
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE subscriptions SET anchor_at = runs.scheduled_for - 1, next_run_at = runs.scheduled_for
+           FROM runs
+           WHERE runs.subscription_id = subscriptions.id AND runs.finished_at IS NULL
+             AND runs.scheduled_for IS NOT NULL AND subscriptions.anchor_at = runs.scheduled_for
+             AND subscriptions.status = 'active'
+             AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)`,
+        )
+        .run();
+      return this.db
+        .prepare(
+          `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run' WHERE finished_at IS NULL`,
+        )
+        .run(now).changes;
+    })();
   }
 
   /**
@@ -457,11 +477,33 @@ export class DigestStore {
     })();
   }
 
-  /** Marks a post as sent, with the Discord message id. */
+  /**
+   * Marks a post as sent, with the Discord message id. The subscription's first sent post sets
+   * its baseline (when that digest was built), in the same transaction: a digest Discord refused
+   * must not move the baseline, or its passages would never qualify again.
+   */
   markSent(postId: number, messageId: string, now: number): void {
-    this.db
-      .prepare(`UPDATE posts SET status = 'sent', message_id = ?, sent_at = ? WHERE id = ?`)
-      .run(messageId, now, postId);
+    this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE posts SET status = 'sent', message_id = ?, sent_at = ? WHERE id = ?`)
+        .run(messageId, now, postId);
+      this.db
+        .prepare(
+          `UPDATE subscriptions SET baseline_at = (
+             SELECT runs.started_at FROM posts JOIN runs ON runs.id = posts.run_id WHERE posts.id = ?)
+           WHERE id = (SELECT subscription_id FROM posts WHERE id = ?) AND baseline_at IS NULL`,
+        )
+        .run(postId, postId);
+    })();
+  }
+
+  /** How many passages a post carries (its reserved deliveries). */
+  passageCountOf(postId: number): number {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE post_id = ?').get(postId) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** Marks a post as failed and frees its passages, so a later digest may post them. */

@@ -10,24 +10,21 @@ import {
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
+import { readQuestion } from '../text/question.js';
 import { UsageError, UserFacingError } from '../core/errors.js';
 import { answerQuestion, clampLimit } from '../answer/answer.js';
+import { readDateBound, type DateBound } from '../answer/date-bounds.js';
 import { searchKeywords } from '../answer/keywords.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
 import type { ButtonHandler, CommandContext } from './command.js';
+import { CONTEXT_BUTTON, PAGE_BUTTON, isContextTarget, type ContextTarget } from './custom-id.js';
 import {
-  DISCORD_LIMITS,
   renderAnswerButtons,
   renderAnswerEmbed,
   renderContextEmbed,
   renderEmptyAnswer,
 } from '../present/discord.js';
-
-/** Custom-id prefix of the page buttons (More ▶ and ◀ Previous). */
-export const PAGE_PREFIX = 'page';
-/** Custom-id prefix of the Context buttons. */
-export const CONTEXT_PREFIX = 'ctx';
 
 /** No mention in anything the bot sends may ping (article text can hold `@everyone`). */
 export const NO_MENTIONS = { parse: [] } as const;
@@ -52,29 +49,15 @@ export interface AnswerPage {
   readonly found: boolean;
 }
 
-const DATE_INPUT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
- * Reads a date option: `2022`, `2022-03` or `2022-03-05`. A year or month means its first day
- * for `since` and its last day for `until`. Throws a UsageError that says how to write it.
+ * Reads a date option (see readDateBound: `2022`, `2022-03` or `2022-03-05`). Throws a
+ * UsageError that says how to write it.
  */
-export function parseDateOption(name: 'since' | 'until', value: string): IsoDate {
-  const match = DATE_INPUT.exec(value.trim());
-  const fail = (): never => {
+export function parseDateOption(name: DateBound, value: string): IsoDate {
+  const date = readDateBound(name, value);
+  if (date === null)
     throw new UsageError(`“${name}” must be a date like 2022-03-05 (or just 2022-03, or 2022).`);
-  };
-  if (match === null) return fail();
-  const year = Number(match[1]);
-  const month = match[2] === undefined ? (name === 'since' ? 1 : 12) : Number(match[2]);
-  if (month < 1 || month > 12) return fail();
-  const last = daysIn(year, month);
-  const day = match[3] === undefined ? (name === 'since' ? 1 : last) : Number(match[3]);
-  if (day < 1 || day > last) return fail();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return date;
 }
 
 /** Reads /ask or /search options into a request; throws UsageError on bad input. */
@@ -83,8 +66,9 @@ export function readAnswerRequest(
   kind: AnswerRequest['kind'],
   textOption: string,
 ): AnswerRequest {
-  const question = interaction.options.getString(textOption, true).trim();
-  if (question === '') throw new UsageError(`Please give the ${textOption} some words.`);
+  const raw = interaction.options.getString(textOption, true);
+  if (raw.trim() === '') throw new UsageError(`Please give the ${textOption} some words.`);
+  const question = readQuestion(raw);
   const limit = interaction.options.getInteger('limit') ?? undefined;
   const sinceRaw = interaction.options.getString('since');
   const untilRaw = interaction.options.getString('until');
@@ -105,11 +89,7 @@ export function readAnswerRequest(
 }
 
 /** Runs the core for one page of a request. */
-export function runAnswer(
-  library: Library,
-  request: AnswerRequest,
-  offset: number,
-): Promise<Answer> {
+function runAnswer(library: Library, request: AnswerRequest, offset: number): Promise<Answer> {
   const options: AnswerOptions = {
     offset,
     ...(request.limit !== undefined ? { limit: request.limit } : {}),
@@ -132,18 +112,29 @@ function quoteCheck(text: string): string {
  * word is (so a long paragraph is shown around it) and a check of the quote's text; stored in
  * the button state when it does not fit in 100 characters.
  */
-export function contextCustomId(result: QuoteResult, context: CommandContext): string {
-  const { docId, span } = result;
+function contextCustomId(result: QuoteResult, context: CommandContext): string {
   const starts = result.highlights.map((h) => h.start);
-  const focus = starts.length > 0 ? Math.min(...starts) : 0;
-  const check = quoteCheck(result.quote);
-  const direct = `${CONTEXT_PREFIX}:${span.start.toString(36)}:${span.end.toString(36)}:${focus.toString(36)}:${check}:${docId}`;
-  if (direct.length <= DISCORD_LIMITS.customId) return direct;
-  return `${CONTEXT_PREFIX}:~${context.buttons.put({ docId, start: span.start, end: span.end, focus, check })}`;
+  const target: ContextTarget = {
+    docId: result.docId,
+    start: result.span.start,
+    end: result.span.end,
+    focus: starts.length > 0 ? Math.min(...starts) : 0,
+    check: quoteCheck(result.quote),
+  };
+  return (
+    CONTEXT_BUTTON.encode({ target }) ??
+    encoded(CONTEXT_BUTTON.encode({ stateKey: context.buttons.put(target) }))
+  );
 }
 
 function pageCustomId(request: AnswerRequest, offset: number, context: CommandContext): string {
-  return `${PAGE_PREFIX}:${context.buttons.put(request)}:${offset}`;
+  return encoded(PAGE_BUTTON.encode({ stateKey: context.buttons.put(request), offset }));
+}
+
+/** A custom id made of a state key and short numbers, which always fits. */
+function encoded(id: string | null): string {
+  if (id === null) throw new Error('a custom id of a state key exceeded 100 characters');
+  return id;
 }
 
 /** Renders one page of an answer with its Context, Previous and More buttons. */
@@ -181,7 +172,7 @@ export function renderAnswerPage(
 }
 
 /** The page as the options of an edit (empty content is sent as a cleared field). */
-export function asEdit(page: AnswerPage): InteractionEditReplyOptions {
+function asEdit(page: AnswerPage): InteractionEditReplyOptions {
   return {
     content: page.content === '' ? null : page.content,
     embeds: page.embeds,
@@ -196,7 +187,7 @@ export function answerInTurn(
   request: AnswerRequest,
   offset: number,
 ): Promise<Answer> {
-  const run = (): Promise<Answer> => runAnswer(context.library(), request, offset);
+  const run = (): Promise<Answer> => runAnswer(context.library, request, offset);
   return context.answerQueue === undefined ? run() : context.answerQueue.run(run);
 }
 
@@ -219,53 +210,55 @@ export async function replyWithAnswer(
 export const EXPIRED_BUTTON_MESSAGE =
   'This button no longer works: I no longer have the question behind it (it is too old or my storage was reset). Please ask again.';
 
-function isRequest(value: unknown): value is AnswerRequest {
+/** Whether `value` (read back from the button state store) is a request this bot stored. */
+function isAnswerRequest(value: unknown): value is AnswerRequest {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return (v['kind'] === 'ask' || v['kind'] === 'search') && typeof v['question'] === 'string';
+  const optional = (key: string, type: 'string' | 'number'): boolean =>
+    v[key] === undefined || typeof v[key] === type;
+  return (
+    (v['kind'] === 'ask' || v['kind'] === 'search') &&
+    typeof v['question'] === 'string' &&
+    optional('limit', 'number') &&
+    optional('since', 'string') &&
+    optional('until', 'string') &&
+    optional('source', 'string')
+  );
 }
 
 /** More ▶ / ◀ Previous: replaces the message with the requested page. */
-export const handlePageButton: ButtonHandler = async (interaction, args, context) => {
-  const [key = '', offsetText = '0'] = args.split(':');
-  const request = context.buttons.get(key);
-  const offset = Number.parseInt(offsetText, 10);
-  if (!isRequest(request) || !Number.isFinite(offset) || offset < 0) {
+const handlePageButton: ButtonHandler = async (interaction, args, context) => {
+  const button = PAGE_BUTTON.decode(args);
+  const request = button === null ? undefined : context.buttons.get(button.stateKey);
+  if (button === null || !isAnswerRequest(request))
     throw new UserFacingError(EXPIRED_BUTTON_MESSAGE);
-  }
   await interaction.deferUpdate();
-  const answer = await answerInTurn(context, request, offset);
-  await interaction.editReply(asEdit(renderAnswerPage(answer, request, offset, context)));
+  const answer = await answerInTurn(context, request, button.offset);
+  await interaction.editReply(asEdit(renderAnswerPage(answer, request, button.offset, context)));
 };
 
 /** The paragraph (blank-line separated) of `text` around `span`. */
-export function paragraphAround(text: string, span: Span): Span {
+function paragraphAround(text: string, span: Span): Span {
   const before = text.lastIndexOf('\n\n', Math.max(0, span.start - 1));
   const after = text.indexOf('\n\n', span.end);
   return { start: before < 0 ? 0 : before + 2, end: after < 0 ? text.length : after };
 }
 
 /** Context n: the quote's whole paragraph, privately. */
-export const handleContextButton: ButtonHandler = async (interaction, args, context) => {
-  let target:
-    { docId: string; start: number; end: number; focus: number; check: string } | undefined;
-  if (args.startsWith('~')) {
-    const stored = context.buttons.get(args.slice(1)) as typeof target;
-    if (stored && typeof stored.docId === 'string') target = stored;
-  } else {
-    const match = /^([0-9a-z]+):([0-9a-z]+):([0-9a-z]+):([\w-]{6}):(.+)$/.exec(args);
-    if (match) {
-      target = {
-        start: Number.parseInt(match[1] ?? '', 36),
-        end: Number.parseInt(match[2] ?? '', 36),
-        focus: Number.parseInt(match[3] ?? '', 36),
-        check: match[4] ?? '',
-        docId: match[5] ?? '',
-      };
-    }
-  }
+const handleContextButton: ButtonHandler = async (interaction, args, context) => {
+  const button = CONTEXT_BUTTON.decode(args);
+  const stored =
+    button !== null && 'stateKey' in button ? context.buttons.get(button.stateKey) : undefined;
+  const target =
+    button === null
+      ? undefined
+      : 'target' in button
+        ? button.target
+        : isContextTarget(stored)
+          ? stored
+          : undefined;
   if (target === undefined) throw new UserFacingError(EXPIRED_BUTTON_MESSAGE);
-  const article = context.library().article(target.docId);
+  const article = context.library.article(target.docId);
   if (article === undefined) {
     throw new UserFacingError(
       'That article is no longer in the corpus, so I cannot show its context.',
@@ -297,6 +290,6 @@ export const handleContextButton: ButtonHandler = async (interaction, args, cont
 
 /** The buttons every answer carries, by custom-id prefix. */
 export const ANSWER_BUTTONS: Readonly<Record<string, ButtonHandler>> = {
-  [PAGE_PREFIX]: handlePageButton,
-  [CONTEXT_PREFIX]: handleContextButton,
+  [PAGE_BUTTON.prefix]: handlePageButton,
+  [CONTEXT_BUTTON.prefix]: handleContextButton,
 };

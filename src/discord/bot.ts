@@ -4,20 +4,19 @@
  * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
  */
 import { mkdirSync } from 'node:fs';
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  RESTEvents,
-  type Interaction,
-  type Message,
-} from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
+import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
 import { servesGuildOf } from './digest-sender.js';
-import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
+import {
+  openDatabaseReporting,
+  openDigestRuntime,
+  type DigestRuntime,
+  type DigestRuntimeDeps,
+} from './digests.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
@@ -25,6 +24,7 @@ import { createDispatcher } from './dispatch.js';
 import { openButtonStateStore, type ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
 import { TurnQueue } from '../core/event-loop.js';
+import { reportRateLimits, REST_REQUESTS_PER_SECOND } from './rate-limits.js';
 
 /** What the bot needs; everything but config, logger and commands has a default. */
 export interface BotDeps {
@@ -44,6 +44,8 @@ export interface BotDeps {
   readonly commands: readonly Command[];
   /** Digest scheduler clock and heartbeat (tests drive them by hand); default real time, node-cron. */
   readonly digests?: Pick<DigestRuntimeDeps, 'clock' | 'heartbeat'>;
+  /** Feed poller clock, and whether it polls on its own timer (tests tick it by hand); default real time, on. */
+  readonly feeds?: { readonly clock?: FeedClock; readonly autoPoll?: boolean };
 }
 
 /** A running bot. */
@@ -52,8 +54,12 @@ export interface BotHandle {
   /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
   readonly sync: SyncOutcome | 'failed';
   readonly buttons: ButtonStateStore;
-  /** Scheduled digests; null when DATA_DIR's database could not be opened. */
+  /** Scheduled digests; null when DATA_DIR's database could not be opened or digests failed to start. */
   readonly digests: DigestRuntime | null;
+  /** What /digest tells users about the digest database or start, or null when all is well. */
+  readonly digestsNotice: string | null;
+  /** Feeds polled into the corpus; null when DATA_DIR's database could not be opened. */
+  readonly feeds: FeedRuntime | null;
   /** Disconnects and saves the button state. */
   stop(): Promise<void>;
 }
@@ -85,6 +91,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let loadedAt = deps.loadedAt;
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
+  let digestsNotice: string | null = null;
   if (library === undefined) {
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
@@ -103,10 +110,22 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       });
     }
   }
+  // The database is checked (and an unusable file kept aside, reported) before feeds open it.
+  let databaseNotice: string | null = null;
+  try {
+    const checked = openDatabaseReporting(config.dataDir, logger);
+    checked.db.close();
+    databaseNotice = checked.notice;
+  } catch {
+    // openDigestRuntime reports a database it cannot open (newer schema, permissions).
+  }
+  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
+  if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
+    logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
   const context: CommandContext = {
-    library,
+    library: library(),
     config,
     logger,
     now,
@@ -115,15 +134,17 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     version: deps.version ?? 'dev',
     commands: () => commands,
     digests: () => digests?.scheduler ?? null,
+    digestsNotice: () => digestsNotice,
+    feeds: () => feeds?.service ?? null,
     answerQueue: new TurnQueue(),
   };
 
   const client = new Client({
     intents: intentsFor(config),
-    rest: { api: config.discordApiBase },
+    rest: { api: config.discordApiBase, globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
     allowedMentions: { parse: [] },
   });
-  digests = openDigestRuntime({
+  const opened = openDigestRuntime({
     config,
     logger,
     library,
@@ -131,6 +152,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     servesGuild: servesGuildOf(client),
     ...deps.digests,
   });
+  digests = opened.runtime;
+  digestsNotice = opened.notice ?? databaseNotice;
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
   if (config.chatEnabled) {
@@ -142,35 +165,22 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   client.on(Events.ShardDisconnect, (event) =>
     logger.warn('gateway disconnected', { code: event.code }),
   );
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    logger.warn('rate limited by Discord; waiting', {
-      route: info.route,
-      retryAfterMs: info.retryAfter,
-      global: info.global,
-    }),
-  );
-  // An unexpected 429 (one the bucket did not predict) is only reported on the debug channel.
-  client.rest.on(RESTEvents.Debug, (message) => {
-    if (!message.includes('Encountered unexpected 429')) return;
-    const field = (name: string): string | undefined =>
-      new RegExp(`${name}\\s*:\\s*(.+)`).exec(message)?.[1]?.trim();
-    logger.warn('Discord answered 429; retrying after the wait it asked for', {
-      method: field('Method'),
-      route: field('Bucket'),
-      retryAfter: field('Retry After'),
-    });
-  });
+  const stopReportingRateLimits = reportRateLimits(client.rest, logger);
 
+  // All or nothing: a start that fails past this point leaves no client, watcher or database open.
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  let readyClient: Client<true>;
   try {
     await client.login(config.discordToken);
+    readyClient = await ready;
   } catch (error) {
     watcher?.close();
     await digests?.stop();
+    await feeds?.close();
     await client.destroy();
+    stopReportingRateLimits();
     throw error;
   }
-  const readyClient = await ready;
   logger.info('connected to Discord', {
     user: readyClient.user.tag,
     guilds: readyClient.guilds.cache.size,
@@ -191,19 +201,34 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     sync = 'failed';
   }
 
-  // Reconciles unfinished posts, runs slots missed while down (once each), then beats.
-  await digests?.start();
+  // Reconciles unfinished posts, runs slots missed while down (once each), then beats. If that
+  // fails the bot still answers questions, with digests off and said to be off.
+  try {
+    await digests?.start();
+  } catch (error) {
+    logger.error('digests could not start; /digest is off until the bot restarts', { error });
+    await digests?.stop().catch(() => undefined);
+    digests = null;
+    digestsNotice =
+      'Digests are not available right now: they could not start (the log says why). Please tell the bot owner.';
+  }
+  // Polls due feeds now and every 30 s; new articles reach the index through the watcher.
+  if (deps.feeds?.autoPoll !== false) feeds?.service.start();
 
   return {
     client: readyClient,
     sync,
     buttons,
     digests,
+    digestsNotice,
+    feeds,
     async stop() {
       watcher?.close();
+      await feeds?.close();
       await digests?.stop();
       buttons.flush();
       await readyClient.destroy();
+      stopReportingRateLimits();
     },
   };
 }

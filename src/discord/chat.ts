@@ -9,8 +9,9 @@ import { ChannelType, type Message, type MessageCreateOptions } from 'discord.js
 import { userMessageFor } from '../core/errors.js';
 import type { CommandContext } from './command.js';
 import { answerInTurn, NO_MENTIONS, renderAnswerPage, type AnswerRequest } from './answers.js';
-import { escapeMarkdown, truncateText } from '../present/markdown.js';
-import { DISCORD_LIMITS } from '../present/discord.js';
+import { escapeMarkdown, truncateText, unescapeMarkdown } from '../present/markdown.js';
+import { DISCORD_LIMITS } from '../present/limits.js';
+import { readQuestion } from '../text/question.js';
 
 /** Question words and auxiliaries that start a question without being its subject. */
 const LEADING_WORDS = new Set(
@@ -46,13 +47,8 @@ export function composeFollowUp(previous: string, followUp: string): string {
   return carried.length === 0 ? followUp.trim() : `${followUp.trim()} ${carried.join(' ')}`;
 }
 
-/** Undoes `escapeMarkdown` (a backslash before punctuation). */
-export function unescapeMarkdown(text: string): string {
-  return text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1');
-}
-
 /** The question one of the bot's answers answered: its embed title, else its "Answering" line. */
-export function questionOf(message: Message): string | null {
+function questionOf(message: Message): string | null {
   const title = message.embeds[0]?.title;
   if (title) return unescapeMarkdown(title);
   const line = /^Answering “(.+?)”/u.exec(message.content);
@@ -94,11 +90,12 @@ export function createMessageHandler(context: CommandContext): (message: Message
         if (referenced?.author.id === botId) previous = questionOf(referenced);
       }
       if (previous === null && !message.mentions.users.has(botId)) return;
-      const question = stripMention(message.content, botId);
-      if (question === '') {
+      const mentioned = stripMention(message.content, botId);
+      if (mentioned === '') {
         await message.reply({ content: MENTION_HELP, allowedMentions: NO_MENTIONS });
         return;
       }
+      const question = readQuestion(mentioned);
       const searched = previous === null ? question : composeFollowUp(previous, question);
       const request: AnswerRequest = { kind: 'ask', question: searched };
       const page = renderAnswerPage(

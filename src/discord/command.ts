@@ -11,6 +11,7 @@ import type {
 } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/log.js';
+import type { FeedService } from '../feeds/runtime.js';
 import type { DigestScheduler } from '../scheduler/scheduler.js';
 import type { Library } from '../library/library.js';
 import type { ButtonStateStore } from './state.js';
@@ -18,8 +19,11 @@ import type { TurnQueue } from '../core/event-loop.js';
 
 /** Everything a handler may use; passed down, never global. */
 export interface CommandContext {
-  /** The current Library (the index may be swapped while the bot runs). */
-  readonly library: () => Library;
+  /**
+   * The corpus served. One Library for the life of the bot: the corpus watcher updates it in
+   * place, so handlers hold it directly rather than through a getter.
+   */
+  readonly library: Library;
   readonly config: Config;
   readonly logger: Logger;
   /** The clock (tests pass a fixed one). */
@@ -33,6 +37,10 @@ export interface CommandContext {
   readonly commands: () => readonly Command[];
   /** Scheduled digests (/digest); null when the database could not be opened. */
   readonly digests?: () => DigestScheduler | null;
+  /** What to tell users about digests (database kept aside, digests off), or null. */
+  readonly digestsNotice?: () => string | null;
+  /** Feeds followed into the corpus (/feed); null or absent when the database could not be opened. */
+  readonly feeds?: () => FeedService | null;
   /** Where answers are computed, one per event-loop turn; absent, they run at once. */
   readonly answerQueue?: TurnQueue;
 }

@@ -8,7 +8,7 @@ import type { REST } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/log.js';
 import type { Library } from '../library/library.js';
-import { DATABASE_FILE, openDatabase, type Db } from '../db/db.js';
+import { DATABASE_FILE, DatabaseTooNewError, openDatabaseKeepingAside, type Db } from '../db/db.js';
 import { DigestStore } from '../digest/store.js';
 import { createDiscordSender, createSentMessageFinder } from './digest-sender.js';
 import {
@@ -39,21 +39,60 @@ export interface DigestRuntimeDeps {
   readonly heartbeat?: Heartbeat;
 }
 
+/** The runtime, when digests can run, and what the owner and /digest should be told. */
+export interface OpenedDigests {
+  readonly runtime: DigestRuntime | null;
+  /** One sentence for /digest about the database (kept aside, refused), or null when all is well. */
+  readonly notice: string | null;
+}
+
 /**
- * Opens `DATA_DIR/verbatim.db` and builds the scheduler (not yet started). Returns null, after
- * logging why, when the database cannot be opened: the bot then serves without digests.
+ * Opens `DATA_DIR/verbatim.db` as openDatabaseKeepingAside does, logging (as an error) and
+ * returning the sentence to tell /digest users when an empty or damaged file was kept aside.
+ * The bot calls it before anything else opens the file (feeds share it), so the first opener
+ * cannot silently start a fresh database; later openers find the new one.
  */
-export function openDigestRuntime(deps: DigestRuntimeDeps): DigestRuntime | null {
+export function openDatabaseReporting(
+  dataDir: string,
+  logger: Logger,
+): { readonly db: Db; readonly notice: string | null } {
+  const opened = openDatabaseKeepingAside(path.join(dataDir, DATABASE_FILE));
+  if (opened.setAside === null) return { db: opened.db, notice: null };
+  const keptAs = path.basename(opened.setAside.keptAs);
+  logger.error('the database could not be used; kept it aside and started a new one', {
+    problem: opened.setAside.problem,
+    detail: opened.setAside.detail,
+    keptAs: opened.setAside.keptAs,
+  });
+  return {
+    db: opened.db,
+    notice: `The digest database was ${opened.setAside.problem} when I started, so I kept it aside as \`${keptAs}\` in my data folder and started a new one: digests made before are not scheduled until the bot owner restores that file.`,
+  };
+}
+
+/**
+ * Opens `DATA_DIR/verbatim.db` and builds the scheduler (not yet started). An empty or damaged
+ * file is kept aside under a dated name and a new database is started (logged as an error, and
+ * `notice` says so); a database from a newer Verbatim, or one that cannot be opened at all,
+ * leaves `runtime` null and `notice` saying why: the bot then serves without digests.
+ */
+export function openDigestRuntime(deps: DigestRuntimeDeps): OpenedDigests {
   const logger = deps.logger.child({ component: 'digests' });
+  const file = path.join(deps.config.dataDir, DATABASE_FILE);
   let db: Db;
+  let notice: string | null;
   try {
-    db = openDatabase(path.join(deps.config.dataDir, DATABASE_FILE));
+    ({ db, notice } = openDatabaseReporting(deps.config.dataDir, logger));
   } catch (error) {
-    logger.error('cannot open the digest database; /digest is unavailable', {
-      dir: deps.config.dataDir,
-      error,
-    });
-    return null;
+    logger.error('cannot open the digest database; /digest is unavailable', { file, error });
+    const why =
+      error instanceof DatabaseTooNewError
+        ? `my database was written by a newer Verbatim (schema ${error.version}); I left it untouched`
+        : 'my database could not be opened';
+    return {
+      runtime: null,
+      notice: `Digests are not available right now: ${why}. Please tell the bot owner.`,
+    };
   }
   const scheduler = new DigestScheduler({
     store: new DigestStore(db),
@@ -65,7 +104,7 @@ export function openDigestRuntime(deps: DigestRuntimeDeps): DigestRuntime | null
     ...(deps.servesGuild !== undefined ? { servesGuild: deps.servesGuild } : {}),
   });
   let stopped = false;
-  return {
+  const runtime: DigestRuntime = {
     scheduler,
     async start() {
       await scheduler.start(deps.heartbeat ?? CRON_HEARTBEAT);
@@ -77,4 +116,5 @@ export function openDigestRuntime(deps: DigestRuntimeDeps): DigestRuntime | null
       db.close();
     },
   };
+  return { runtime, notice };
 }

@@ -17,16 +17,17 @@ import { UserFacingError, userMessageFor } from '../core/errors.js';
 import type { LogContext } from '../core/log.js';
 import { ANSWER_BUTTONS, NO_MENTIONS } from './answers.js';
 import type { ButtonHandler, Command, CommandContext } from './command.js';
+import { splitCustomId } from './custom-id.js';
 
 /** Discord's "Unknown interaction": the 3 s acknowledgement window had passed. */
 const UNKNOWN_INTERACTION = 10_062;
 
 /** Said when a button's prefix is unknown (e.g. a button of a removed feature). */
-export const UNKNOWN_BUTTON_MESSAGE =
+const UNKNOWN_BUTTON_MESSAGE =
   'That button is from an older version of me and no longer does anything. Please ask again.';
 
 /** Said for a slash command the bot does not know (definitions not yet synced). */
-export const UNKNOWN_COMMAND_MESSAGE =
+const UNKNOWN_COMMAND_MESSAGE =
   'I do not know that command any more; Discord may still be showing an old list. Try /help.';
 
 function describeInteraction(interaction: Interaction): LogContext {
@@ -96,15 +97,10 @@ export function createDispatcher(
     await command.autocomplete(interaction, context);
   };
   const runButton = async (interaction: ButtonInteraction): Promise<void> => {
-    const separator = interaction.customId.indexOf(':');
-    const prefix = separator < 0 ? interaction.customId : interaction.customId.slice(0, separator);
+    const { prefix, args } = splitCustomId(interaction.customId);
     const handler = buttons.get(prefix);
     if (handler === undefined) throw new UserFacingError(UNKNOWN_BUTTON_MESSAGE);
-    await handler(
-      interaction,
-      separator < 0 ? '' : interaction.customId.slice(separator + 1),
-      context,
-    );
+    await handler(interaction, args, context);
   };
 
   return async (interaction) => {

@@ -7,14 +7,15 @@
  * crash is skipped; a missing file starts empty.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { replaceFile } from '../core/files.js';
 import path from 'node:path';
 import type { Logger } from '../core/log.js';
 
 /** File name of the button state in DATA_DIR. */
 export const BUTTON_STATE_FILE = 'button-state.jsonl';
 /** The oldest entries are dropped beyond this many. */
-export const MAX_BUTTON_STATES = 20_000;
+const MAX_BUTTON_STATES = 20_000;
 
 /** A small persistent map from short keys to JSON values. */
 export interface ButtonStateStore {
@@ -78,10 +79,8 @@ export function openButtonStateStore(
     if (file === null) return;
     mkdirSync(path.dirname(file), { recursive: true });
     if (linesInFile + pending.length > 2 * max) {
-      const temp = `${file}.${process.pid}.tmp`;
       const lines = [...entries].map(([k, v]) => JSON.stringify({ k, v }) + '\n');
-      writeFileSync(temp, lines.join(''));
-      renameSync(temp, file);
+      replaceFile(file, lines.join(''));
       linesInFile = lines.length;
     } else {
       appendFileSync(file, pending.join(''));

@@ -5,7 +5,8 @@
  * so an unchanged restart must not PUT them again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { replaceFile } from '../core/files.js';
 import path from 'node:path';
 import { Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { Logger } from '../core/log.js';
@@ -21,7 +22,7 @@ export interface SyncTarget {
 }
 
 /** The record of the last successful sync. */
-export interface SyncRecord {
+interface SyncRecord {
   readonly hash: string;
   readonly applicationId: string;
   readonly guildId: string | null;
@@ -54,7 +55,7 @@ export function hashCommands(
 }
 
 /** The last sync's record, or null when there is none (or it is unreadable). */
-export function readSyncRecord(dataDir: string): SyncRecord | null {
+function readSyncRecord(dataDir: string): SyncRecord | null {
   try {
     const parsed = JSON.parse(
       readFileSync(path.join(dataDir, COMMAND_SYNC_FILE), 'utf8'),
@@ -68,9 +69,7 @@ export function readSyncRecord(dataDir: string): SyncRecord | null {
 function writeSyncRecord(dataDir: string, record: SyncRecord): void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, COMMAND_SYNC_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 2) + '\n');
-  renameSync(temp, file);
+  replaceFile(file, JSON.stringify(record, null, 2) + '\n');
 }
 
 /** What a sync did. */

@@ -19,7 +19,9 @@ import {
 } from '../trend/series.js';
 import { NO_MENTIONS, parseDateOption } from './answers.js';
 import type { CommandContext } from './command.js';
-import { ANSWER_COLOUR, DISCORD_LIMITS, fitEscaped, renderQuotes } from '../present/discord.js';
+import { ANSWER_COLOUR, renderQuotes } from '../present/discord.js';
+import { DISCORD_LIMITS } from '../present/limits.js';
+import { fitEscaped } from '../present/markdown.js';
 
 /** The attachment's file name. */
 const TREND_FILE_NAME = 'trend.png';
@@ -86,6 +88,6 @@ export async function replyWithTrend(
 ): Promise<void> {
   const request = readTrendRequest(interaction);
   await interaction.deferReply();
-  const report = await buildTrendReport(context.library(), request);
+  const report = await buildTrendReport(context.library, request);
   await interaction.editReply(renderTrendReply(report));
 }

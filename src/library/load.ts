@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import safeRegex from 'safe-regex2';
 import {
   CORPUS_EXTENSIONS,
   parseCorpusFileSteps,
@@ -56,14 +57,25 @@ export async function readCorpusOptions(
   if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
     return problem('"linkLinePatterns" must be an array of regular expressions as strings');
   }
-  try {
-    return {
-      options: { extraLinkLinePatterns: patterns.map((p: string) => new RegExp(p, 'iu')) },
-      problems: [],
-    };
-  } catch (error) {
-    return problem(`bad pattern in "linkLinePatterns": ${(error as Error).message}`);
+  const compiled: RegExp[] = [];
+  for (const [i, source] of (patterns as string[]).entries()) {
+    const named = `pattern ${i + 1} of "linkLinePatterns" (${JSON.stringify(source.slice(0, 100))})`;
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(source, 'iu');
+    } catch (error) {
+      return problem(`bad ${named}: ${(error as Error).message}`);
+    }
+    // Patterns run on every line of every article: one that backtracks exponentially would hold
+    // the bot for minutes on one unlucky line (safe-regex2 flags nested repetition).
+    if (!safeRegex(pattern)) {
+      return problem(
+        `${named} can take exponential time on some lines (nested repetition); rewrite it without a repeated group that itself repeats`,
+      );
+    }
+    compiled.push(pattern);
   }
+  return { options: { extraLinkLinePatterns: compiled }, problems: [] };
 }
 
 /** Corpus files under `dir`, recursively, skipping dot-files, dot-folders and node_modules. */

@@ -57,7 +57,23 @@ export async function watchCorpus(
   options: WatchOptions,
 ): Promise<CorpusWatcher> {
   const { logger } = options;
-  let parseOptions: ParseOptions = (await readCorpusOptions(dir)).options;
+  const initial = await readCorpusOptions(dir);
+  let parseOptions: ParseOptions = initial.options;
+  // The problems of .corpus.json last reported (at start openCorpus reported them), so an edit
+  // is reported once, not at every scan.
+  let reportedSettings = initial.problems.map(formatProblem).join('\n');
+  const readSettings = async (): Promise<void> => {
+    const read = await readCorpusOptions(dir);
+    const problems = read.problems.map(formatProblem).join('\n');
+    if (problems !== reportedSettings) {
+      for (const line of read.problems.map(formatProblem))
+        logger.warn(`corpus: ${line}; keeping the settings in use`);
+      if (problems === '') logger.info('corpus: .corpus.json read again without problems');
+      reportedSettings = problems;
+    }
+    // A bad file keeps the settings in use: dropping them would change how new files are read.
+    if (read.problems.length === 0) parseOptions = read.options;
+  };
   const known = new Map<string, string>();
   for (const file of options.initialFiles ?? (await listCorpusFiles(dir).catch(() => [])))
     known.set(file.path, fingerprint(file));
@@ -69,7 +85,7 @@ export async function watchCorpus(
   }
 
   const scanOnce = async (): Promise<CorpusChange> => {
-    parseOptions = (await readCorpusOptions(dir)).options;
+    await readSettings();
     const files = await listCorpusFiles(dir);
     const seen = new Set<string>();
     const upserted: string[] = [];

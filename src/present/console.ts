@@ -22,7 +22,7 @@ function emphasise(result: QuoteResult, emphasis: Emphasis): string {
 }
 
 /** The attribution line: "— Sputnik, 27 Feb 2022" (plus other outlets for wire copy). */
-export function formatAttribution(result: QuoteResult): string {
+function formatAttribution(result: QuoteResult): string {
   const main = `— ${result.source ?? 'Unknown source'}, ${formatDate(result.date)}`;
   const others = result.alsoIn.map((o) => `${o.source ?? 'Unknown source'}, ${formatDate(o.date)}`);
   return others.length === 0 ? main : `${main} (also: ${others.join('; ')})`;

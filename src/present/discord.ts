@@ -1,7 +1,7 @@
 /**
  * What users see in Discord: answers, context, sources, about and help as embeds and buttons
- * that always fit Discord's limits. Article text is escaped (shown literally) and cut at word
- * boundaries with an ellipsis; matched words are bold.
+ * that always fit Discord's limits (limits.ts). Article text is escaped (shown literally) and cut
+ * at word boundaries with an ellipsis; matched words are bold (markdown.ts).
  */
 import {
   ButtonStyle,
@@ -13,50 +13,18 @@ import {
 import { ENVELOPE_PASSAGES, type LibraryStats, type SourceStats } from '../library/library.js';
 import { emptyAnswerMessage, formatDate } from './format.js';
 import type { AlsoIn, Answer, Article, QuoteResult, Span } from '../core/types.js';
-import { ELLIPSIS, escapeMarkdown, fitQuote, truncateText } from './markdown.js';
-
-/** Discord's limits on what a message may carry (characters unless stated). */
-export const DISCORD_LIMITS = {
-  content: 2_000,
-  embedTitle: 256,
-  embedDescription: 4_096,
-  embedFields: 25,
-  fieldName: 256,
-  fieldValue: 1_024,
-  footerText: 2_048,
-  embedTotal: 6_000,
-  buttonsPerRow: 5,
-  actionRows: 5,
-  customId: 100,
-  buttonLabel: 80,
-} as const;
+import { DISCORD_LIMITS } from './limits.js';
+import { fitEscaped, fitQuote, linkTarget, truncateText } from './markdown.js';
 
 /** Embed colour of answers (Verbatim's ink blue). */
 export const ANSWER_COLOUR = 0x2b6cb0;
 /** Embed colour of informational replies. */
-export const INFO_COLOUR = 0x718096;
+const INFO_COLOUR = 0x718096;
 
 /** At most this many "also in" outlets are listed under a quote. */
 const MAX_ALSO_IN = 3;
 /** An outlet name is cut to this length in an attribution line. */
 const MAX_SOURCE_NAME = 80;
-
-/** Text escaped for Discord and cut to `max` characters (after escaping) at a word boundary. */
-export function fitEscaped(text: string, max: number): string {
-  let raw = truncateText(text, max);
-  let escaped = escapeMarkdown(raw);
-  while (escaped.length > max && raw.length > 1) {
-    raw = truncateText(text, Math.max(1, raw.length - (escaped.length - max)) - 1);
-    escaped = escapeMarkdown(raw);
-  }
-  return escaped.length <= max ? escaped : ELLIPSIS;
-}
-
-/** A URL safe to put in a markdown link target, or null when it is not http(s). */
-function linkTarget(url: string | null): string | null {
-  if (url === null || !/^https?:\/\/\S+$/i.test(url)) return null;
-  return url.replace(/\)/g, '%29').replace(/\(/g, '%28');
-}
 
 function outlet(source: string | null): string {
   return fitEscaped(source ?? 'Unknown source', MAX_SOURCE_NAME);
@@ -72,8 +40,14 @@ function formatAlsoIn(others: readonly AlsoIn[]): string {
   return ` · also in ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }
 
-/** "— *[Sputnik](url)*, 27 Feb 2022" (no link when the article has no http(s) URL). */
-export function formatAttributionMarkdown(result: QuoteResult): string {
+/** Where a quote comes from: its article's outlet, link and date, and other outlets carrying it. */
+export type Attributed = Pick<QuoteResult, 'source' | 'url' | 'date' | 'alsoIn'>;
+
+/**
+ * "— *[Sputnik](url)*, 27 Feb 2022" under a quote of an answer, a context or a digest (no link
+ * when the article has no http(s) URL).
+ */
+export function formatAttributionMarkdown(result: Attributed): string {
   const target = linkTarget(result.url);
   const name =
     target === null ? `*${outlet(result.source)}*` : `*[${outlet(result.source)}](${target})*`;
@@ -204,21 +178,7 @@ export function renderContextEmbed(
 ): APIEmbed {
   const text = article.text.slice(paragraph.start, paragraph.end);
   const relative = { start: quote.start - paragraph.start, end: quote.end - paragraph.start };
-  const attribution = formatAttributionMarkdown({
-    rank: 0,
-    quote: '',
-    span: quote,
-    highlights: [],
-    docId: article.id,
-    passageId: '',
-    title: article.title,
-    source: article.source,
-    url: article.url,
-    date: article.date,
-    lang: article.lang,
-    score: 0,
-    alsoIn: [],
-  });
+  const attribution = formatAttributionMarkdown({ ...article, alsoIn: [] });
   const at = focus - paragraph.start;
   const body = fitQuote(
     text,
@@ -321,15 +281,4 @@ export function renderHelpEmbed(lines: readonly { label: string; usage: string }
       .slice(0, DISCORD_LIMITS.embedDescription),
     color: INFO_COLOUR,
   };
-}
-
-/** Characters an embed counts towards Discord's 6,000 limit. */
-export function embedLength(embed: APIEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
 }

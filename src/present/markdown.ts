@@ -1,6 +1,8 @@
 /**
- * Discord markdown helpers: article text is shown literally (escaped), matched words in bold,
- * and anything too long is cut at a word boundary with an ellipsis.
+ * The one set of Discord markdown helpers, used by every message (answers, context, digests,
+ * chat): article text is shown literally (escaped), matched words in bold, links only to
+ * http(s) targets that cannot break out of their parentheses, and anything too long is cut at a
+ * word boundary with an ellipsis.
  */
 import type { Span } from '../core/types.js';
 
@@ -23,6 +25,34 @@ export function escapeMarkdown(text: string): string {
       (_m, space: string, mark: string) =>
         mark.endsWith('.') ? `${space}${mark.slice(0, -1)}\\.` : `${space}\\${mark}`,
     );
+}
+
+/**
+ * Undoes `escapeMarkdown` (every escape is a backslash before punctuation): the text a reader
+ * saw, e.g. the question in the title of an answer being replied to.
+ */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1');
+}
+
+/** Text escaped for Discord and cut to `max` characters (after escaping) at a word boundary. */
+export function fitEscaped(text: string, max: number): string {
+  let raw = truncateText(text, max);
+  let escaped = escapeMarkdown(raw);
+  while (escaped.length > max && raw.length > 1) {
+    raw = truncateText(text, Math.max(1, raw.length - (escaped.length - max)) - 1);
+    escaped = escapeMarkdown(raw);
+  }
+  return escaped.length <= max ? escaped : ELLIPSIS;
+}
+
+/**
+ * A URL safe as a markdown link target, or null when it is not one http(s) URL: blanks would end
+ * the target early and parentheses are percent-encoded, so `…)[click](…)` cannot add a link.
+ */
+export function linkTarget(url: string | null): string | null {
+  if (url === null || !/^https?:\/\/\S+$/i.test(url)) return null;
+  return url.replace(/\)/g, '%29').replace(/\(/g, '%28');
 }
 
 /** Sorted, clipped to `length`, with spans that touch or are separated by blanks merged. */

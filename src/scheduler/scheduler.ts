@@ -127,11 +127,20 @@ function nonce(): string {
   return `vd${randomBytes(12).toString('base64url')}`;
 }
 
+/**
+ * Why a refused post pauses its subscription, or null when the failure is worth retrying. Every
+ * refusal other than 429 pauses: Discord would refuse the same post again, so retrying at the
+ * next run would only repeat it; the post's passages are freed and go out after /digest resume.
+ */
 function pauseReasonFor(error: SendError, channelId: string): string | null {
   if (error.status === 404)
     return `Unknown channel: <#${channelId}> was deleted or I cannot see it (Discord 404).`;
   if (error.status === 403) {
     return `Missing access: I cannot post in <#${channelId}> (Discord 403). Give me View Channel, Send Messages and Embed Links there, then /digest resume.`;
+  }
+  if (error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 429) {
+    const code = error.code !== null ? `, code ${error.code}` : '';
+    return `Discord refused the digest for <#${channelId}> (${error.status}${code}: ${error.message.slice(0, 200)}). Fix the channel, then /digest resume.`;
   }
   return null;
 }
@@ -446,17 +455,23 @@ export class DigestScheduler {
   }
 
   private async runBody(sub: Subscription, runId: number, startedAt: number): Promise<RunResult> {
-    // Posts whose outcome is unknown (crash, or retries ran out) go first, with their own nonce.
+    // Posts whose outcome is unknown (crash, or retries ran out) go first, with their own nonce;
+    // their quotes count as posted by this run, so its outcome says what reached the channel.
+    let resent = 0;
     for (const post of this.store.pendingPosts().filter((p) => p.subscriptionId === sub.id)) {
       const outcome = await this.deliver(sub, post);
       if (outcome.outcome !== 'posted') return outcome;
+      resent += this.store.passageCountOf(post.id);
     }
-    const digest = await this.preview(sub);
-    this.store.setBaseline(sub.id, startedAt);
+    const digest = await this.preview(this.store.subscription(sub.id) ?? sub);
     let message: DigestMessage;
     if (digest.quoteCount === 0) {
-      if (!sub.postWhenEmpty)
-        return { outcome: 'nothing-new', posted: 0, detail: null, messageId: null };
+      if (!sub.postWhenEmpty) {
+        this.store.setBaseline(sub.id, startedAt);
+        return resent > 0
+          ? { outcome: 'posted', posted: resent, detail: 'an earlier digest', messageId: null }
+          : { outcome: 'nothing-new', posted: 0, detail: null, messageId: null };
+      }
       message = renderNothingNew(sub.topic);
     } else {
       message = renderDigest(digest);
@@ -471,13 +486,9 @@ export class DigestScheduler {
       now: this.clock.now(),
     });
     const result = await this.deliver(sub, post);
-    return result.outcome === 'posted'
-      ? {
-          ...result,
-          posted: digest.quoteCount,
-          outcome: digest.quoteCount === 0 ? 'nothing-new' : 'posted',
-        }
-      : result;
+    if (result.outcome !== 'posted') return result;
+    const posted = resent + digest.quoteCount;
+    return { ...result, posted, outcome: posted === 0 ? 'nothing-new' : 'posted' };
   }
 
   /** Sends a recorded post with retries; records sent, pauses on 404/403, leaves it pending otherwise. */

@@ -3,7 +3,7 @@
  * index, the query parser, quote choice and highlighting all go through here, so a word that
  * matched at search time is the same word highlighted in the quote.
  */
-import { WORD_PATTERN } from './words.js';
+import { MAX_WORD_LENGTH, WORD_PATTERN } from './words.js';
 import { normalizeToken } from './normalize.js';
 import { WordTable } from './word-table.js';
 import {
@@ -33,10 +33,11 @@ export const TERM_PROCESSING_VERSION = 2;
  */
 const WORD = WORD_PATTERN;
 
-/** Splits text into words with their offsets. */
+/** Splits text into words with their offsets; runs over MAX_WORD_LENGTH are left out. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(WORD)) {
+    if (match[0].length > MAX_WORD_LENGTH) continue;
     const start = match.index;
     tokens.push({ text: match[0], start, end: start + match[0].length });
   }

@@ -13,6 +13,9 @@ export const DEFAULT_LINK_LINE_PATTERNS: readonly RegExp[] = [
   /^(?:read more|read also|also read|more|related|related articles?|related stories|see also|watch|recommended|must read|more on this)\s*:/iu,
 ];
 
+/** The longest line tested against the link-line patterns. */
+const MAX_LINK_LINE_LENGTH = 300;
+
 /** A leading "date YYYY-MM-DD" prefix found in scraped texts (seed 003). */
 const DATE_PREFIX = /^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|$)/iu;
 
@@ -77,7 +80,8 @@ export function cleanText(raw: string, options: CleanOptions = {}): CleanedText 
       blankSinceLast = true;
       continue;
     }
-    if (patterns.some((p) => p.test(line))) {
+    // Link lines are short; testing only short lines bounds what a slow pattern can cost.
+    if (line.length <= MAX_LINK_LINE_LENGTH && patterns.some((p) => p.test(line))) {
       droppedLines++;
       continue;
     }

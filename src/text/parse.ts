@@ -98,6 +98,18 @@ function stringField(record: Record<string, unknown>, key: string): string | und
   throw new RecordError(`"${key}" must be a string`);
 }
 
+/**
+ * The longest article text read, in UTF-16 code units (~30,000 words, a long book chapter).
+ * Cleaning and cutting one article is one step of an update that cannot pause in between, so
+ * this bounds how long a single record can hold a running bot; a longer one is refused with a
+ * reason rather than stalling it.
+ */
+export const MAX_ARTICLE_LENGTH = 200_000;
+
+function tooLong(what: string, length: number, max: number): string {
+  return `${what} ${length.toLocaleString('en-US')} characters long; at most ${max.toLocaleString('en-US')} are read (split the article)`;
+}
+
 function toArticle(
   metadata: Metadata,
   rawText: string,
@@ -105,6 +117,8 @@ function toArticle(
   origin: { file: string; line: number },
   options: ParseOptions,
 ): Article {
+  if (rawText.length > MAX_ARTICLE_LENGTH)
+    throw new RecordError(tooLong('the article text is', rawText.length, MAX_ARTICLE_LENGTH));
   const title = metadata.title?.trim() || null;
   const cleaned = cleanText(rawText, {
     title,
@@ -211,6 +225,11 @@ export function* parseCorpusFileSteps(
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.trim() === '') continue;
+      // Checked before JSON.parse, which would hold the thread for a 20 MB line.
+      if (line.length > 2 * MAX_ARTICLE_LENGTH) {
+        problem(i + 1, tooLong('record is', line.length, 2 * MAX_ARTICLE_LENGTH));
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(line);

@@ -10,6 +10,49 @@ import { countWords } from './words.js';
 /** A paragraph with more words than this is split at sentence boundaries. */
 export const MAX_PASSAGE_WORDS = 120;
 
+/**
+ * The longest passage, in UTF-16 code units. A paragraph the sentence splitter cannot cut (no
+ * sentence boundary it recognises, or a run with no spaces) is cut at word boundaries into
+ * pieces of at most this length, so no "quote" is megabytes long; single sentences shorter than
+ * this stay whole, as before.
+ */
+export const MAX_PASSAGE_LENGTH = 10_000;
+
+const SPACE = /\s/;
+
+/**
+ * Cuts `[start, end)` into trimmed spans of at most MAX_PASSAGE_LENGTH code units, each cut at
+ * the last whitespace before the bound (inside a longer run without any, at the bound itself,
+ * never between the halves of a surrogate pair). Linear: each piece scans back at most once.
+ */
+function cutAtWords(
+  text: string,
+  start: number,
+  end: number,
+  push: (s: number, e: number) => void,
+): void {
+  let from = start;
+  while (from < end) {
+    while (from < end && SPACE.test(text[from] ?? '')) from++;
+    if (from >= end) return;
+    let cut = end;
+    if (end - from > MAX_PASSAGE_LENGTH) {
+      cut = from + MAX_PASSAGE_LENGTH;
+      let space = cut;
+      while (space > from && !SPACE.test(text[space] ?? '')) space--;
+      if (space > from) cut = space;
+      else {
+        const unit = text.charCodeAt(cut - 1);
+        if (unit >= 0xd800 && unit <= 0xdbff) cut--;
+      }
+    }
+    let trimmed = cut;
+    while (trimmed > from && SPACE.test(text[trimmed - 1] ?? '')) trimmed--;
+    push(from, trimmed);
+    from = cut;
+  }
+}
+
 /** The paragraphs of a cleaned text (separated by blank lines) as trimmed spans. */
 export function splitParagraphs(text: string): Span[] {
   const spans: Span[] = [];
@@ -31,13 +74,17 @@ export function splitParagraphs(text: string): Span[] {
 /**
  * Splits an article into passages: each paragraph, and each paragraph over
  * MAX_PASSAGE_WORDS words into runs of whole sentences of at most that many words
- * (a single longer sentence stays whole).
+ * (a single longer sentence stays whole up to MAX_PASSAGE_LENGTH; longer, it is cut at words).
  */
 export function splitPassages(article: Article): Passage[] {
   const passages: Passage[] = [];
-  const push = (start: number, end: number): void => {
+  const pushOne = (start: number, end: number): void => {
     const ordinal = passages.length;
     passages.push({ id: `${article.id}#${ordinal}`, docId: article.id, ordinal, start, end });
+  };
+  const push = (start: number, end: number): void => {
+    if (end - start <= MAX_PASSAGE_LENGTH) pushOne(start, end);
+    else cutAtWords(article.text, start, end, pushOne);
   };
   for (const paragraph of splitParagraphs(article.text)) {
     const words = countWords(article.text, paragraph.start, paragraph.end);

@@ -4,7 +4,7 @@
  * word in place, so only a word never seen before becomes a string. Indexing a million
  * passages reads ~75M words of a vocabulary of well under a million.
  */
-import { wordCharLength } from './words.js';
+import { MAX_WORD_LENGTH, wordCharLength } from './words.js';
 
 const EMPTY = -1;
 
@@ -34,8 +34,8 @@ export class WordTable<T> {
   }
 
   /**
-   * Reads the words of `text[from, to)` (as `WORD_PATTERN` finds them) into `found` and
-   * returns how many there are.
+   * Reads the words of `text[from, to)` (as `WORD_PATTERN` finds them, leaving out runs over
+   * MAX_WORD_LENGTH as `tokenize` does) into `found` and returns how many there are.
    */
   scan(text: string, from = 0, to = text.length): number {
     let count = 0;
@@ -54,6 +54,7 @@ export class WordTable<T> {
         at += length;
         length = at < to ? wordCharLength(text, at) : 0;
       } while (length > 0 && at + length <= to);
+      if (at - start > MAX_WORD_LENGTH) continue;
       if (count === this.found.length) this.grow();
       this.starts[count] = start;
       this.ends[count] = at;

@@ -5,6 +5,14 @@
  * when indexing reads every word of a million passages.
  */
 
+/**
+ * The longest word, in UTF-16 code units. A longer run of letters (a pasted hash, a corpus file
+ * with no spaces) is no word at all: it is neither stemmed, indexed nor searched, because the
+ * stemmers' regular expressions and fuzzy matching grow faster than linearly with word length.
+ * The longest words of real text (German compounds, chemical names) stay well under it.
+ */
+export const MAX_WORD_LENGTH = 64;
+
 /** The one regex form of a word, for code that needs matches with offsets. */
 export const WORD_PATTERN = /[\p{L}\p{M}\p{N}]+/gu;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;

@@ -49,15 +49,19 @@ describe('answerQuestion on the bundled corpus', () => {
   });
 
   it('never quotes a link line of the Bulgarian article', async () => {
+    let quoted = 0;
     for (const question of [
       'Още Путин',
       'Шойгу издаде брутална лъжа',
       'Путин Нетаняху Газа',
       'Украйна изчезнали',
     ]) {
-      for (const result of (await answerQuestion(library, question, { limit: MAX_LIMIT })).results)
-        expect(result.quote).not.toMatch(/Още:/);
+      const { results } = await answerQuestion(library, question, { limit: MAX_LIMIT });
+      quoted += results.length;
+      for (const result of results) expect(result.quote).not.toMatch(/Още:/);
     }
+    // The questions are checked against real quotes (one, made of a link line's words, has none).
+    expect(quoted).toBeGreaterThan(10);
   });
 
   it('answers a Bulgarian question from the Bulgarian article', async () => {
@@ -72,25 +76,17 @@ describe('answerQuestion on the bundled corpus', () => {
   it('filters by date, source and language', async () => {
     // "Putin" also finds the Bulgarian article (2023) by its name key; keep this one English.
     const q = 'Putin Bennett';
-    expect(
-      (await answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' })).results.map(
-        (r) => r.date,
-      ),
-    ).toEqual(
-      ['2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23', '2022-03-23'].slice(
-        0,
-        (await answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' })).results
-          .length,
-      ),
-    );
+    const inRange = await answerQuestion(library, q, { since: '2022-03-20', until: '2022-12-31' });
+    expect(inRange.results.length).toBeGreaterThan(0);
+    expect(new Set(inRange.results.map((r) => r.date))).toEqual(new Set(['2022-03-23']));
     expect(
       new Set((await answerQuestion(library, q, { source: 'ynet' })).results.map((r) => r.source)),
     ).toEqual(new Set(['Ynet News']));
     expect(
-      (await answerQuestion(library, q, { until: '2022-02-27' })).results.every(
-        (r) => r.date === '2022-02-27',
+      new Set(
+        (await answerQuestion(library, q, { until: '2022-02-27' })).results.map((r) => r.date),
       ),
-    ).toBe(true);
+    ).toEqual(new Set(['2022-02-27']));
     expect((await answerQuestion(library, 'палестинци', { lang: 'en' })).emptyReason).toBe(
       'no-match',
     );
@@ -119,6 +115,7 @@ describe('answerQuestion on the bundled corpus', () => {
 
 describe('answerQuestion invariants', () => {
   it('every quote is a substring of its article at its span, for any question', async () => {
+    let answered = 0;
     const words = [
       ...new Set(
         library
@@ -133,8 +130,9 @@ describe('answerQuestion invariants', () => {
           maxLength: 8,
         }),
         async (parts) => {
-          for (const result of (await answerQuestion(library, parts.join(' '), { limit: 10 }))
-            .results) {
+          const { results } = await answerQuestion(library, parts.join(' '), { limit: 10 });
+          if (results.length > 0) answered++;
+          for (const result of results) {
             const text = library.article(result.docId)?.text ?? '';
             expect(text.slice(result.span.start, result.span.end)).toBe(result.quote);
             expect(text.includes(result.quote)).toBe(true);
@@ -145,9 +143,12 @@ describe('answerQuestion invariants', () => {
       ),
       { numRuns: 300 },
     );
+    // Most runs draw corpus words: the property was checked on real quotes, not empty answers.
+    expect(answered).toBeGreaterThan(50);
   });
 
   it('quotes are verbatim even with markdown, mentions and odd Unicode in the text', async () => {
+    let answered = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { minLength: 1, maxLength: 6 }),
@@ -155,7 +156,9 @@ describe('answerQuestion invariants', () => {
         async (sentences, question) => {
           const text = sentences.map((s) => `**@everyone** ${s} zebra.`).join(' ');
           const lib = Library.build([article('x', text)]);
-          for (const result of (await answerQuestion(lib, `zebra ${question}`)).results) {
+          const { results } = await answerQuestion(lib, `zebra ${question}`);
+          if (results.length > 0) answered++;
+          for (const result of results) {
             const stored = lib.article('x')?.text ?? '';
             expect(stored.includes(result.quote)).toBe(true);
           }
@@ -163,6 +166,7 @@ describe('answerQuestion invariants', () => {
       ),
       { numRuns: 200 },
     );
+    expect(answered).toBeGreaterThan(100);
   });
 });
 

@@ -81,7 +81,7 @@ describe('npm run ask', () => {
     });
     expect(ask(['--since', '2022-13-01', 'x'])).toMatchObject({
       status: 2,
-      stderr: '--since must be a date as YYYY-MM-DD, got "2022-13-01"\n',
+      stderr: '--since must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), got "2022-13-01"\n',
     });
     expect(ask(['--bogus', 'x']).status).toBe(2);
   });
@@ -130,7 +130,7 @@ describe('npm start without a token', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      'Configuration error: LOG_LEVEL: expected one of debug, info, warn, error, got "loud"\n',
+      'Configuration error: LOG_LEVEL: expected one of debug, info, warn, error, got a value of 4 characters\n',
     );
   });
 });

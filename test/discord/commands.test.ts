@@ -53,13 +53,27 @@ const LONG_ARTICLE = article({
     '.',
 });
 
+/** `library` as served, except that its next read after `failNextLibraryRead` throws. */
+function failingOnRequest(library: Library): Library {
+  return new Proxy(library, {
+    get(target, key) {
+      if (failNextLibraryRead) {
+        failNextLibraryRead = false;
+        throw new Error('index unavailable');
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
+let failNextLibraryRead = false;
+
 describe('the bot against a fake Discord', () => {
   let fake: FakeDiscord;
   let bot: BotHandle;
   let dataDir: string;
   let log: CapturedLog;
   let library: Library;
-  let failNextLibraryRead = false;
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
@@ -70,13 +84,7 @@ describe('the bot against a fake Discord', () => {
       fake,
       dataDir,
       logger: log.logger,
-      library: () => {
-        if (failNextLibraryRead) {
-          failNextLibraryRead = false;
-          throw new Error('index unavailable');
-        }
-        return library;
-      },
+      library: () => failingOnRequest(library),
     });
   });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NEEDS_MANAGE_SERVER } from '../../commands/digest.js';
+import { NEEDS_MANAGE_SERVER } from '../../commands/digest/shared.js';
 import { COMMANDS } from '../../commands/index.js';
 import { readConfig } from '../../src/config.js';
 import { startBot, type BotHandle } from '../../src/discord/bot.js';
@@ -142,7 +142,7 @@ describe('/digest against the fake Discord', () => {
     expect(posts[0]).toMatchObject({ nonce: expect.stringMatching(/^vd/), enforce_nonce: true });
     expect(posts[0]?.text).toContain('**Digest: Gomel negotiations** · 2 new quotes');
     expect(posts[0]?.text).toContain('Belarusian city of **Gomel**');
-    expect(posts[0]?.text).toContain('*Sputnik*, 27 Feb 2022](https://sputnikglobe.com/');
+    expect(posts[0]?.text).toContain('— *[Sputnik](https://sputnikglobe.com/');
     clock.t = T0 + 120_000;
     await tick();
     expect(digestPosts()).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('/digest against the fake Discord', () => {
     expect(posts).toHaveLength(2);
     expect(posts[1]?.text).toContain('**Digest: Gomel negotiations** · 1 new quote');
     expect(posts[1]?.text).toContain(
-      '“**Negotiations** in **Gomel** resumed on Thursday with new delegations.”\n[— *Reuters*, 10 Mar 2022](https://example.com/new-round)',
+      '“**Negotiations** in **Gomel** resumed on Thursday with new delegations.”\n— *[Reuters](https://example.com/new-round)*, 10 Mar 2022',
     );
     expect(posts[1]?.text).not.toContain('Belarusian');
   });
@@ -328,7 +328,7 @@ describe('/digest against the fake Discord', () => {
     await tick();
     expect(digestPosts()).toHaveLength(3);
     expect(digestPosts()[2]?.text).toContain(
-      '“**Gomel** **negotiations** were suspended.”\n— *TASS*, 11 Mar 2022',
+      '“**Gomel negotiations** were suspended.”\n— *TASS*, 11 Mar 2022',
     );
     expect(
       fake.rejections().filter((r) => !r.path.startsWith(`/channels/${GONE_CHANNEL}`)),
@@ -349,7 +349,7 @@ describe('/digest against the fake Discord', () => {
     const posts = digestPosts();
     expect(posts).toHaveLength(4);
     expect(posts[3]?.text).toBe(
-      '**Digest: Gomel negotiations** · 1 new quote\nNew round\n“The **Gomel** **negotiations** will continue next week.”\n[— *Reuters*, 10 Mar 2022](https://example.com/new-round)',
+      '**Digest: Gomel negotiations** · 1 new quote\nNew round\n“The **Gomel negotiations** will continue next week.”\n— *[Reuters](https://example.com/new-round)*, 10 Mar 2022',
     );
   });
 

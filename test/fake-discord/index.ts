@@ -83,7 +83,7 @@ export interface FakeDiscordOptions {
 }
 
 /** What the bot may do in a channel: everything, nothing (50001), or all but start threads. */
-export type ChannelAccess = 'ok' | 'forbidden' | 'no-threads';
+type ChannelAccess = 'ok' | 'forbidden' | 'no-threads';
 
 /** One REST request as the fake received and answered it. */
 export interface RecordedRequest {
@@ -101,7 +101,7 @@ export interface RecordedRequest {
 }
 
 /** One file of a multipart upload. */
-export interface UploadedFile {
+interface UploadedFile {
   readonly field: string;
   readonly name: string;
   readonly contentType: string;
@@ -142,7 +142,7 @@ async function parseMultipart(
 }
 
 /** A rule that makes the next `times` matching requests fail with 429. */
-export interface RateLimitRule {
+interface RateLimitRule {
   readonly method?: string;
   readonly path: RegExp | string;
   /** How many matching requests get 429, default 1. */
@@ -153,7 +153,7 @@ export interface RateLimitRule {
 }
 
 /** One interaction the fake sent, with what the bot answered so far. */
-export interface FakeInteraction {
+interface FakeInteraction {
   readonly id: string;
   readonly token: string;
   /** The INTERACTION_CREATE payload as dispatched. */
@@ -244,7 +244,7 @@ export interface FakeDiscord {
 }
 
 /** The default token a fake accepts (shaped like a real one so config validation passes). */
-export const FAKE_TOKEN = 'fake-bot-token.0123456789.abcdefghij';
+const FAKE_TOKEN = 'fake-bot-token.0123456789.abcdefghij';
 
 class HttpError extends Error {
   constructor(

@@ -12,7 +12,7 @@ export interface FieldError {
 }
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message). */
-export const LIMITS = {
+const LIMITS = {
   content: 2_000,
   embeds: 10,
   embedTitle: 256,

@@ -406,12 +406,19 @@ describe('DigestScheduler', () => {
 });
 
 describe('cronHeartbeat', () => {
-  it('beats through node-cron until stopped', async () => {
-    let stop = (): void => undefined;
-    await new Promise<void>((resolve) => {
-      stop = cronHeartbeat('* * * * * *')(resolve).stop;
+  it('beats through node-cron on its expression, again and again, and never after stop', async () => {
+    const beats: number[] = [];
+    let twice = (): void => undefined;
+    const reachedTwo = new Promise<void>((resolve) => (twice = resolve));
+    const { stop } = cronHeartbeat('* * * * * *')(() => {
+      beats.push(beats.length);
+      if (beats.length === 2) twice();
     });
+    await reachedTwo;
     stop();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // A seconds expression would have beaten again within 1.5 s had stop not destroyed the task.
+    expect(beats).toEqual([0, 1]);
   });
 });
 
