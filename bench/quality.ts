@@ -13,7 +13,7 @@ import { buildFts5, buildMiniSearchDefaults, type Engine } from './lib/baselines
 import { type BenchQuestion, type BenchSet, loadSquadLayout, splitForTuning } from './lib/data.js';
 import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
-import { runUserQuestions, userQuestionFigures } from './lib/user-questions.js';
+import { runUserQuestions, userQuestionFigures } from '../test/fixtures/user-questions.js';
 import { loadCorpus } from '../src/library/load.js';
 import { answerQuestion } from '../src/answer/answer.js';
 import { buildVerbatim, passagesAsArticles } from './lib/verbatim.js';

@@ -8,7 +8,7 @@ import {
   runUserQuestions,
   userQuestionFigures,
   type UserQuestionResult,
-} from '../../bench/lib/user-questions.js';
+} from '../fixtures/user-questions.js';
 
 describe('the user-question suite over the bundled corpus', () => {
   const rows = loadUserQuestions();

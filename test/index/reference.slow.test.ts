@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { ensureSyntheticCorpus, loadSquadDev } from '../../bench/synthetic.js';
 import { loadCorpus } from '../../src/library/load.js';
 import {
   isNameKeyTerm,
@@ -92,19 +90,65 @@ async function compare(
   return ours.length;
 }
 
+/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so every run builds the same corpus. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The sentences of the bundled corpus's English articles (the repository's own fixture text). */
+function seedSentences(): string[] {
+  return fs
+    .readdirSync('corpus/seed')
+    .map((file) => fs.readFileSync(`corpus/seed/${file}`, 'utf8'))
+    .filter((text) => /\nlang: en\n/.test(text))
+    .flatMap((text) => text.replace(/^---[\s\S]*?---\n/, '').split(/(?<=[.!?"])\s+/))
+    .filter((sentence) => sentence.split(' ').length >= 6);
+}
+
 /**
- * The 3,000-passage synthetic corpus of the benchmarks. Its records are the core's JSONL format,
- * parsed directly (no cleaning needed).
+ * About 3,000 passages of the bundled corpus's sentences recombined at random: 1,000 articles of
+ * three paragraphs, each of two to four sentences, with dates and outlets spread out, so words
+ * have long and short posting lists as in a real corpus.
  */
 function syntheticArticles(): Article[] {
-  const corpus = ensureSyntheticCorpus(path.resolve('data/bench'), 3_000);
-  return corpus.files.flatMap((file) =>
-    fs
-      .readFileSync(path.join(corpus.dir, file), 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => ({ ...(JSON.parse(line) as object), origin: { file, line: 1 } }) as Article),
-  );
+  const sentences = seedSentences();
+  const random = seededRandom(20220227);
+  const pick = (): string => sentences[Math.floor(random() * sentences.length)]!;
+  const outlets = ['Sputnik', 'Ynet News', 'The National', 'Reuters', 'BTA'];
+  return Array.from({ length: 1_000 }, (_, i) => {
+    const paragraphs = Array.from({ length: 3 }, () =>
+      Array.from({ length: 2 + Math.floor(random() * 3) }, pick).join(' '),
+    );
+    const day = new Date(Date.UTC(2022, 0, 1) + Math.floor(random() * 700) * 86_400_000);
+    return {
+      id: `synthetic-${i}`,
+      title: pick().split(' ').slice(0, 8).join(' '),
+      source: outlets[i % outlets.length]!,
+      url: null,
+      date: day.toISOString().slice(0, 10),
+      lang: 'en',
+      text: paragraphs.join('\n\n'),
+      origin: { file: 'synthetic.jsonl', line: i + 1 },
+    };
+  });
+}
+
+/** Questions made of four to six words of random corpus sentences, as a reader's keywords. */
+function syntheticQuestions(count: number, seed: number): string[] {
+  const sentences = seedSentences();
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const words = sentences[Math.floor(random() * sentences.length)]!.split(' ');
+    const start = Math.floor(random() * Math.max(1, words.length - 6));
+    return words.slice(start, start + 4 + Math.floor(random() * 3)).join(' ');
+  });
 }
 
 describe('Library.searchTermGroups', () => {
@@ -124,12 +168,10 @@ describe('Library.searchTermGroups', () => {
     }
   });
 
-  it('ranks and scores as a MiniSearch over the same terms on 3,000 synthetic passages with SQuAD questions, also after upserts, removals and a snapshot round trip', async () => {
+  it('ranks and scores as a MiniSearch over the same terms on 3,000 passages recombined from the bundled corpus, also after upserts, removals and a snapshot round trip', async () => {
     const articles = syntheticArticles();
     const library = Library.build(articles);
-    const questions = loadSquadDev()
-      .questions.slice(0, 15)
-      .map((q) => q.question);
+    const questions = syntheticQuestions(15, 1);
     const before = referenceIndex(library);
     const matched = await Promise.all(
       questions.map((question) => compare(library, before, question)),
@@ -152,9 +194,7 @@ describe('Library.searchTermGroups with a coverage floor', () => {
     const articles = syntheticArticles();
     const library = Library.build(articles);
     let pruned = 0;
-    for (const question of loadSquadDev()
-      .questions.slice(40, 70)
-      .map((q) => q.question)) {
+    for (const question of syntheticQuestions(30, 2)) {
       const groups = groupsOf(question);
       const weights = groups.map((terms) => library.idf(terms[0]!));
       const total = weights.reduce((a, b) => a + b, 0);
