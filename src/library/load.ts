@@ -165,10 +165,30 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
       options,
     };
   }
+  const read = await loadCorpusFiles(
+    dir,
+    files.map((file) => file.path),
+    options,
+    new Map(),
+  );
+  return { articles: read.articles, problems: [...problems, ...read.problems], files, options };
+}
+
+/**
+ * Reads and parses the corpus files at `paths` (relative to `dir`), skipping an article whose id
+ * is already in `seen` (id → where it was first read) with a problem saying where; `seen` gains
+ * the ids read.
+ */
+export async function loadCorpusFiles(
+  dir: string,
+  paths: readonly string[],
+  options: ParseOptions,
+  seen: Map<string, string>,
+): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
   const articles: Article[] = [];
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const parsed = await loadCorpusFile(dir, file.path, options);
+  const problems: IngestProblem[] = [];
+  for (const relativePath of paths) {
+    const parsed = await loadCorpusFile(dir, relativePath, options);
     problems.push(...parsed.problems);
     for (const article of parsed.articles) {
       const first = seen.get(article.id);
@@ -184,5 +204,5 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
       articles.push(article);
     }
   }
-  return { articles, problems, files, options };
+  return { articles, problems };
 }

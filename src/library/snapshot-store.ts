@@ -9,7 +9,7 @@ import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   listCorpusFiles,
-  loadCorpusFile,
+  loadCorpusFiles,
   readCorpusOptions,
   CORPUS_CONFIG_FILE,
   type CorpusFile,
@@ -88,32 +88,15 @@ export async function scanCorpus(
   return { files, fingerprint: fingerprintFiles(keyed) + `:${TERM_PROCESSING_VERSION}`, problems };
 }
 
-/** Reads and parses `paths`, skipping articles whose id was already seen (reported). */
+/** Reads and parses `paths` with the corpus's settings, skipping articles whose id was already seen (reported). */
 async function readFiles(
   corpusDir: string,
   paths: readonly string[],
   seen: Map<string, string>,
 ): Promise<{ articles: Article[]; problems: IngestProblem[] }> {
   const { options, problems } = await readCorpusOptions(corpusDir);
-  const articles: Article[] = [];
-  for (const relativePath of paths) {
-    const parsed = await loadCorpusFile(corpusDir, relativePath, options);
-    problems.push(...parsed.problems);
-    for (const article of parsed.articles) {
-      const first = seen.get(article.id);
-      if (first !== undefined) {
-        problems.push({
-          file: article.origin.file,
-          line: article.origin.line,
-          message: `duplicate article id "${article.id}" (first in ${first}); skipped`,
-        });
-        continue;
-      }
-      seen.set(article.id, `${article.origin.file}:${article.origin.line}`);
-      articles.push(article);
-    }
-  }
-  return { articles, problems };
+  const read = await loadCorpusFiles(corpusDir, paths, options, seen);
+  return { articles: read.articles, problems: [...problems, ...read.problems] };
 }
 
 /** Adds articles in chunks, reporting passages done against an estimate from paragraph counts. */
