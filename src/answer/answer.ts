@@ -214,6 +214,12 @@ export interface RankingParams {
    * in a third of the time; no expansions at all R@1 0.809.
    */
   readonly expansionMaxShare: number;
+  /**
+   * ...but always for terms in at most this many passages: what an expansion costs is its
+   * postings, an absolute count, so a small corpus (where 0.2% is less than one passage) keeps
+   * the expansions it can afford.
+   */
+  readonly expansionMinPassages: number;
 }
 
 /** The ranking used by answerQuestion. */
@@ -232,6 +238,7 @@ export const RANKING: RankingParams = {
   prefixMinLength: 3,
   fuzzyMinLength: 7,
   expansionMaxShare: 0.002,
+  expansionMinPassages: 50,
 };
 
 /**
@@ -252,7 +259,10 @@ export async function rankPassages(
   const required = query.words.filter((w) => !w.optional);
   const total = required.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  const commonDf = params.expansionMaxShare * library.passageCount;
+  const commonDf = Math.max(
+    params.expansionMaxShare * library.passageCount,
+    params.expansionMinPassages,
+  );
   const rare = (term: string): boolean => library.documentFrequency(term) <= commonDf;
   const hits = await library.searchTermGroups(
     query.words.map((w) => w.terms),
