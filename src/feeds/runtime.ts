@@ -148,7 +148,6 @@ export class FeedService {
         ...(result.notModified
           ? {}
           : { validators: result.validators ?? { etag: null, lastModified: null } }),
-        newItems: counts.new,
         nextPollAt: nextRegularPoll(feed.url, interval, now),
       });
       return result;

@@ -27,7 +27,7 @@ export interface Feed {
   readonly lastError: string | null;
   /** Failed polls in a row. */
   readonly failures: number;
-  /** Items written from this feed so far. */
+  /** Items written from this feed so far, counted from its recorded items at each poll (so a poll killed half-way still counts). */
   readonly itemsSeen: number;
   readonly nextPollAt: number;
 }
@@ -125,7 +125,6 @@ export type PollRecord =
       readonly status: string;
       /** New validators; undefined keeps the old ones (a 304). */
       readonly validators?: { etag: string | null; lastModified: string | null };
-      readonly newItems: number;
       readonly nextPollAt: number;
     }
   | {
@@ -205,7 +204,8 @@ export class FeedStore {
       this.db
         .prepare(
           `UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
-             failures = 0, items_seen = items_seen + ?, next_poll_at = ?,
+             failures = 0, items_seen = (SELECT COUNT(*) FROM feed_items WHERE feed_id = ? AND file IS NOT NULL),
+             next_poll_at = ?,
              etag = CASE WHEN ? THEN etag ELSE ? END,
              last_modified = CASE WHEN ? THEN last_modified ELSE ? END
            WHERE id = ?`,
@@ -214,7 +214,7 @@ export class FeedStore {
           record.at,
           record.at,
           record.status,
-          record.newItems,
+          id,
           record.nextPollAt,
           keep ? 1 : 0,
           record.validators?.etag ?? null,
