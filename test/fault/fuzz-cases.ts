@@ -5,13 +5,22 @@
  * (fuzz.slow.test.ts); `runs` sets how many inputs each property tries.
  */
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { ArgumentError, parseAskArguments } from '../../src/cli/ask.js';
 import { answerConsoleLine } from '../../src/cli/console.js';
 import type { Library } from '../../src/library/library.js';
 import { MAX_QUESTION_LENGTH, readQuestion } from '../../src/text/question.js';
-import type { FakeDiscord } from '../fake-discord/index.js';
+import type { BotHandle } from '../../src/discord/bot.js';
+import { SILENT_LOGGER } from '../../src/core/log.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
+import {
+  libraryOf,
+  removeDir,
+  seedArticles,
+  startTestBot,
+  tempDataDir,
+} from '../discord/harness.js';
 
 /** Text a hostile user would send: controls, surrogates, mentions, markdown, long words. */
 const hostileText = (maxLength: number): fc.Arbitrary<string> =>
@@ -54,7 +63,7 @@ const UNSHOWABLE =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** readQuestion: a clean, bounded question, or a UsageError; nothing else. */
-export function checkReadQuestion(runs: number): void {
+function checkReadQuestion(runs: number): void {
   fc.assert(
     fc.property(fc.oneof(hostileText(3_000), fc.string({ unit: 'binary' })), (raw) => {
       try {
@@ -71,7 +80,7 @@ export function checkReadQuestion(runs: number): void {
 }
 
 /** parseAskArguments: parsed arguments or an ArgumentError with a message; nothing else. */
-export function checkAskArguments(runs: number): void {
+function checkAskArguments(runs: number): void {
   const arg = fc.oneof(
     hostileText(600),
     fc.constantFrom('--limit', '--since', '--until', '--json', '--corpus', '--lang', '-h', '--'),
@@ -95,7 +104,7 @@ export function checkAskArguments(runs: number): void {
 }
 
 /** The console: every line gets a reply without a leak, whatever the line. */
-export async function checkConsole(library: Library, runs: number): Promise<void> {
+async function checkConsole(library: Library, runs: number): Promise<void> {
   const deps = { library: () => library, interactive: false, loadedAt: 0, version: 'fuzz' };
   await fc.assert(
     fc.asyncProperty(
@@ -120,7 +129,7 @@ export async function checkConsole(library: Library, runs: number): Promise<void
  * /ask through the real bot: every question (Discord lets at most 500 characters through) gets
  * a reply, with no leak, and every message the bot writes pings no one.
  */
-export async function checkBotAsk(fake: FakeDiscord, runs: number): Promise<void> {
+async function checkBotAsk(fake: FakeDiscord, runs: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(hostileText(500), async (question) => {
       const ask = fake.sendCommand('ask', [{ name: 'question', type: 3, value: question }]);
@@ -150,7 +159,7 @@ function never(): Promise<never> {
 }
 
 /** Chat questions through the real bot (chat enabled): each mention gets a reply, pinging no one. */
-export async function checkBotChat(fake: FakeDiscord, runs: number): Promise<void> {
+async function checkBotChat(fake: FakeDiscord, runs: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(hostileText(3_000), async (text) => {
       const before = fake.requests.length;
@@ -172,4 +181,55 @@ export async function checkBotChat(fake: FakeDiscord, runs: number): Promise<voi
     }),
     { numRuns: runs },
   );
+}
+
+/** How many inputs each entry point of `describeHostileInput` is tried with. */
+export interface HostileInputRuns {
+  readonly readQuestion: number;
+  readonly askArguments: number;
+  /** Lines through the console (twice this), questions through /ask and mentions through chat. */
+  readonly bot: number;
+}
+
+/**
+ * The hostile-input specification, against the real bot on a fake Discord with chat on: the
+ * quick suite (fuzz.test.ts) and the long one (fuzz.slow.test.ts) differ only in their runs.
+ */
+export function describeHostileInput(name: string, runs: HostileInputRuns, timeout: number): void {
+  let library: Library;
+  let fake: FakeDiscord;
+  let bot: BotHandle;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    library = libraryOf(await seedArticles());
+    fake = await startFakeDiscord();
+    dataDir = tempDataDir();
+    bot = await startTestBot({
+      fake,
+      library: () => library,
+      dataDir,
+      logger: SILENT_LOGGER,
+      chat: true,
+    });
+  });
+
+  afterAll(async () => {
+    await bot.stop();
+    await fake.close();
+    removeDir(dataDir);
+  });
+
+  describe(name, { timeout }, () => {
+    it('readQuestion returns a clean bounded question or a UsageError', () =>
+      checkReadQuestion(runs.readQuestion));
+    it('ask arguments parse or fail with an ArgumentError', () =>
+      checkAskArguments(runs.askArguments));
+    it('the console replies to every line without a leak', () =>
+      checkConsole(library, runs.bot * 2));
+    it('/ask through the real bot replies to every question, pinging no one', () =>
+      checkBotAsk(fake, runs.bot));
+    it('chat through the real bot replies to every mention, pinging no one', () =>
+      checkBotChat(fake, runs.bot));
+  });
 }

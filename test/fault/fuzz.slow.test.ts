@@ -2,58 +2,10 @@
  * The long fuzz suite (npm run test:slow): hundreds of hostile inputs through each entry; the
  * quick form is fuzz.test.ts.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { BotHandle } from '../../src/discord/bot.js';
-import type { Library } from '../../src/library/library.js';
-import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import {
-  libraryOf,
-  removeDir,
-  seedArticles,
-  startTestBot,
-  tempDataDir,
-} from '../discord/harness.js';
-import { SILENT_LOGGER } from '../../src/core/log.js';
-import {
-  checkAskArguments,
-  checkBotAsk,
-  checkBotChat,
-  checkConsole,
-  checkReadQuestion,
-} from './fuzz-cases.js';
+import { describeHostileInput } from './fuzz-cases.js';
 
-const RUNS = 400;
-let library: Library;
-let fake: FakeDiscord;
-let bot: BotHandle;
-let dataDir: string;
-
-beforeAll(async () => {
-  library = libraryOf(await seedArticles());
-  fake = await startFakeDiscord();
-  dataDir = tempDataDir();
-  bot = await startTestBot({
-    fake,
-    library: () => library,
-    dataDir,
-    logger: SILENT_LOGGER,
-    chat: true,
-  });
-});
-
-afterAll(async () => {
-  await bot.stop();
-  await fake.close();
-  removeDir(dataDir);
-});
-
-describe('hostile input, property-based, long', { timeout: 600_000 }, () => {
-  it('readQuestion returns a clean bounded question or a UsageError', () =>
-    checkReadQuestion(3_000));
-  it('ask arguments parse or fail with an ArgumentError', () => checkAskArguments(5_000));
-  it('the console replies to every line without a leak', () => checkConsole(library, RUNS * 2));
-  it('/ask through the real bot replies to every question, pinging no one', () =>
-    checkBotAsk(fake, RUNS));
-  it('chat through the real bot replies to every mention, pinging no one', () =>
-    checkBotChat(fake, RUNS));
-});
+describeHostileInput(
+  'hostile input, property-based, long',
+  { readQuestion: 3_000, askArguments: 5_000, bot: 400 },
+  600_000,
+);
