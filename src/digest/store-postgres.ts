@@ -12,14 +12,19 @@
  *   run in progress is not "interrupted" by this one starting.
  */
 import type { PgPool } from '../db/postgres.js';
-import type {
-  NewSubscription,
-  PostRecord,
-  RunOutcome,
-  RunRecord,
-  RunTrigger,
-  Subscription,
-  SubscriptionStatus,
+import {
+  toPost,
+  toRun,
+  toSubscription,
+  type NewSubscription,
+  type PostRecord,
+  type PostRow,
+  type RunOutcome,
+  type RunRecord,
+  type RunRow,
+  type RunTrigger,
+  type Subscription,
+  type SubscriptionRow,
 } from './store.js';
 
 /**
@@ -132,100 +137,6 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions ADD COLUMN lease_until bigint;
   `,
 ];
-
-interface SubscriptionRow {
-  id: number;
-  guild_id: string;
-  channel_id: string;
-  topic: string;
-  schedule: string;
-  time_zone: string;
-  max_quotes: number;
-  post_when_empty: boolean;
-  status: SubscriptionStatus;
-  pause_reason: string | null;
-  created_by: string | null;
-  created_at: number;
-  anchor_at: number;
-  baseline_at: number | null;
-  next_run_at: number | null;
-  last_run_at: number | null;
-  last_outcome: RunOutcome | null;
-}
-
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    id: row.id,
-    guildId: row.guild_id,
-    channelId: row.channel_id,
-    topic: row.topic,
-    schedule: row.schedule,
-    timeZone: row.time_zone,
-    maxQuotes: row.max_quotes,
-    postWhenEmpty: row.post_when_empty,
-    status: row.status,
-    pauseReason: row.pause_reason,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    anchorAt: row.anchor_at,
-    baselineAt: row.baseline_at,
-    nextRunAt: row.next_run_at,
-    lastRunAt: row.last_run_at,
-    lastOutcome: row.last_outcome,
-  };
-}
-
-interface RunRow {
-  id: number;
-  subscription_id: number;
-  trigger: RunTrigger;
-  scheduled_for: number | null;
-  started_at: number;
-  finished_at: number | null;
-  outcome: RunOutcome | null;
-  detail: string | null;
-  posted: number;
-}
-
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    subscriptionId: row.subscription_id,
-    trigger: row.trigger,
-    scheduledFor: row.scheduled_for,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    outcome: row.outcome,
-    detail: row.detail,
-    posted: row.posted,
-  };
-}
-
-interface PostRow {
-  id: number;
-  subscription_id: number;
-  run_id: number;
-  channel_id: string;
-  nonce: string;
-  payload: string;
-  status: 'pending' | 'sent' | 'failed';
-  message_id: string | null;
-  created_at: number;
-}
-
-function toPost(row: PostRow): PostRecord {
-  return {
-    id: row.id,
-    subscriptionId: row.subscription_id,
-    runId: row.run_id,
-    channelId: row.channel_id,
-    nonce: row.nonce,
-    payload: row.payload,
-    status: row.status,
-    messageId: row.message_id,
-    createdAt: row.created_at,
-  };
-}
 
 /** Columns of a subscription as the SQLite store returns them (no lease). */
 const SUBSCRIPTION_COLUMNS = `id, guild_id, channel_id, topic, schedule, time_zone, max_quotes,

@@ -8,7 +8,7 @@
 import type { Db } from '../db/db.js';
 
 /** Whether a subscription posts on its schedule. */
-export type SubscriptionStatus = 'active' | 'paused';
+type SubscriptionStatus = 'active' | 'paused';
 
 /** Why a run started. */
 export type RunTrigger = 'scheduled' | 'catch-up' | 'manual' | 'reconcile';
@@ -83,7 +83,8 @@ export interface PostRecord {
   readonly createdAt: number;
 }
 
-interface SubscriptionRow {
+/** A subscriptions row as either database returns it. */
+export interface SubscriptionRow {
   id: number;
   guild_id: string;
   channel_id: string;
@@ -91,7 +92,8 @@ interface SubscriptionRow {
   schedule: string;
   time_zone: string;
   max_quotes: number;
-  post_when_empty: number;
+  /** SQLite stores 0/1, PostgreSQL a boolean. */
+  post_when_empty: number | boolean;
   status: SubscriptionStatus;
   pause_reason: string | null;
   created_by: string | null;
@@ -103,7 +105,8 @@ interface SubscriptionRow {
   last_outcome: RunOutcome | null;
 }
 
-function toSubscription(row: SubscriptionRow): Subscription {
+/** The Subscription a row describes (shared by the SQLite and PostgreSQL stores). */
+export function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
     guildId: row.guild_id,
@@ -112,7 +115,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
     schedule: row.schedule,
     timeZone: row.time_zone,
     maxQuotes: row.max_quotes,
-    postWhenEmpty: row.post_when_empty === 1,
+    postWhenEmpty: row.post_when_empty === 1 || row.post_when_empty === true,
     status: row.status,
     pauseReason: row.pause_reason,
     createdBy: row.created_by,
@@ -125,7 +128,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
   };
 }
 
-interface RunRow {
+/** A runs row as either database returns it. */
+export interface RunRow {
   id: number;
   subscription_id: number;
   trigger: RunTrigger;
@@ -137,7 +141,8 @@ interface RunRow {
   posted: number;
 }
 
-function toRun(row: RunRow): RunRecord {
+/** The RunRecord a row describes. */
+export function toRun(row: RunRow): RunRecord {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
@@ -151,7 +156,8 @@ function toRun(row: RunRow): RunRecord {
   };
 }
 
-interface PostRow {
+/** A posts row as either database returns it. */
+export interface PostRow {
   id: number;
   subscription_id: number;
   run_id: number;
@@ -163,7 +169,8 @@ interface PostRow {
   created_at: number;
 }
 
-function toPost(row: PostRow): PostRecord {
+/** The PostRecord a row describes. */
+export function toPost(row: PostRow): PostRecord {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
