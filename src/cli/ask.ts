@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
+import { EXIT_USAGE, loadConfigOrReport, parseArgumentsOrReport, runMain } from './run.js';
 import { readDateBound } from '../answer/date-bounds.js';
 import { createLogger } from '../core/log.js';
 import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
@@ -19,7 +19,7 @@ import { UsageError } from '../core/errors.js';
 import { readQuestion } from '../text/question.js';
 
 /** Bad command-line arguments; the message says what to change. */
-export class ArgumentError extends Error {
+export class ArgumentError extends UsageError {
   override readonly name = 'ArgumentError';
 }
 
@@ -126,16 +126,8 @@ async function printAnswer(
 }
 
 async function main(): Promise<number> {
-  let args: AskArguments;
-  try {
-    args = parseAskArguments(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof ArgumentError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const args = parseArgumentsOrReport(parseAskArguments);
+  if (args === null) return EXIT_USAGE;
   const config = await loadConfigOrReport();
   if (config === null) return EXIT_USAGE;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);

@@ -3,6 +3,7 @@
  * naming the key (exit 2), any other failure one line without a stack (exit 1).
  */
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { UsageError } from '../core/errors.js';
 
 /** Exit code for bad arguments or configuration. */
 export const EXIT_USAGE = 2;
@@ -14,6 +15,22 @@ export async function loadConfigOrReport(): Promise<Config | null> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The command-line arguments as `parse` reads them, or null after printing its UsageError's
+ * message (the caller exits with EXIT_USAGE).
+ */
+export function parseArgumentsOrReport<T>(parse: (argv: readonly string[]) => T): T | null {
+  try {
+    return parse(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
       return null;
     }
     throw error;

@@ -7,20 +7,12 @@
 import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { openCorpus } from '../library/open.js';
-import { EXIT_USAGE, loadConfigOrReport, runMain } from './run.js';
-import { parseTrendArguments, runTrend, type TrendArguments } from './trend-command.js';
+import { EXIT_USAGE, loadConfigOrReport, parseArgumentsOrReport, runMain } from './run.js';
+import { parseTrendArguments, runTrend } from './trend-command.js';
 
 async function main(): Promise<number> {
-  let args: TrendArguments;
-  try {
-    args = parseTrendArguments(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+  const args = parseArgumentsOrReport(parseTrendArguments);
+  if (args === null) return EXIT_USAGE;
   const config = await loadConfigOrReport();
   if (config === null) return EXIT_USAGE;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
