@@ -2,11 +2,12 @@
  * The one place that reads corpus files. It walks the corpus folder, hands each file's bytes to
  * the pure parser and collects articles and problems; nothing here decides what a text means.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import safeRegex from 'safe-regex2';
 import {
   CORPUS_EXTENSIONS,
+  fileTooLarge,
   parseCorpusFileSteps,
   type IngestProblem,
   type ParseOptions,
@@ -125,7 +126,17 @@ export async function loadCorpusFileAsync(
   await loadLanguageDetector();
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path.join(dir, relativePath));
+    // The size is checked on the open file before its bytes are read, so a huge file costs
+    // neither the memory nor the time of reading it.
+    const handle = await open(path.join(dir, relativePath), 'r');
+    try {
+      const tooLarge = fileTooLarge(relativePath, (await handle.stat()).size);
+      if (tooLarge !== null)
+        return { articles: [], problems: [{ file: relativePath, line: 1, message: tooLarge }] };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     return {
       articles: [],

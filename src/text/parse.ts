@@ -106,6 +106,42 @@ function stringField(record: Record<string, unknown>, key: string): string | und
  */
 export const MAX_ARTICLE_LENGTH = 200_000;
 
+/**
+ * The largest corpus file read, in bytes, by kind. A file is read and decoded whole, and a
+ * `.json` file is parsed in one `JSON.parse` that cannot pause, so each kind is bounded before
+ * its bytes are read: a `.txt`/`.md` file holds one article (UTF-8 takes up to 4 bytes per
+ * code unit of MAX_ARTICLE_LENGTH, plus front matter); a single-array `.json` file stays small
+ * enough to parse in well under a second; `.jsonl`, parsed a line at a time, may be large but
+ * stays below V8's longest string once decoded.
+ */
+export const MAX_FILE_BYTES: Readonly<Record<(typeof CORPUS_EXTENSIONS)[number], number>> = {
+  '.txt': 1024 * 1024,
+  '.md': 1024 * 1024,
+  '.json': 16 * 1024 * 1024,
+  '.jsonl': 256 * 1024 * 1024,
+};
+
+/**
+ * Why a corpus file of `size` bytes is not read, or null when its size is within MAX_FILE_BYTES.
+ *
+ * @example
+ * fileTooLarge('big.json', 20 * 1024 * 1024)
+ * // 'the file is 20.0 MB; .json files over 16.0 MB are not read (split it, or write one record per line as .jsonl)'
+ */
+export function fileTooLarge(file: string, size: number): string | null {
+  const ext = extensionOf(file) as (typeof CORPUS_EXTENSIONS)[number];
+  const max = MAX_FILE_BYTES[ext];
+  if (max === undefined || size <= max) return null;
+  const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const advice =
+    ext === '.json'
+      ? 'split it, or write one record per line as .jsonl'
+      : ext === '.jsonl'
+        ? 'split it into several files'
+        : 'one article per file; split it';
+  return `the file is ${mb(size)}; ${ext} files over ${mb(max)} are not read (${advice})`;
+}
+
 function tooLong(what: string, length: number, max: number): string {
   return `${what} ${length.toLocaleString('en-US')} characters long; at most ${max.toLocaleString('en-US')} are read (split the article)`;
 }
@@ -199,6 +235,11 @@ export function* parseCorpusFileSteps(
   const problems: IngestProblem[] = [];
   const problem = (line: number, message: string): void =>
     void problems.push({ file, line, message });
+  const tooLarge = fileTooLarge(file, bytes.length);
+  if (tooLarge !== null) {
+    problem(1, tooLarge);
+    return { articles, problems };
+  }
   const text = decode(bytes);
   if (text === null) {
     problem(1, 'not valid UTF-8 text; save the file as UTF-8');

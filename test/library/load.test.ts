@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, loadCorpusFile, loadCorpusFileAsync } from '../../src/library/load.js';
-import { formatProblem } from '../../src/text/parse.js';
+import { formatProblem, MAX_FILE_BYTES } from '../../src/text/parse.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CORPUS_DIR = path.join(ROOT, 'corpus');
@@ -63,6 +63,23 @@ describe('loadCorpus', () => {
       'nested/bad.json:1: not valid JSON',
       'nested/deeper/feed.jsonl:2: no article text',
       'nested/deeper/feed.jsonl:3: duplicate article id "good" (first in good.md:1); skipped',
+    ]);
+  });
+
+  it("refuses a file over its kind's size bound before reading it, naming the bound, and loads the rest", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verbatim-corpus-'));
+    // Valid JSON, so only the size can be why it is refused.
+    const array = Buffer.alloc(MAX_FILE_BYTES['.json'] + 1, 0x20);
+    array[0] = 0x5b;
+    array[array.length - 1] = 0x5d;
+    writeFileSync(path.join(dir, 'all.json'), array);
+    writeFileSync(path.join(dir, 'huge.txt'), 'word '.repeat(MAX_FILE_BYTES['.txt'] / 5 + 1));
+    writeFileSync(path.join(dir, 'ok.txt'), 'A short article.');
+    const loaded = await loadCorpus(dir);
+    expect(loaded.articles.map((a) => a.id)).toEqual(['ok']);
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      'all.json:1: the file is 16.0 MB; .json files over 16.0 MB are not read (split it, or write one record per line as .jsonl)',
+      'huge.txt:1: the file is 1.0 MB; .txt files over 1.0 MB are not read (one article per file; split it)',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../src/text/clean.js';
-import { formatProblem, parseCorpusFile } from '../../src/text/parse.js';
+import { formatProblem, MAX_FILE_BYTES, parseCorpusFile } from '../../src/text/parse.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -55,6 +55,14 @@ describe('cleanText', () => {
 });
 
 describe('parseCorpusFile', () => {
+  it("refuses bytes over the size bound of the file's kind without decoding them", () => {
+    const parsed = parseCorpusFile('a.md', bytes('x'.repeat(MAX_FILE_BYTES['.md'] + 1)));
+    expect(parsed.articles).toEqual([]);
+    expect(parsed.problems.map(formatProblem)).toEqual([
+      'a.md:1: the file is 1.0 MB; .md files over 1.0 MB are not read (one article per file; split it)',
+    ]);
+  });
+
   it('reads front matter from a .md file', () => {
     const file =
       '---\nid: a1\ntitle: "A \\"quoted\\" title"\nsource: Reuters\nurl: https://example.com/a\ndate: 2023-10-16\nlang: en\n---\nBody text here.';
