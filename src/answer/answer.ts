@@ -37,6 +37,7 @@ import { answerTypeOf, FRAGMENT_FACTOR, isFragment, pickQuote, type QuoteHints }
 import { correctSpelling } from './spelling.js';
 import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
+import { clampCount } from '../core/count.js';
 
 /** Quotes per answer when no limit is given. */
 const DEFAULT_LIMIT = 5;
@@ -370,8 +371,7 @@ export function diversify(candidates: readonly RankedPassage[]): RankedPassage[]
 
 /** Clamps a requested limit into 1..MAX_LIMIT, DEFAULT_LIMIT when absent. */
 export function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
-  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
+  return clampCount(limit, DEFAULT_LIMIT, MAX_LIMIT);
 }
 
 /** Cuts the quote for each ranked passage of a page. */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { quoteRanked, rankPassages, weighQuery, type RankedPassage } from '../answer/answer.js';
 import type { Library } from '../library/library.js';
 import type { IsoDate, Passage, QuoteResult } from '../core/types.js';
+import { clampCount } from '../core/count.js';
 
 /** Quotes per digest when the subscription gives no limit. */
 export const DEFAULT_DIGEST_LIMIT = 5;
@@ -66,8 +67,7 @@ export interface DigestSelection {
 
 /** Clamps a digest limit into 1..MAX_DIGEST_LIMIT. */
 export function clampDigestLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_DIGEST_LIMIT;
-  return Math.min(MAX_DIGEST_LIMIT, Math.max(1, Math.floor(limit)));
+  return clampCount(limit, DEFAULT_DIGEST_LIMIT, MAX_DIGEST_LIMIT);
 }
 
 /**
