@@ -17,7 +17,7 @@ import { readDateBound, type DateBound } from '../answer/date-bounds.js';
 import { searchKeywords } from '../answer/keywords.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions, IsoDate, QuoteResult, Span } from '../core/types.js';
-import type { ButtonHandler, CommandContext } from './command.js';
+import { runOnAnswerQueue, type ButtonHandler, type CommandContext } from './command.js';
 import { CONTEXT_BUTTON, PAGE_BUTTON, isContextTarget, type ContextTarget } from './custom-id.js';
 import {
   renderAnswerButtons,
@@ -188,8 +188,7 @@ export function answerInTurn(
   request: AnswerRequest,
   offset: number,
 ): Promise<Answer> {
-  const run = (): Promise<Answer> => runAnswer(context.library, request, offset);
-  return context.answerQueue === undefined ? run() : context.answerQueue.run(run);
+  return runOnAnswerQueue(context, () => runAnswer(context.library, request, offset));
 }
 
 /**

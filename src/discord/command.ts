@@ -45,6 +45,19 @@ export interface CommandContext {
   readonly answerQueue?: TurnQueue;
 }
 
+/**
+ * Runs CPU-bound work for a handler (an answer, a chart) on the context's answer queue, so a
+ * backlog of it never holds up acknowledging new interactions; at once when there is no queue.
+ */
+export function runOnAnswerQueue<T>(
+  context: Pick<CommandContext, 'answerQueue'>,
+  job: () => T | Promise<T>,
+): Promise<T> {
+  return context.answerQueue === undefined
+    ? Promise.resolve().then(job)
+    : context.answerQueue.run(job);
+}
+
 /** A button handler, chosen by the custom id's prefix (the text before the first ':'). */
 export type ButtonHandler = (
   interaction: ButtonInteraction,

@@ -18,7 +18,7 @@ import {
   type TrendInterval,
 } from '../trend/series.js';
 import { NO_MENTIONS, parseDateOption } from './answers.js';
-import type { CommandContext } from './command.js';
+import { runOnAnswerQueue, type CommandContext } from './command.js';
 import { ANSWER_COLOUR, renderQuotes } from '../present/discord.js';
 import { DISCORD_LIMITS } from '../present/limits.js';
 import { fitEscaped } from '../present/markdown.js';
@@ -88,6 +88,6 @@ export async function replyWithTrend(
 ): Promise<void> {
   const request = readTrendRequest(interaction);
   await interaction.deferReply();
-  const report = await buildTrendReport(context.library, request);
+  const report = await runOnAnswerQueue(context, () => buildTrendReport(context.library, request));
   await interaction.editReply(renderTrendReply(report));
 }
