@@ -10,7 +10,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The search backends SEARCH_BACKEND names. */
 const SEARCH_BACKENDS = ['memory', 'postgres'] as const;
-export type SearchBackend = (typeof SEARCH_BACKENDS)[number];
+type SearchBackend = (typeof SEARCH_BACKENDS)[number];
 
 /** Discord's own REST base; the tests point DISCORD_API_BASE at a fake instead. */
 const DEFAULT_DISCORD_API_BASE = 'https://discord.com/api';

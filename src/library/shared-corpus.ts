@@ -31,7 +31,7 @@ const VERSION_CHECK_MS = 5_000;
 const READ_BATCH = 1_000;
 
 /** What start-up found in the database, by article count. */
-export interface SharedCorpusStart {
+interface SharedCorpusStart {
   /** New or changed in the files: written to the database. */
   readonly written: number;
   /** In the database but in no file: removed from it. */
@@ -49,8 +49,6 @@ export interface SharedCorpus {
   upsertAsync(articles: Iterable<Article>, pause: () => Promise<void>): Promise<UpsertResult>;
   /** Removes articles from the database, then catches up; returns the ids removed. */
   removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]>;
-  /** Brings the Library up to what the database holds now (notifications call it too). */
-  catchUp(): Promise<void>;
   /** Stops following the database (the pool stays open: it is the caller's). */
   close(): Promise<void>;
 }
@@ -219,7 +217,6 @@ export async function openSharedCorpus(
         await catchUpNow(pause);
         return result;
       }),
-    catchUp: () => serially(() => catchUpNow(pauseEvery())),
     async close() {
       clearInterval(check);
       await queue;

@@ -28,7 +28,7 @@ export interface CorpusChange {
 }
 
 /** Where a watcher writes what changed: the Library itself, or a corpus shared by processes. */
-export interface CorpusWriter {
+interface CorpusWriter {
   upsertAsync(articles: Iterable<Article>, pause: () => Promise<void>): Promise<UpsertResult>;
   removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]>;
 }
