@@ -66,7 +66,7 @@ export const ENVELOPE_PASSAGES = 100_000;
 
 /** Corpus-wide figures for /about and the console banner. */
 export interface LibraryStats {
-  /** Whether the corpus is past ENVELOPE_PASSAGES. */
+  /** Whether the corpus is past ENVELOPE_PASSAGES on the in-process index. */
   readonly pastEnvelope: boolean;
   readonly documents: number;
   readonly passages: number;
@@ -705,7 +705,7 @@ export class Library {
       }
     }
     return {
-      pastEnvelope: this.passageCount > ENVELOPE_PASSAGES,
+      pastEnvelope: this.index instanceof MiniSearchIndex && this.passageCount > ENVELOPE_PASSAGES,
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,

@@ -142,7 +142,8 @@ export async function openSharedCorpus(
     } finally {
       client.release();
     }
-    // This process's own writes are in the Library already as they are: not read back.
+    // Articles the Library already holds as the database does (what start-up wrote from the
+    // files) are not read back.
     const unknown = fresh
       .filter((r) => {
         const have = library.article(r.id);
@@ -219,6 +220,7 @@ export async function openSharedCorpus(
       }),
     async close() {
       clearInterval(check);
+      onNotify = () => undefined;
       await queue;
       await index.close();
     },
