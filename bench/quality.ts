@@ -1,8 +1,13 @@
 /**
- * Answer-quality benchmark: `npm run bench:quality [-- --quick] [-- --sets squad,xquad-en,xquad-ru]`.
- * For each public question set, Verbatim and two baselines (MiniSearch defaults; SQLite FTS5
- * bm25 with porter unicode61, the question's words OR-ed) are built over the same paragraphs
- * in this process and asked every question. Prints a table and writes bench/results/quality.json.
+ * Answer-quality benchmark: `npm run bench:quality [-- --quick] [-- --sets squad,xquad-en,xquad-ru]
+ * [-- --backend memory|postgres]`. For each public question set, Verbatim and two baselines
+ * (MiniSearch defaults; SQLite FTS5 bm25 with porter unicode61, the question's words OR-ed) are
+ * built over the same paragraphs in this process and asked every question. Prints a table and
+ * writes bench/results/quality.json. `squad-tuning` asks only the SQuAD tuning split's questions
+ * (over all its paragraphs). `--backend postgres` puts each Verbatim Library on the PostgreSQL
+ * search (SEARCH_BACKEND=postgres: a fresh database per Library on a private server started for
+ * the run, as test/pg/server.ts starts it); the baselines, seed cases and user questions stay in
+ * memory.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,6 +25,12 @@ import { buildVerbatim, passagesAsArticles } from './lib/verbatim.js';
 import { detectLanguage } from '../src/text/clean.js';
 import { loadLanguageDetector } from '../src/text/language.js';
 import { Library } from '../src/library/library.js';
+import type { Article } from '../src/core/types.js';
+import { SILENT_LOGGER } from '../src/core/log.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { openSearchDatabase } from '../src/db/search-database.js';
+import { openSharedCorpus } from '../src/library/shared-corpus.js';
+import { startPrivatePostgres } from '../test/pg/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DATA = join(HERE, '..', '..', 'shared', 'bench-data');
@@ -37,20 +48,71 @@ function parseArgs(argv: readonly string[]): {
   sets: string[];
   data: string;
   only: string | null;
+  backend: 'memory' | 'postgres';
 } {
   let quick = false;
   let sets = ['squad', 'xquad-en', 'xquad-ru'];
   let data = DATA;
   let only: string | null = null;
+  let backend: 'memory' | 'postgres' = 'memory';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') quick = true;
     else if (arg === '--sets') sets = (argv[++i] ?? '').split(',');
     else if (arg === '--data') data = argv[++i] ?? data;
     else if (arg === '--only') only = argv[++i] ?? null;
-    else throw new Error(`unknown argument ${arg}`);
+    else if (arg === '--backend') {
+      const value = argv[++i];
+      if (value !== 'memory' && value !== 'postgres')
+        throw new Error('--backend: expected memory or postgres');
+      backend = value;
+    } else throw new Error(`unknown argument ${arg}`);
   }
-  return { quick, sets, data, only };
+  return { quick, sets, data, only, backend };
+}
+
+/** Where the Verbatim engines' Libraries search. */
+interface Backend {
+  library(articles: readonly Article[]): Promise<Library>;
+  /** Closes every Library made so far and whatever the backend started. */
+  close(): Promise<void>;
+}
+
+const MEMORY: Backend = {
+  library: (articles) => Promise.resolve(Library.build(articles)),
+  close: () => Promise.resolve(),
+};
+
+/** Each Library on a fresh database of a private PostgreSQL server, opened as the bot opens it. */
+async function postgresBackend(): Promise<Backend> {
+  const server = await startPrivatePostgres();
+  const closing: (() => Promise<void>)[] = [];
+  let made = 0;
+  return {
+    async library(articles) {
+      const name = `verbatim_quality_${made++}`;
+      const admin = openPostgres(server.adminUrl, { max: 1 });
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+      await admin.end();
+      const url = new URL(server.adminUrl);
+      url.pathname = `/${name}`;
+      const pool = await openSearchDatabase({
+        searchBackend: 'postgres',
+        databaseUrl: url.toString(),
+      });
+      if (pool === null) throw new Error('no search database');
+      const shared = await openSharedCorpus(pool, articles, SILENT_LOGGER);
+      closing.push(async () => {
+        await shared.close();
+        await pool.end();
+      });
+      return shared.library;
+    },
+    async close() {
+      for (const close of closing.splice(0)) await close();
+      server.stop();
+    },
+  };
 }
 
 /** Every fifth question: a quick run keeps each set's spread of articles. */
@@ -102,7 +164,7 @@ async function measure(
  * loader names an article without `lang` (src/text/clean.ts detectLanguage): how real
  * articles arrive.
  */
-function buildUndeclared(set: BenchSet): Engine {
+async function buildUndeclared(set: BenchSet, backend: Backend): Promise<Engine> {
   const articles = passagesAsArticles(set.passages, set.lang).map((a) => ({
     ...a,
     lang: detectLanguage(a.text),
@@ -110,18 +172,21 @@ function buildUndeclared(set: BenchSet): Engine {
   const named = articles.filter((a) => a.lang === set.lang).length;
   console.log(`${set.name}: ${named} of ${articles.length} paragraphs named '${set.lang}'`);
   return {
-    ...buildVerbatim(set.passages, set.lang, { library: Library.build(articles) }),
+    ...buildVerbatim(set.passages, set.lang, { library: await backend.library(articles) }),
     name: 'Verbatim, no language declared',
   };
 }
 
-function engines(set: BenchSet, only: string | null): Engine[] {
+async function engines(set: BenchSet, only: string | null, backend: Backend): Promise<Engine[]> {
   const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
   let verbatim: Engine | null = null;
-  const list: (() => Engine)[] = [
-    () => (verbatim = buildVerbatim(set.passages, set.lang)),
+  const list: (() => Engine | Promise<Engine>)[] = [
+    async () =>
+      (verbatim = buildVerbatim(set.passages, set.lang, {
+        library: await backend.library(passagesAsArticles(set.passages, set.lang)),
+      })),
     // SQuAD is English only; XQuAD shows what detection does (en, and ru vs bg).
-    ...(set.name.startsWith('XQuAD') ? [() => buildUndeclared(set)] : []),
+    ...(set.name.startsWith('XQuAD') ? [() => buildUndeclared(set, backend)] : []),
     () =>
       buildVerbatim(set.passages, set.lang, {
         library: verbatim?.library as Library,
@@ -143,7 +208,8 @@ function engines(set: BenchSet, only: string | null): Engine[] {
       }),
     );
   }
-  const built = list.map((make) => make());
+  const built: Engine[] = [];
+  for (const make of list) built.push(await make());
   return only === null
     ? built
     : built.filter((e) => e.name.toLowerCase().includes(only.toLowerCase()));
@@ -170,6 +236,7 @@ async function main(): Promise<void> {
   }[] = [];
   const heldOut = { label: 'SQuAD held-out', ids: new Set(split.heldOut.map((q) => q.id)) };
   const tuning = { label: 'SQuAD tuning', ids: new Set(split.tune.map((q) => q.id)) };
+  const backend = args.backend === 'postgres' ? await postgresBackend() : MEMORY;
   if (args.sets.includes('squad'))
     runs.push({
       label: 'SQuAD dev',
@@ -177,17 +244,23 @@ async function main(): Promise<void> {
       questions: squad.questions,
       subsets: [heldOut, tuning],
     });
+  if (args.sets.includes('squad-tuning'))
+    runs.push({ label: 'SQuAD tuning', set: squad, questions: split.tune, subsets: [] });
   if (args.sets.includes('xquad-en'))
     runs.push({ label: 'XQuAD en', set: xquadEn, questions: xquadEn.questions, subsets: [] });
   if (args.sets.includes('xquad-ru'))
     runs.push({ label: 'XQuAD ru', set: xquadRu, questions: xquadRu.questions, subsets: [] });
-  for (const run of runs) {
-    const list = engines(run.set, args.only);
-    for (const engine of list)
-      rows.push(
-        ...(await measure(run.label, engine, sample(run.questions, args.quick), run.subsets)),
-      );
-    for (const engine of list) engine.close?.();
+  try {
+    for (const run of runs) {
+      const list = await engines(run.set, args.only, backend);
+      for (const engine of list)
+        rows.push(
+          ...(await measure(run.label, engine, sample(run.questions, args.quick), run.subsets)),
+        );
+      for (const engine of list) engine.close?.();
+    }
+  } finally {
+    await backend.close();
   }
   const seed: SeedCaseResult[] = await runSeedCases(join(HERE, '..', 'corpus'));
   for (const c of seed)
@@ -206,7 +279,12 @@ async function main(): Promise<void> {
   console.log(
     `${'user questions'.padEnd(16)} ${'Verbatim'.padEnd(44)} hit@1 ${userFigures.hit1.toFixed(3)}  hit@3 ${userFigures.hit3.toFixed(3)}  (${userFigures.questions} q)`,
   );
-  if (args.quick || args.only !== null || args.sets.length < 3) {
+  if (
+    args.quick ||
+    args.only !== null ||
+    args.backend !== 'memory' ||
+    !['squad', 'xquad-en', 'xquad-ru'].every((set) => args.sets.includes(set))
+  ) {
     console.log('(quick/partial run: bench/results/quality.json not written)');
     return;
   }

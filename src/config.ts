@@ -8,6 +8,10 @@ import path from 'node:path';
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The search backends SEARCH_BACKEND names. */
+const SEARCH_BACKENDS = ['memory', 'postgres'] as const;
+type SearchBackend = (typeof SEARCH_BACKENDS)[number];
+
 /** Discord's own REST base; the tests point DISCORD_API_BASE at a fake instead. */
 const DEFAULT_DISCORD_API_BASE = 'https://discord.com/api';
 
@@ -29,11 +33,16 @@ export interface Config {
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
   /**
-   * PostgreSQL (postgres://…) that `npm run migrate-to-postgres` copies the digest state and
-   * corpus into; the bot itself still runs on the SQLite file in DATA_DIR. May hold a password:
-   * never log it.
+   * PostgreSQL (postgres://…): what `npm run migrate-to-postgres` copies the digest state and
+   * corpus into, and where SEARCH_BACKEND=postgres keeps the searchable corpus. May hold a
+   * password: never log it.
    */
   readonly databaseUrl: string | null;
+  /**
+   * Where passages are searched: `memory` (MiniSearch in this process) or `postgres` (the
+   * shared tables in DATABASE_URL, one corpus for every bot process).
+   */
+  readonly searchBackend: SearchBackend;
   /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */
   readonly feedsAllowPrivate: boolean;
   /** Discord user ids allowed to add, remove and poll feeds. */
@@ -161,6 +170,15 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     // The value is not repeated: it may hold a password.
     throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
   }
+  const searchBackend = (readOptional(env, 'SEARCH_BACKEND') ?? 'memory').toLowerCase();
+  if (!(SEARCH_BACKENDS as readonly string[]).includes(searchBackend)) {
+    throw new ConfigError(
+      'SEARCH_BACKEND',
+      `expected one of ${SEARCH_BACKENDS.join(', ')}, got ${shapeOf(searchBackend)}`,
+    );
+  }
+  if (searchBackend === 'postgres' && databaseUrl === null)
+    throw new ConfigError('DATABASE_URL', 'SEARCH_BACKEND=postgres needs the PostgreSQL URL');
   return {
     discordToken,
     discordGuildId,
@@ -171,6 +189,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
     databaseUrl,
+    searchBackend: searchBackend as SearchBackend,
     feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
     ownerIds: readOwnerIds(env),
     feedPollMinutes: readPollMinutes(env),

@@ -4,6 +4,7 @@
  */
 import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
 import { openCorpus } from './library/open.js';
+import { openSearchDatabase } from './db/search-database.js';
 import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
 import { packageVersion } from './core/version.js';
@@ -20,7 +21,11 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel, { secrets: [config.discordToken] });
   if (config.discordToken === null) {
     const quiet = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-    const opened = await openCorpus(config.corpusDir, quiet, Date.now, { dataDir: config.dataDir });
+    const searchDatabase = await openSearchDatabase(config);
+    const opened = await openCorpus(config.corpusDir, quiet, Date.now, {
+      dataDir: config.dataDir,
+      ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
+    });
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     await runConsole({
       library: () => opened.library,
@@ -31,6 +36,8 @@ async function main(): Promise<number> {
       loadedAt: opened.loadedAt,
       version: VERSION,
     });
+    await opened.shared?.close();
+    await searchDatabase?.end();
     return 0;
   }
   // The stop signals are handled before anything slow starts, so SIGTERM during the corpus load

@@ -14,6 +14,7 @@ describe('readConfig', () => {
       chatEnabled: false,
       watchCorpus: true,
       databaseUrl: null,
+      searchBackend: 'memory',
       feedsAllowPrivate: false,
       ownerIds: [],
       feedPollMinutes: 15,
@@ -26,6 +27,34 @@ describe('readConfig', () => {
     expect(() => readConfig({ DATABASE_URL: 'mysql://u:s3cret@h/db' }, '/app')).toThrow(
       new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL'),
     );
+  });
+
+  it('searches in memory by default and on PostgreSQL with SEARCH_BACKEND=postgres, which needs DATABASE_URL', () => {
+    const url = 'postgres://verbatim:s3cret@db.internal:5432/verbatim';
+    expect(readConfig({}, '/app').searchBackend).toBe('memory');
+    expect(readConfig({ SEARCH_BACKEND: 'Postgres', DATABASE_URL: url }, '/app')).toMatchObject({
+      searchBackend: 'postgres',
+      databaseUrl: url,
+    });
+    expect(() => readConfig({ SEARCH_BACKEND: 'postgres' }, '/app')).toThrow(
+      new ConfigError('DATABASE_URL', 'SEARCH_BACKEND=postgres needs the PostgreSQL URL'),
+    );
+    expect(() => readConfig({ SEARCH_BACKEND: 'elastic', DATABASE_URL: url }, '/app')).toThrow(
+      /^SEARCH_BACKEND: expected one of memory, postgres/,
+    );
+    for (const env of [
+      { SEARCH_BACKEND: 'postgres', DATABASE_URL: 'mysql://u:s3cret@h/db' },
+      { SEARCH_BACKEND: 's3cret' },
+    ]) {
+      let message = '';
+      try {
+        readConfig(env, '/app');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).not.toBe('');
+      expect(message).not.toContain('s3cret');
+    }
   });
 
   it('reads the feed settings, naming a bad key without repeating its value', () => {

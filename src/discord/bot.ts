@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
+import { openSearchDatabase } from '../db/search-database.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
@@ -92,10 +93,21 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let watcher: CorpusWatcher | null = null;
   let digests: DigestRuntime | null = null;
   let digestsNotice: string | null = null;
+  // SEARCH_BACKEND=postgres: the corpus is searched in, and shared through, the database.
+  let closeSearch = async (): Promise<void> => undefined;
   if (library === undefined) {
+    const searchDatabase = await openSearchDatabase(config);
     const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
       dataDir: config.dataDir,
+      ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
+    }).catch(async (error: unknown) => {
+      await searchDatabase?.end();
+      throw error;
     });
+    closeSearch = async () => {
+      await opened.shared?.close();
+      await searchDatabase?.end();
+    };
     // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
     opened.library.warm();
     const served = (): Library => opened.library;
@@ -105,6 +117,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       watcher = await watchCorpus(config.corpusDir, served, {
         logger,
         initialFiles: opened.files,
+        ...(opened.shared === null ? {} : { writer: opened.shared }),
         // New and changed passages count as new material for digests.
         onChange: (change) => digests?.scheduler.recordArrivals(change.upserted),
       });
@@ -179,6 +192,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     await feeds?.close();
     await client.destroy();
     stopReportingRateLimits();
+    await closeSearch();
     throw error;
   }
   logger.info('connected to Discord', {
@@ -229,6 +243,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       buttons.flush();
       await readyClient.destroy();
       stopReportingRateLimits();
+      await closeSearch();
     },
   };
 }

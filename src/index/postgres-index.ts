@@ -1,7 +1,8 @@
 /**
- * The SearchIndex on PostgreSQL (not yet chosen by the bot: see the README's Scaling out): the Library keeps its articles and
- * term processing, and this index keeps the passages' terms in the shared tables of
- * PostgresSearch, so every bot process searches one index.
+ * The SearchIndex on PostgreSQL (SEARCH_BACKEND=postgres, opened by
+ * src/library/shared-corpus.ts): the Library keeps its articles and term processing, and this
+ * index keeps the passages' terms in the shared tables of PostgresSearch, so every bot process
+ * searches one index.
  *
  * The interface's `add` and `remove` return nothing and `documentFrequency` answers at once,
  * as an in-process index can. Here writes are queued and sent in order in the background
@@ -55,13 +56,18 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /**
    * Opens the index on a migrated database (SEARCH_MIGRATIONS): loads the document
-   * frequencies and listens for other processes' writes until `close`.
+   * frequencies and listens for every process's writes (this one's too) until `close`,
+   * calling `onChange` after each.
    */
-  static async open(pool: pg.Pool): Promise<PostgresSearchIndex> {
+  static async open(
+    pool: pg.Pool,
+    options: { readonly onChange?: () => void } = {},
+  ): Promise<PostgresSearchIndex> {
     const index = new PostgresSearchIndex(pool);
     const listener = await pool.connect();
     listener.on('notification', () => {
       index.stale = true;
+      options.onChange?.();
     });
     await listener.query(`LISTEN ${SEARCH_CHANGED_CHANNEL}`);
     index.listener = listener;

@@ -1,5 +1,5 @@
 /**
- * Search on PostgreSQL (not yet chosen by the bot: see the README's Scaling out): the passages of every article in a table
+ * Search on PostgreSQL (SEARCH_BACKEND=postgres): the passages of every article in a table
  * shared by all bot processes, with a GIN index over a tsvector of the project's own processed
  * terms (src/index/postgres-schema.ts), scored in SQL with the same BM25+ as the in-process
  * index — per field, with prefix and fuzzy expansions weighted as MiniSearch weighs them, OR or
@@ -166,8 +166,11 @@ function passageVector(
   return parts.join(' ');
 }
 
-/** What is compared to tell a changed article from an unchanged one. */
-function contentHash(article: Article): string {
+/**
+ * What is compared to tell a changed article from an unchanged one (`search_articles.
+ * content_hash`), also by a process checking its corpus files against the database.
+ */
+export function contentHash(article: Article): string {
   const fields = [article.text, article.title, article.source, article.url, article.date];
   return createHash('sha256')
     .update(JSON.stringify([...fields, article.lang]))

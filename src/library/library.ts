@@ -1,8 +1,9 @@
 /**
  * The searchable corpus: articles, their passages and a search index over the passages
- * (src/index/search-index.ts, MiniSearch in this process), kept consistent under incremental
- * updates. A Library is built in memory from articles; the edges decide where articles come
- * from and when a Library is replaced.
+ * (src/index/search-index.ts: MiniSearch in this process by default, or an index given from
+ * outside, such as the PostgreSQL one), kept consistent under incremental updates. A Library
+ * is built in memory from articles; the edges decide where articles come from and when a
+ * Library is replaced.
  */
 import { splitPassages } from '../text/passages.js';
 import type { AnswerFilters, Article, Passage } from '../core/types.js';
@@ -17,8 +18,13 @@ import {
 } from '../text/analyze.js';
 import { WordTable } from '../text/word-table.js';
 import { MiniSearchIndex } from '../index/minisearch-index.js';
-import type { Bm25Params, CoverageFloor, IndexedPassage } from '../index/search-index.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotKey } from './snapshot.js';
+import type {
+  Bm25Params,
+  CoverageFloor,
+  IndexedPassage,
+  SearchIndex,
+} from '../index/search-index.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotError, type SnapshotKey } from './snapshot.js';
 import { runSteps, runStepsAsync, type Steps } from '../core/steps.js';
 
 export type { Bm25Params } from '../index/search-index.js';
@@ -60,7 +66,7 @@ export const ENVELOPE_PASSAGES = 100_000;
 
 /** Corpus-wide figures for /about and the console banner. */
 export interface LibraryStats {
-  /** Whether the corpus is past ENVELOPE_PASSAGES. */
+  /** Whether the corpus is past ENVELOPE_PASSAGES on the in-process index. */
   readonly pastEnvelope: boolean;
   readonly documents: number;
   readonly passages: number;
@@ -164,10 +170,15 @@ export class Library {
   /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
   private readonly completionCache = new Map<string, string[]>();
 
-  private constructor(private readonly index: MiniSearchIndex = new MiniSearchIndex()) {}
+  private constructor(private readonly index: SearchIndex) {}
 
-  /** Serialises the Library (src/library/snapshot.ts); a later load must match `key`. */
+  /**
+   * Serialises the Library (src/library/snapshot.ts); a later load must match `key`. Only a
+   * Library on the in-process index has one (an index kept elsewhere persists itself).
+   */
   toSnapshot(key: SnapshotKey): Uint8Array {
+    if (!(this.index instanceof MiniSearchIndex))
+      throw new SnapshotError('only a Library on the in-process index is kept in a snapshot');
     if (this.completionCache.size === 0) this.warmCompletions();
     const articles = [...this.articleById.values()];
     const tables: LibraryTables = {
@@ -240,9 +251,12 @@ export class Library {
     for (const [prefix, words] of tables.completions) this.completionCache.set(prefix, words);
   }
 
-  /** Builds a Library from articles; a repeated id keeps the first article. */
-  static build(articles: Iterable<Article>): Library {
-    const library = new Library();
+  /**
+   * Builds a Library from articles on `index` (an empty one; MiniSearch in this process when
+   * absent); a repeated id keeps the first article.
+   */
+  static build(articles: Iterable<Article>, index: SearchIndex = new MiniSearchIndex()): Library {
+    const library = new Library(index);
     library.upsert(articles);
     return library;
   }
@@ -334,6 +348,20 @@ export class Library {
     return this.whileUpdating(() => runStepsAsync(this.upsertSteps(articles), pause));
   }
 
+  /**
+   * `upsertAsync` for articles whose passages the index already holds as they are (an index
+   * shared by processes, written by another process or before this one started): only this
+   * Library's own tables change, nothing is indexed again.
+   */
+  async adoptAsync(articles: Iterable<Article>, pause: () => Promise<void>): Promise<UpsertResult> {
+    return this.whileUpdating(() => runStepsAsync(this.upsertSteps(articles, false), pause));
+  }
+
+  /** `removeAsync` for articles the index no longer holds (see adoptAsync). */
+  async forgetAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]> {
+    return this.whileUpdating(() => runStepsAsync(this.removeSteps(docIds, false), pause));
+  }
+
   /** Runs `work`, autocomplete keeping its sorted vocabulary meanwhile (see `updating`). */
   private async whileUpdating<T>(work: () => Promise<T>): Promise<T> {
     this.updating++;
@@ -344,8 +372,11 @@ export class Library {
     }
   }
 
-  /** The upsert, yielding after each article added or replaced. */
-  private *upsertSteps(articles: Iterable<Article>): Steps<UpsertResult> {
+  /**
+   * The upsert, yielding after each article added or replaced; `toIndex` false leaves the
+   * index alone (see adoptAsync).
+   */
+  private *upsertSteps(articles: Iterable<Article>, toIndex = true): Steps<UpsertResult> {
     const added: string[] = [];
     const changed: string[] = [];
     const unchanged: string[] = [];
@@ -362,12 +393,12 @@ export class Library {
           unchanged.push(article.id);
           continue;
         }
-        this.removeOne(article.id, words);
+        this.removeOne(article.id, words, toIndex);
         changed.push(article.id);
       } else {
         added.push(article.id);
       }
-      this.addOne(article, words);
+      this.addOne(article, words, toIndex);
       yield;
     }
     if (added.length + changed.length > 0) this.completionCache.clear();
@@ -384,12 +415,12 @@ export class Library {
     return this.whileUpdating(() => runStepsAsync(this.removeSteps(docIds), pause));
   }
 
-  private *removeSteps(docIds: Iterable<string>): Steps<string[]> {
+  private *removeSteps(docIds: Iterable<string>, fromIndex = true): Steps<string[]> {
     const removed: string[] = [];
     const words: WordTables = new Map();
     for (const id of docIds) {
       if (this.articleById.has(id)) {
-        this.removeOne(id, words);
+        this.removeOne(id, words, fromIndex);
         removed.push(id);
         yield;
       }
@@ -484,18 +515,21 @@ export class Library {
     }));
   }
 
-  private addOne(article: Article, words: WordTables): void {
+  private addOne(article: Article, words: WordTables, toIndex: boolean): void {
     this.articleById.set(article.id, article);
     const passages = splitPassages(article);
     this.passagesByDoc.set(article.id, passages);
     this.countLanguage(article, 1);
-    this.index.add(this.indexedPassages(article, passages, words, 1));
+    // Computed either way: it counts the article's words for autocomplete.
+    const indexed = this.indexedPassages(article, passages, words, 1);
+    if (toIndex) this.index.add(indexed);
   }
 
-  private removeOne(docId: string, words: WordTables): void {
+  private removeOne(docId: string, words: WordTables, fromIndex: boolean): void {
     const article = this.articleById.get(docId);
     if (article === undefined) return;
-    this.index.remove(this.indexedPassages(article, this.passagesOf(docId), words, -1));
+    const indexed = this.indexedPassages(article, this.passagesOf(docId), words, -1);
+    if (fromIndex) this.index.remove(indexed);
     this.countLanguage(article, -1);
     this.passagesByDoc.delete(docId);
     this.articleById.delete(docId);
@@ -671,7 +705,7 @@ export class Library {
       }
     }
     return {
-      pastEnvelope: this.passageCount > ENVELOPE_PASSAGES,
+      pastEnvelope: this.index instanceof MiniSearchIndex && this.passageCount > ENVELOPE_PASSAGES,
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,

@@ -2,12 +2,14 @@
  * Opening the corpus for serving: load the files, report their problems through the logger, and
  * build the Library. Entry points (console, CLI, bot) all start here.
  */
+import type pg from 'pg';
 import type { Logger } from '../core/log.js';
 import { formatProblem, type IngestProblem } from '../text/parse.js';
 import { ENVELOPE_PASSAGES, Library } from './library.js';
 import { createProgressReporter } from './progress.js';
 import { openLibrary } from './snapshot-store.js';
 import { loadCorpus, type CorpusFile } from './load.js';
+import { openSharedCorpus, type SharedCorpus } from './shared-corpus.js';
 
 /** A served corpus: the Library and what loading it found. */
 export interface OpenedCorpus {
@@ -16,6 +18,8 @@ export interface OpenedCorpus {
   readonly files: readonly CorpusFile[];
   /** When loading finished (ms since epoch), for /about. */
   readonly loadedAt: number;
+  /** With `sharedSearch`: the corpus shared through PostgreSQL, which the watcher writes to. */
+  readonly shared: SharedCorpus | null;
 }
 
 /** How `openCorpus` persists and reports. */
@@ -25,6 +29,12 @@ export interface OpenCorpusOptions {
    * otherwise, and persist what was built (src/indexing/store.ts). Absent: build in memory.
    */
   readonly dataDir?: string;
+  /**
+   * A migrated PostgreSQL (SEARCH_BACKEND=postgres): the Library searches the shared index
+   * there, and only articles the database does not hold as the files do are indexed
+   * (src/library/shared-corpus.ts). Takes the place of `dataDir`'s snapshot.
+   */
+  readonly sharedSearch?: pg.Pool;
 }
 
 /** Says at start when the corpus is past what MiniSearch in this process answers in time. */
@@ -45,6 +55,24 @@ export async function openCorpus(
   now: () => number = Date.now,
   options: OpenCorpusOptions = {},
 ): Promise<OpenedCorpus> {
+  if (options.sharedSearch !== undefined) {
+    const loaded = await loadCorpus(dir);
+    for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
+    const shared = await openSharedCorpus(options.sharedSearch, loaded.articles, logger);
+    logger.info('search on PostgreSQL', {
+      articles_unchanged: shared.start.unchanged,
+      articles_written: shared.start.written,
+      articles_removed: shared.start.removed,
+      ms: Math.round(shared.start.ms),
+    });
+    return {
+      library: shared.library,
+      problems: loaded.problems,
+      files: loaded.files,
+      loadedAt: now(),
+      shared,
+    };
+  }
   if (options.dataDir !== undefined) {
     const progress = createProgressReporter({
       logger,
@@ -64,11 +92,12 @@ export async function openCorpus(
       problems: opened.problems,
       files: opened.files,
       loadedAt: now(),
+      shared: null,
     };
   }
   const loaded = await loadCorpus(dir);
   for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
   const library = Library.build(loaded.articles);
   warnPastEnvelope(library, logger);
-  return { library, problems: loaded.problems, files: loaded.files, loadedAt: now() };
+  return { library, problems: loaded.problems, files: loaded.files, loadedAt: now(), shared: null };
 }

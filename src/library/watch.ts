@@ -6,9 +6,10 @@
  * sizes and modification times.
  */
 import { watch, type FSWatcher } from 'node:fs';
+import type { Article } from '../core/types.js';
 import type { Logger } from '../core/log.js';
 import { formatProblem, type ParseOptions } from '../text/parse.js';
-import type { Library } from './library.js';
+import type { Library, UpsertResult } from './library.js';
 import {
   listCorpusFiles,
   loadCorpusFileAsync,
@@ -26,6 +27,12 @@ export interface CorpusChange {
   readonly files: readonly string[];
 }
 
+/** Where a watcher writes what changed: the Library itself, or a corpus shared by processes. */
+interface CorpusWriter {
+  upsertAsync(articles: Iterable<Article>, pause: () => Promise<void>): Promise<UpsertResult>;
+  removeAsync(docIds: Iterable<string>, pause: () => Promise<void>): Promise<string[]>;
+}
+
 /** Settings of a watcher; all optional. */
 export interface WatchOptions {
   readonly logger: Logger;
@@ -37,6 +44,11 @@ export interface WatchOptions {
   readonly debounceMs?: number;
   /** Fallback scan period, ms; default 5 000; 0 turns it off. */
   readonly pollMs?: number;
+  /**
+   * Where changes go; default the Library. The shared corpus (SEARCH_BACKEND=postgres,
+   * src/library/shared-corpus.ts) writes them to the database, and its Library follows.
+   */
+  readonly writer?: CorpusWriter;
 }
 
 /** A running watcher. */
@@ -57,6 +69,7 @@ export async function watchCorpus(
   options: WatchOptions,
 ): Promise<CorpusWatcher> {
   const { logger } = options;
+  const writer = (): CorpusWriter => options.writer ?? library();
   const initial = await readCorpusOptions(dir);
   let parseOptions: ParseOptions = initial.options;
   // The problems of .corpus.json last reported (at start openCorpus reported them), so an edit
@@ -101,12 +114,12 @@ export async function watchCorpus(
       for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
       // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
       // the corpus would otherwise hold the main thread for seconds.
-      const result = await library().upsertAsync(loaded.articles, pause);
+      const result = await writer().upsertAsync(loaded.articles, pause);
       upserted.push(...result.added, ...result.changed);
       const before = idsByFile.get(file.path) ?? new Set<string>();
       const now = new Set(loaded.articles.map((a) => a.id));
       removed.push(
-        ...(await library().removeAsync(
+        ...(await writer().removeAsync(
           [...before].filter((id) => !now.has(id)),
           pause,
         )),
@@ -117,7 +130,7 @@ export async function watchCorpus(
       if (seen.has(path)) continue;
       known.delete(path);
       touched.push(path);
-      removed.push(...(await library().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
+      removed.push(...(await writer().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
       idsByFile.delete(path);
     }
     const change = { upserted, removed, files: touched };

@@ -1,0 +1,22 @@
+/**
+ * The database of the shared search (SEARCH_BACKEND=postgres): a pool on DATABASE_URL with the
+ * `search` track migrated, which src/library/shared-corpus.ts opens the corpus on.
+ */
+import type { Config } from '../config.js';
+import { SEARCH_MIGRATIONS } from '../index/postgres-schema.js';
+import { migratePostgres, openPostgres, type PgPool } from './postgres.js';
+
+/** The migrated pool when SEARCH_BACKEND is postgres, else null. The caller ends the pool. */
+export async function openSearchDatabase(
+  config: Pick<Config, 'searchBackend' | 'databaseUrl'>,
+): Promise<PgPool | null> {
+  if (config.searchBackend !== 'postgres' || config.databaseUrl === null) return null;
+  const pool = openPostgres(config.databaseUrl);
+  try {
+    await migratePostgres(pool, 'search', SEARCH_MIGRATIONS);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}
