@@ -29,9 +29,10 @@ export interface Config {
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
   /**
-   * PostgreSQL (postgres://…) that `npm run migrate-to-postgres` copies the digest state and
-   * corpus into; the bot itself still runs on the SQLite file in DATA_DIR. May hold a password:
-   * never log it.
+   * PostgreSQL (postgres://…) shared by several processes: feed state lives there when it is set
+   * (the bot and `npm run feeds`), and `npm run migrate-to-postgres` copies the SQLite state and
+   * corpus into it; digests still run on the SQLite file in DATA_DIR. May hold a password: never
+   * log it.
    */
   readonly databaseUrl: string | null;
   /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */

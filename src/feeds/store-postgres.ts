@@ -77,11 +77,10 @@ export class PostgresFeedStore {
     return found.rows.map(toFeed);
   }
 
-  /** Feeds due at `now` that no other process is polling, most overdue first. */
+  /** Feeds due at `now` (leased or not: claimPoll decides), most overdue first. */
   async due(now: number): Promise<Feed[]> {
     const found = await this.pool.query<FeedRow>(
-      `SELECT * FROM feeds WHERE next_poll_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-       ORDER BY next_poll_at, id`,
+      'SELECT * FROM feeds WHERE next_poll_at <= $1 ORDER BY next_poll_at, id',
       [now],
     );
     return found.rows.map(toFeed);

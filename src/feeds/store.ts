@@ -216,15 +216,12 @@ export class FeedStore {
     return (this.db.prepare('SELECT * FROM feeds ORDER BY id').all() as FeedRow[]).map(toFeed);
   }
 
-  /** Feeds due at `now` that no other process is polling, most overdue first. */
+  /** Feeds due at `now` (leased or not: claimPoll decides), most overdue first. */
   due(now: number): Feed[] {
     return (
       this.db
-        .prepare(
-          `SELECT * FROM feeds WHERE next_poll_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-           ORDER BY next_poll_at, id`,
-        )
-        .all(now, now) as FeedRow[]
+        .prepare('SELECT * FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id')
+        .all(now) as FeedRow[]
     ).map(toFeed);
   }
 
