@@ -52,7 +52,7 @@ export interface PollSummary {
   readonly updatedArticles: number;
   readonly notModified: number;
   readonly failed: number;
-  /** Feeds skipped because another process was polling them. */
+  /** Feeds skipped because another process was polling them (or, when due, had just polled them). */
   readonly busy: number;
 }
 
@@ -102,7 +102,7 @@ function isGonePoller(owner: string): boolean {
 export class FeedService {
   readonly store: FeedStorage;
   /** This service's name in poll leases. */
-  readonly owner = pollerName();
+  private readonly owner = pollerName();
   private readonly fetcher: SafeFetcher;
   private readonly clock: FeedClock;
   private readonly logger: Logger;
