@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { FeedService } from '../src/feeds/runtime.js';
+import { sqliteFeedStorage } from '../src/feeds/storage.js';
+import { FeedStore } from '../src/feeds/store.js';
 import { SILENT_LOGGER } from '../src/core/log.js';
 import { openDatabase } from '../src/db/db.js';
 import type { OutletOptions } from './feeds-server.js';
@@ -59,7 +61,7 @@ db.pragma('synchronous = NORMAL');
 const corpusDir = path.join(tmp, 'corpus');
 const clock = { t: Date.UTC(2026, 11, 2, 10, 0, 0), now: () => clock.t };
 const service = new FeedService({
-  db,
+  storage: sqliteFeedStorage(new FeedStore(db)),
   corpusDir,
   logger: SILENT_LOGGER,
   defaultIntervalMinutes: 15,
@@ -68,7 +70,7 @@ const service = new FeedService({
 });
 for (let f = 0; f < outlets.feeds; f++) {
   const base = bases[f % bases.length]!;
-  service.store.add(
+  await service.store.add(
     {
       url: `${base}/f/${f}.xml`,
       name: `Outlet ${f}`,

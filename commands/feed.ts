@@ -109,7 +109,7 @@ async function list(
   context: CommandContext,
   service: FeedService,
 ): Promise<void> {
-  const feeds = service.store.all();
+  const feeds = await service.store.all();
   if (feeds.length === 0) {
     await replyPrivately(interaction, 'No feeds are followed yet.');
     return;
@@ -152,7 +152,7 @@ async function execute(
       );
     }
     case 'remove': {
-      const feed = service.remove(interaction.options.getInteger('id', true));
+      const feed = await service.remove(interaction.options.getInteger('id', true));
       return replyPrivately(
         interaction,
         `Feed #${feed.id} ${escapeMarkdown(feed.name)} is removed; its articles stay quotable.`,
@@ -165,6 +165,7 @@ async function execute(
         interaction,
         `Polled ${summary.feeds} feed${summary.feeds === 1 ? '' : 's'}: ${summary.newArticles} new articles, ` +
           `${summary.updatedArticles} updated, ${summary.notModified} unchanged, ${summary.failed} failed` +
+          (summary.busy > 0 ? `, ${summary.busy} being polled by another bot process` : '') +
           (summary.failed > 0 ? ' (`/feed list` says why).' : '.'),
       );
     }

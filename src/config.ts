@@ -33,8 +33,9 @@ export interface Config {
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
   /**
-   * PostgreSQL (postgres://…): what `npm run migrate-to-postgres` copies the digest state and
-   * corpus into, and where SEARCH_BACKEND=postgres keeps the searchable corpus. May hold a
+   * PostgreSQL (postgres://…) shared by several processes: feed state lives there when it is set
+   * (the bot and `npm run feeds`), and with SEARCH_BACKEND=postgres the searchable corpus;
+   * `npm run migrate-to-postgres` copies the SQLite state and corpus into it. May hold a
    * password: never log it.
    */
   readonly databaseUrl: string | null;

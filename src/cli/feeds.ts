@@ -49,9 +49,11 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn', {
     secrets: [config.discordToken],
   });
-  const runtime = openFeedRuntime(config, logger);
+  const runtime = await openFeedRuntime(config, logger);
   if (runtime === null) {
-    process.stderr.write(`cannot open the database in ${config.dataDir}\n`);
+    process.stderr.write(
+      `cannot open the database ${config.databaseUrl !== null ? '(DATABASE_URL)' : `in ${config.dataDir}`}\n`,
+    );
     return 1;
   }
   const { service } = runtime;
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
       }
       case 'list': {
         if (argument !== undefined) return usage();
-        const feeds = service.store.all();
+        const feeds = await service.store.all();
         if (feeds.length === 0)
           process.stdout.write('no feeds yet; add one with `npm run feeds -- add URL`\n');
         for (const feed of feeds)
@@ -93,7 +95,7 @@ async function main(): Promise<number> {
       case 'remove': {
         const id = readId(argument);
         if (id === null) return usage('remove needs a feed number (see list)');
-        const feed = service.remove(id);
+        const feed = await service.remove(id);
         process.stdout.write(
           `removed feed #${feed.id} ${feed.name}; its articles stay in the corpus\n`,
         );
@@ -104,13 +106,14 @@ async function main(): Promise<number> {
         if (argument !== undefined && id === null)
           return usage('poll takes a feed number (see list)');
         const summary = await service.pollNow(id, (done, total, feed) => {
-          const now = service.store.feed(feed.id);
-          const outcome = now?.lastError ?? now?.lastStatus ?? '';
+          const outcome = feed.lastError ?? feed.lastStatus ?? '';
           process.stderr.write(`[${done}/${total}] ${feed.name}: ${outcome}\n`);
         });
         process.stdout.write(
           `polled ${summary.feeds} feeds: ${summary.newArticles} new articles, ${summary.updatedArticles} updated, ` +
-            `${summary.notModified} not modified, ${summary.failed} failed\n`,
+            `${summary.notModified} not modified, ${summary.failed} failed` +
+            (summary.busy > 0 ? `, ${summary.busy} being polled by another process` : '') +
+            '\n',
         );
         return summary.failed === 0 ? 0 : 1;
       }

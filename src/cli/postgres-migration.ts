@@ -7,8 +7,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Article } from '../core/types.js';
+import { openDatabase } from '../db/db.js';
 import { migratePostgres, type PgPool } from '../db/postgres.js';
-import { DIGEST_MIGRATIONS } from '../digest/store-postgres.js';
+import { DIGEST_MIGRATIONS } from '../db/postgres-schema.js';
 import { SEARCH_MIGRATIONS } from '../index/postgres-schema.js';
 import { PostgresSearch } from '../index/postgres.js';
 
@@ -97,6 +98,7 @@ const TABLES: readonly { name: string; columns: readonly string[]; key: string }
       'failures',
       'items_seen',
       'next_poll_at',
+      'items_pruned',
     ],
     key: 'id',
   },
@@ -113,8 +115,14 @@ const TABLES: readonly { name: string; columns: readonly string[]; key: string }
       'file',
       'first_seen_at',
       'updated_at',
+      'last_seen_at',
     ],
     key: 'id',
+  },
+  {
+    name: 'feed_claims',
+    columns: ['claim_key', 'feed_id', 'item_key', 'claimed_at'],
+    key: 'claim_key',
   },
 ];
 
@@ -142,6 +150,8 @@ export async function copyToPostgres(input: {
   await migratePostgres(pool, 'search', SEARCH_MIGRATIONS);
   const rows: Record<string, number> = {};
   if (input.sqliteFile !== null) {
+    // A file from an older Verbatim is brought to this schema first, so every column exists.
+    openDatabase(input.sqliteFile).close();
     const sqlite = new Database(input.sqliteFile, { readonly: true, fileMustExist: true });
     try {
       for (const table of TABLES) rows[table.name] = await copyTable(sqlite, pool, table);

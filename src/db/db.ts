@@ -117,6 +117,37 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX feed_items_by_link ON feed_items (link);
   CREATE INDEX feed_items_by_text ON feed_items (text_hash);
   `,
+  // The digest run lease of PostgreSQL's migration 3, unused by one process on SQLite: kept so
+  // that a version number means the same tables in both databases.
+  `
+  ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
+  ALTER TABLE subscriptions ADD COLUMN lease_until INTEGER;
+  `,
+  // Feeds: the poll lease (the bot and `npm run feeds -- poll` may share this file), item
+  // pruning, and the claims that make a write idempotent across feeds.
+  `
+  ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+  ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
+  ALTER TABLE feeds ADD COLUMN items_pruned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE feed_items ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE feed_items SET last_seen_at = updated_at;
+  CREATE INDEX feed_items_by_age ON feed_items (feed_id, last_seen_at);
+  DROP INDEX feed_items_by_link;
+  DROP INDEX feed_items_by_text;
+  CREATE TABLE feed_claims (
+    claim_key TEXT PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    item_key TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX feed_claims_by_item ON feed_claims (feed_id, item_key);
+  INSERT OR IGNORE INTO feed_claims (claim_key, feed_id, item_key, claimed_at)
+    SELECT 'link:' || link, feed_id, item_key, first_seen_at FROM feed_items
+    WHERE file IS NOT NULL AND link IS NOT NULL AND length(link) <= 1000 ORDER BY id;
+  INSERT OR IGNORE INTO feed_claims (claim_key, feed_id, item_key, claimed_at)
+    SELECT 'text:' || text_hash, feed_id, item_key, first_seen_at FROM feed_items
+    WHERE file IS NOT NULL AND text_hash IS NOT NULL ORDER BY id;
+  `,
 ];
 
 /** The schema version this code writes. */

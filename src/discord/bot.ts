@@ -132,8 +132,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   } catch {
     // openDigestRuntime reports a database it cannot open (newer schema, permissions).
   }
-  const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
-  if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
+  const feeds = await openFeedRuntime(config, logger, { clock: deps.feeds?.clock });
+  if (feeds !== null && !config.watchCorpus && (await feeds.service.store.all()).length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
   const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);

@@ -2,7 +2,8 @@
  * Fetches a feed or an article page the careful way: http(s) only; every address checked when
  * the connection is made (undici's connector resolves through our lookup, so a name that
  * resolves, or re-resolves, to a refused range is caught too); redirects followed by hand, a
- * few at most, each re-checked; one time-out over headers and body; the body read as a stream
+ * few at most, each re-checked, the new address reported when every hop so far was permanent
+ * (301, 308); one time-out over headers and body; the body read as a stream
  * and abandoned past a size cap; the content type checked; the text decoded by its charset;
  * conditional GET with ETag / Last-Modified.
  */
@@ -66,8 +67,8 @@ export interface Validators {
   readonly lastModified: string | null;
 }
 
-/** A fetch that got a body, or a 304. */
-export type FetchResult =
+/** What the last response of a fetch gave: a body, or a 304. */
+type FetchedBody =
   | {
       readonly status: 'ok';
       /** Where the body came from after redirects. */
@@ -77,6 +78,16 @@ export type FetchResult =
       readonly validators: Validators;
     }
   | { readonly status: 'not-modified'; readonly url: string };
+
+/** A fetch that got a body, or a 304, and where the resource has moved to, if it has. */
+export type FetchResult = FetchedBody & {
+  /**
+   * The address the resource has moved to for good: the target of the last of the permanent
+   * redirects (301, 308) the chain began with; null when its first hop was temporary (302, 303,
+   * 307) or there was none.
+   */
+  readonly movedTo: string | null;
+};
 
 /** Default cap on a body: 5 MB. */
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -226,6 +237,8 @@ export class SafeFetcher {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const seen = new Set<string>();
     let url = this.checkUrl(raw);
+    let movedTo: string | null = null;
+    let permanent = true;
     for (let hop = 0; ; hop++) {
       seen.add(url.href);
       const headers: Record<string, string> = {
@@ -264,10 +277,12 @@ export class SafeFetcher {
         const next = this.checkUrl(new URL(location, url).href);
         if (seen.has(next.href))
           throw new FetchError('redirects', `${raw} redirects in a loop (back to ${next.href}).`);
+        permanent &&= response.status === 301 || response.status === 308;
+        if (permanent) movedTo = next.href;
         url = next;
         continue;
       }
-      return await this.finish(response, url, kind, signal, now);
+      return { ...(await this.finish(response, url, kind, signal, now)), movedTo };
     }
   }
 
@@ -277,7 +292,7 @@ export class SafeFetcher {
     kind: ResourceKind,
     signal: AbortSignal,
     now: () => number,
-  ): Promise<FetchResult> {
+  ): Promise<FetchedBody> {
     if (response.status === 304) {
       await response.body?.cancel();
       return { status: 'not-modified', url: url.href };

@@ -15,7 +15,8 @@ import {
   type FeedEntry,
   type ParsedFeed,
 } from './parse.js';
-import type { Feed, FeedStore } from './store.js';
+import type { FeedStorage } from './storage.js';
+import type { Feed } from './store.js';
 import { entryHashOf, writeFeedArticle, type WriteOutcome } from './write.js';
 
 /** A feed's own text counts as the full article from this many characters on. */
@@ -31,11 +32,13 @@ export interface HarvestResult {
   readonly validators: { etag: string | null; lastModified: string | null } | null;
   /** The first item problem, for the log. */
   readonly itemError: string | null;
+  /** Where the feed now lives when its URL answered with a permanent redirect (301, 308). */
+  readonly movedTo: string | null;
 }
 
 /** What a harvest needs. */
 export interface HarvestDeps {
-  readonly store: FeedStore;
+  readonly store: FeedStorage;
   readonly fetcher: SafeFetcher;
   readonly corpusDir: string;
   readonly logger: Logger;
@@ -132,8 +135,9 @@ export async function harvestFeed(deps: HarvestDeps, feed: Feed): Promise<Harves
     deps.now,
   );
   const counts = { new: 0, updated: 0, unchanged: 0, duplicate: 0, failed: 0, empty: 0, seen: 0 };
+  const movedTo = fetched.movedTo;
   if (fetched.status === 'not-modified')
-    return { notModified: true, counts, validators: null, itemError: null };
+    return { notModified: true, counts, validators: null, itemError: null, movedTo };
   const parsed: ParsedFeed = parseFeedDocument(fetched.text, fetched.url);
   let itemError: string | null = null;
   await mapLimit(parsed.entries, PAGE_CONCURRENCY, async (entry) => {
@@ -145,7 +149,7 @@ export async function harvestFeed(deps: HarvestDeps, feed: Feed): Promise<Harves
       entry.contentHtml,
       entry.summaryHtml,
     ]);
-    const known = deps.store.item(feed.id, entry.key);
+    const known = await deps.store.item(feed.id, entry.key);
     if (known !== null && known.entryHash === entryHash) {
       counts.seen++;
       return;
@@ -154,7 +158,7 @@ export async function harvestFeed(deps: HarvestDeps, feed: Feed): Promise<Harves
       const found = await textOf(deps, entry);
       if (found.kind === 'empty') {
         counts.empty++;
-        deps.store.saveItem(
+        await deps.store.saveItem(
           {
             feedId: feed.id,
             itemKey: entry.key,
@@ -197,10 +201,18 @@ export async function harvestFeed(deps: HarvestDeps, feed: Feed): Promise<Harves
       });
     }
   });
+  // Every item of this document, handled now or before, is still in the feed: all get one
+  // instant, the feed's latest, which pruning never forgets.
+  await deps.store.markSeen(
+    feed.id,
+    parsed.entries.map((entry) => entry.key),
+    deps.now(),
+  );
   return {
     notModified: false,
     counts,
     validators: counts.failed > 0 ? null : fetched.validators,
     itemError,
+    movedTo,
   };
 }

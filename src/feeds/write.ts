@@ -4,13 +4,16 @@
  * and the corpus watcher indexes it like any other. A file is written whole or not at all
  * (temporary dot-file, fsync, rename, as write-file-atomic does): a crash mid-poll leaves the old file
  * or the new one, never half of one, and the loader skips dot-files. Before writing, the item is
- * matched against what was written before by its key, its canonical link and its text, so it is
- * never written twice; an edited article replaces its own file.
+ * matched against what was written before by its key, and its canonical link and its text are
+ * claimed for it in the store, all or none, so an article two feeds carry is written by one of
+ * them even when both poll at the same instant, in one process or several; an edited article
+ * replaces its own file.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FeedItemRecord, FeedStore } from './store.js';
+import type { FeedStorage } from './storage.js';
+import type { FeedItemRecord } from './store.js';
 
 /** An article ready for the corpus. */
 export interface FeedArticle {
@@ -54,6 +57,16 @@ function hash(value: string): string {
 /** The hash that recognises an article's text, whichever feed it came from. */
 function textHashOf(paragraphs: readonly string[]): string {
   return hash(paragraphs.map((p) => p.replace(/\s+/g, ' ').trim()).join('\n'));
+}
+
+/** Links longer than this are recognised by their text alone (an index key has a size limit). */
+const MAX_CLAIMED_LINK = 1_000;
+
+/** The keys that make an article the same one whichever feed carries it: its link and its text. */
+function claimKeysOf(url: string | null, textHash: string): string[] {
+  const keys = [`text:${textHash}`];
+  if (url !== null && url.length <= MAX_CLAIMED_LINK) keys.unshift(`link:${url}`);
+  return keys;
 }
 
 /** The hash of a feed entry's fields, to notice an edit without fetching the page again. */
@@ -102,17 +115,18 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
  * Writes `article` into the corpus unless it is already there: by its key in its feed (then
  * only a changed text rewrites its file), or by its link or its text from any feed (a
  * duplicate, remembered but not written). The item is recorded after the file is in place, so
- * a crash in between only means the same file is written again on the next poll.
+ * a crash in between only means the same file is written again on the next poll (its claims are
+ * its own already).
  */
 export async function writeFeedArticle(
-  store: FeedStore,
+  store: FeedStorage,
   corpusDir: string,
   article: FeedArticle,
   now: number,
 ): Promise<WriteOutcome> {
   const textHash = textHashOf(article.paragraphs);
-  const known = store.item(article.feedId, article.itemKey);
-  const record = (fields: Partial<FeedItemRecord>): void =>
+  const known = await store.item(article.feedId, article.itemKey);
+  const record = (fields: Partial<FeedItemRecord>): Promise<void> =>
     store.saveItem(
       {
         feedId: article.feedId,
@@ -126,22 +140,28 @@ export async function writeFeedArticle(
       },
       now,
     );
+  const claim = {
+    feedId: article.feedId,
+    itemKey: article.itemKey,
+    keys: claimKeysOf(article.url, textHash),
+    now,
+  };
   if (known !== null && known.file !== null && known.articleId !== null) {
     if (known.textHash === textHash) {
-      record({ articleId: known.articleId, file: known.file });
+      await record({ articleId: known.articleId, file: known.file });
       return 'unchanged';
     }
+    // The edited text is claimed for this item too, unless another item holds one of its keys.
+    await store.claimArticle(claim);
     await writeFileAtomic(
       path.join(corpusDir, known.file),
       renderArticleFile(known.articleId, article),
     );
-    record({ articleId: known.articleId, file: known.file });
+    await record({ articleId: known.articleId, file: known.file });
     return 'updated';
   }
-  const twin =
-    (article.url !== null ? store.itemByLink(article.url) : null) ?? store.itemByText(textHash);
-  if (twin !== null) {
-    record({ textHash: null });
+  if (!(await store.claimArticle(claim))) {
+    await record({ textHash: null });
     return 'duplicate';
   }
   const outlet = slugOf(article.source);
@@ -149,6 +169,6 @@ export async function writeFeedArticle(
   const articleId = `${outlet}-${hash(article.itemKey).slice(0, 12)}`;
   const file = path.posix.join(FEEDS_FOLDER, outlet, `${articleId}.md`);
   await writeFileAtomic(path.join(corpusDir, file), renderArticleFile(articleId, article));
-  record({ articleId, file });
+  await record({ articleId, file });
   return 'new';
 }

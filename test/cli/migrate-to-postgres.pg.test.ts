@@ -6,6 +6,8 @@ import { openDatabase } from '../../src/db/db.js';
 import { openPostgres, type PgPool } from '../../src/db/postgres.js';
 import { DigestStore } from '../../src/digest/store.js';
 import { PostgresDigestStore } from '../../src/digest/store-postgres.js';
+import { FeedStore } from '../../src/feeds/store.js';
+import { PostgresFeedStore } from '../../src/feeds/store-postgres.js';
 import { copyToPostgres } from '../../src/cli/postgres-migration.js';
 import { PostgresSearch } from '../../src/index/postgres.js';
 import { queryTermsOfWord, tokenize } from '../../src/text/analyze.js';
@@ -63,6 +65,30 @@ describe('copyToPostgres (npm run migrate-to-postgres)', () => {
       now: T0,
     });
     sqlite.recordPassagesSeen(['k1', 'k2', 'k3'], T0);
+    const feeds = new FeedStore(db);
+    const feed = feeds.add(
+      {
+        url: 'https://wire.example/rss',
+        name: 'Wire',
+        lang: null,
+        intervalMinutes: null,
+        addedBy: null,
+      },
+      T0,
+      T0,
+    )!;
+    const item = {
+      feedId: feed.id,
+      itemKey: 'W-1',
+      link: 'https://wire.example/1',
+      entryHash: 'e',
+      textHash: 't',
+      articleId: 'wire-1',
+      file: 'feeds/wire/wire-1.md',
+    };
+    feeds.saveItem(item, T0);
+    const keys = ['link:https://wire.example/1', 'text:t'];
+    expect(feeds.claimArticle({ feedId: feed.id, itemKey: 'W-1', keys, now: T0 })).toBe(true);
     db.close();
     const articles = [
       makeNewsArticle('grain', 'The grain corridor reopened on Monday.'),
@@ -77,8 +103,9 @@ describe('copyToPostgres (npm run migrate-to-postgres)', () => {
       posts: 1,
       deliveries: 2,
       passages_seen: 3,
-      feeds: 0,
-      feed_items: 0,
+      feeds: 1,
+      feed_items: 1,
+      feed_claims: 2,
     });
     expect(first.articles).toEqual({ added: 2, changed: 0, unchanged: 0 });
 
@@ -88,6 +115,15 @@ describe('copyToPostgres (npm run migrate-to-postgres)', () => {
     expect(await shared.isDelivered(sub.id, 'k2')).toBe(true);
     expect(await shared.firstSeen('k3')).toBe(T0);
     expect(await shared.guildTimeZone(sub.guildId)).toBe('Europe/Sofia');
+    const sharedFeeds = new PostgresFeedStore(pool);
+    expect(await sharedFeeds.feed(feed.id)).toEqual(feed);
+    expect(await sharedFeeds.item(feed.id, 'W-1')).toEqual(item);
+    // The copied claims still make the article this item's: another feed's copy is a duplicate.
+    const other = (await sharedFeeds.add({ ...feed, url: 'https://mirror.example/rss' }, T0, T0))!;
+    expect(other.id).toBeGreaterThan(feed.id);
+    expect(
+      await sharedFeeds.claimArticle({ feedId: other.id, itemKey: 'M-1', keys, now: T0 }),
+    ).toBe(false);
     // New rows are numbered after the copied ones.
     const next = await shared.addSubscription({ ...sub, topic: 'new' }, T0, null);
     expect(next.id).toBeGreaterThan(sub.id);

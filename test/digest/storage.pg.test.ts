@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, SCHEMA_VERSION } from '../../src/db/db.js';
 import { migratePostgres, openPostgres, type PgPool } from '../../src/db/postgres.js';
 import { DigestStore, type NewSubscription } from '../../src/digest/store.js';
-import { DIGEST_MIGRATIONS, PostgresDigestStore } from '../../src/digest/store-postgres.js';
+import { DIGEST_MIGRATIONS } from '../../src/db/postgres-schema.js';
+import { PostgresDigestStore } from '../../src/digest/store-postgres.js';
 import { sqliteDigestStorage, type DigestStorage } from '../../src/digest/storage.js';
 import { useTestDatabase } from '../pg/database.js';
 
@@ -156,15 +157,15 @@ describe('PostgresDigestStore with several processes', () => {
     const versions = await Promise.all(
       racers.map((pool) => migratePostgres(pool, 'digest', DIGEST_MIGRATIONS)),
     );
-    expect(versions).toEqual([3, 3, 3]);
-    expect(SCHEMA_VERSION).toBe(2);
-    // Versions 1 and 2 of both are the same schema: the PostgreSQL track adds the run lease.
+    expect(versions).toEqual([SCHEMA_VERSION, SCHEMA_VERSION, SCHEMA_VERSION]);
+    expect(SCHEMA_VERSION).toBe(4);
     const tables = await pools[0]!.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
        WHERE table_schema = 'public' AND table_name <> 'schema_versions' ORDER BY 1`,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'deliveries',
+      'feed_claims',
       'feed_items',
       'feeds',
       'guild_settings',

@@ -81,6 +81,28 @@ describe('SafeFetcher', () => {
     expect(result.status === 'ok' && result.url).toBe(`${server.base}/wire/rss.xml`);
   });
 
+  it('reports where a resource moved for good only when its redirects began permanent', async () => {
+    const redirect = (from: string, status: number, to: string): void => {
+      server.routes.set(from, { type: 'text/plain', body: Buffer.alloc(0), status, location: to });
+    };
+    redirect('/p1.xml', 301, '/p2.xml');
+    redirect('/p2.xml', 308, '/wire/rss.xml');
+    redirect('/t1.xml', 302, '/wire/rss.xml');
+    redirect('/t2.xml', 307, '/wire/rss.xml');
+    redirect('/mixed.xml', 301, '/t1.xml');
+    redirect('/after-temporary.xml', 307, '/p2.xml');
+    const movedTo = async (p: string): Promise<string | null> =>
+      (await fetcher.fetch(`${server.base}${p}`, 'feed')).movedTo;
+    expect(await movedTo('/wire/rss.xml')).toBeNull();
+    expect(await movedTo('/moved.xml')).toBe(`${server.base}/wire/rss.xml`);
+    expect(await movedTo('/p1.xml')).toBe(`${server.base}/wire/rss.xml`);
+    expect(await movedTo('/t1.xml')).toBeNull();
+    expect(await movedTo('/t2.xml')).toBeNull();
+    // A permanent hop to an address that is itself only temporarily elsewhere.
+    expect(await movedTo('/mixed.xml')).toBe(`${server.base}/t1.xml`);
+    expect(await movedTo('/after-temporary.xml')).toBeNull();
+  });
+
   it('refuses a redirect to the cloud metadata address, even with private addresses allowed', async () => {
     const error = await failure(fetcher.fetch(`${server.base}/to-metadata.xml`, 'feed'));
     expect(error.failure).toBe('refused');

@@ -2,7 +2,8 @@
  * A real HTTP server on 127.0.0.1 serving the feed and article fixtures of test/fixtures/feeds
  * (with `{{BASE}}` replaced by its own address) and misbehaving on purpose on some paths: 304
  * with ETags, 429 with Retry-After, 500, a response slower than any time-out, a 50 MB body sent
- * lazily, a redirect to the cloud metadata address and a redirect loop.
+ * lazily, a redirect to the cloud metadata address and a redirect loop; a route may redirect, with the
+ * status it names.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -25,6 +26,8 @@ interface Route {
   readonly etag?: string;
   /** Answer with this status and an empty body instead (e.g. 502 for a page that is down). */
   readonly status?: number;
+  /** With `status` 3xx: where it redirects to (a path on this server or a URL). */
+  readonly location?: string;
 }
 
 /** The running server. */
@@ -127,7 +130,12 @@ export async function startFeedServer(): Promise<FeedServer> {
       return;
     }
     if (route.status !== undefined) {
-      res.writeHead(route.status, { 'content-type': 'text/plain' }).end();
+      res
+        .writeHead(route.status, {
+          'content-type': 'text/plain',
+          ...(route.location !== undefined ? { location: route.location } : {}),
+        })
+        .end();
       return;
     }
     if (route.etag !== undefined && req.headers['if-none-match'] === route.etag) {

@@ -12,6 +12,8 @@ import { UserFacingError } from '../../src/core/errors.js';
 import { describeFeed, FeedService } from '../../src/feeds/runtime.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
 import { openDatabase, type Db } from '../../src/db/db.js';
+import { sqliteFeedStorage } from '../../src/feeds/storage.js';
+import { FeedStore } from '../../src/feeds/store.js';
 import { fixture, startFeedServer, type FeedServer } from './server.js';
 
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
@@ -31,7 +33,7 @@ beforeAll(async () => {
   fs.mkdirSync(corpusDir);
   db = openDatabase(path.join(tmp, 'verbatim.db'));
   service = new FeedService({
-    db,
+    storage: sqliteFeedStorage(new FeedStore(db)),
     corpusDir,
     logger: SILENT_LOGGER,
     defaultIntervalMinutes: 15,
@@ -78,7 +80,7 @@ describe('adding feeds', () => {
     expect(bta.name).toBe('БТА: Новини');
     for (const p of ['/blog/atom.xml', '/harbour/feed.json', '/science/rdf'])
       await service.add({ url: `${server.base}${p}` });
-    expect(service.store.all().map((f) => f.name)).toEqual([
+    expect((await service.store.all()).map((f) => f.name)).toEqual([
       'Wire',
       'БТА: Новини',
       "Field Notes — an analyst's blog",
@@ -100,7 +102,7 @@ describe('adding feeds', () => {
     expect(await userError(service.add({ url: `${server.base}/blog/atom.xml`, lang: 'x1' }))).toBe(
       '"x1" is not a language code such as en or bg.',
     );
-    expect(service.store.all()).toHaveLength(5);
+    expect(await service.store.all()).toHaveLength(5);
   });
 });
 
@@ -114,6 +116,7 @@ describe('polling', () => {
       updatedArticles: 0,
       notModified: 0,
       failed: 0,
+      busy: 0,
     });
     expect(progress).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
     expect(feedFiles()).toHaveLength(6);
@@ -160,21 +163,21 @@ describe('polling', () => {
       body: 'atom-blog.xml',
       etag: '"blog-1"',
     });
-    const blog = service.store.feedByUrl(`${server.base}/blog/atom.xml`)!;
+    const blog = (await service.store.feedByUrl(`${server.base}/blog/atom.xml`))!;
     await service.pollNow(blog.id);
-    expect(service.store.feed(blog.id)?.etag).toBe('"blog-1"');
+    expect((await service.store.feed(blog.id))?.etag).toBe('"blog-1"');
     const summary = await service.pollNow(blog.id);
     expect(summary.notModified).toBe(1);
     expect(server.requests.at(-1)).toMatchObject({
       path: '/blog/atom.xml',
       ifNoneMatch: '"blog-1"',
     });
-    expect(service.store.feed(blog.id)?.lastStatus).toBe('not modified');
+    expect((await service.store.feed(blog.id))?.lastStatus).toBe('not modified');
   });
 
   it('replaces an edited article in its own file, changing only the edited paragraph', async () => {
-    const blogFeed = service.store.feedByUrl(`${server.base}/blog/atom.xml`)!;
-    const item = service.store.item(
+    const blogFeed = (await service.store.feedByUrl(`${server.base}/blog/atom.xml`))!;
+    const item = await service.store.item(
       blogFeed.id,
       'tag:fieldnotes.example,2026:/blog/danube-grid-link',
     );
@@ -193,7 +196,7 @@ describe('polling', () => {
       ),
     });
     const summary = await service.pollNow(
-      service.store.feedByUrl(`${server.base}/blog/atom.xml`)!.id,
+      (await service.store.feedByUrl(`${server.base}/blog/atom.xml`))!.id,
     );
     expect(summary).toMatchObject({ newArticles: 0, updatedArticles: 1 });
     expect(feedFiles()).toHaveLength(6);
@@ -237,14 +240,14 @@ describe('polling', () => {
     const late = await service.add({ url: `${server.base}/late/rss.xml`, name: 'Late' });
     const first = await service.pollNow(late.id);
     expect(first.newArticles).toBe(0);
-    expect(service.store.feed(late.id)).toMatchObject({ etag: null });
-    expect(service.store.feed(late.id)?.lastStatus).toMatch(
+    expect(await service.store.feed(late.id)).toMatchObject({ etag: null });
+    expect((await service.store.feed(late.id))?.lastStatus).toMatch(
       /^0 new, 0 updated, 1 to retry \(.*HTTP 502/,
     );
     server.routes.set('/world/europe/late-zhlobin/', saved);
     const second = await service.pollNow(late.id);
     expect(second.failed).toBe(0);
-    expect(service.store.feed(late.id)?.etag).toBe('"late-1"');
+    expect((await service.store.feed(late.id))?.etag).toBe('"late-1"');
   });
 
   it('keeps the feed’s teaser for an article page that is gone (404), and does not ask again', async () => {
@@ -281,16 +284,16 @@ describe('failing feeds', () => {
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
       await service.pollNow(flaky.id);
-      waits.push(service.store.feed(flaky.id)!.nextPollAt - clock.t);
+      waits.push((await service.store.feed(flaky.id))!.nextPollAt - clock.t);
     }
     expect(waits).toEqual([15 * MINUTE, 30 * MINUTE, 60 * MINUTE]);
-    const listed = describeFeed(service.store.feed(flaky.id)!, 15);
+    const listed = describeFeed((await service.store.feed(flaky.id))!, 15);
     expect(listed).toContain(
       `FAILING (3 in a row): ${new URL(server.base).host} answered HTTP 404 for ${server.base}/flaky.xml.`,
     );
     server.routes.set('/flaky.xml', { type: 'application/rss+xml', body: 'wire-rss.xml' });
     await service.pollNow(flaky.id);
-    expect(service.store.feed(flaky.id)).toMatchObject({ failures: 0, lastError: null });
+    expect(await service.store.feed(flaky.id)).toMatchObject({ failures: 0, lastError: null });
   });
 
   it('waits at least as long as a 429 asks, and one failing feed does not stop the others', async () => {
@@ -303,8 +306,8 @@ describe('failing feeds', () => {
     db.prepare('UPDATE feeds SET next_poll_at = ?').run(clock.t);
     const summary = await service.tick();
     expect(summary.failed).toBe(1);
-    expect(summary.feeds).toBe(service.store.all().length);
-    const feed = service.store.feed(limited.id)!;
+    expect(summary.feeds).toBe((await service.store.all()).length);
+    const feed = (await service.store.feed(limited.id))!;
     expect(feed.nextPollAt - clock.t).toBe(15 * MINUTE);
     expect(feed.lastError).toBe(
       `${new URL(server.base).host} answered too many requests (429); it asked to wait 120 s.`,

@@ -1,15 +1,19 @@
 /**
  * Feed articles as corpus files: front matter the loader reads back exactly, whatever the title
- * holds, and written whole or not at all.
+ * holds, written whole or not at all, and once whichever feeds carry them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/db.js';
+import { sqliteFeedStorage } from '../../src/feeds/storage.js';
+import { FeedStore } from '../../src/feeds/store.js';
 import { parseCorpusFile } from '../../src/text/parse.js';
 import {
   renderArticleFile,
   slugOf,
+  writeFeedArticle,
   writeFileAtomic,
   type FeedArticle,
 } from '../../src/feeds/write.js';
@@ -58,5 +62,43 @@ describe('feed article files', () => {
     await writeFileAtomic(file, 'new\n');
     expect(fs.readFileSync(file, 'utf8')).toBe('new\n');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['a.md']);
+  });
+
+  it('are written once when two feeds hand over one article at the same instant', async () => {
+    const corpusDir = path.join(dir, 'race');
+    const db = openDatabase(path.join(dir, 'race.db'));
+    try {
+      const store = new FeedStore(db);
+      const storage = sqliteFeedStorage(store);
+      const [a, b] = ['a', 'b'].map((name) =>
+        store.add(
+          {
+            url: `https://${name}.example/rss`,
+            name,
+            lang: null,
+            intervalMinutes: null,
+            addedBy: null,
+          },
+          0,
+          0,
+        )!,
+      );
+      // The same link, and the same text under another link: both are the one article.
+      const outcomes = await Promise.all([
+        writeFeedArticle(storage, corpusDir, { ...ARTICLE, feedId: a!.id, source: 'A' }, 1),
+        writeFeedArticle(storage, corpusDir, { ...ARTICLE, feedId: b!.id, source: 'B' }, 1),
+        writeFeedArticle(
+          storage,
+          corpusDir,
+          { ...ARTICLE, feedId: b!.id, itemKey: 'k2', source: 'B', url: 'https://b.example/1001' },
+          1,
+        ),
+      ]);
+      expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'new']);
+      const files = fs.readdirSync(corpusDir, { recursive: true }) as string[];
+      expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(1);
+    } finally {
+      db.close();
+    }
   });
 });
