@@ -57,14 +57,14 @@ const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
   [
     'quantity',
     new RegExp(
-      `${B}(?:how (?:many|much|long|old|far|large|big|high|often)|what (?:percentage|number|age)|колко|сколько|скільки|на колко|до колко)${E}`,
+      `${B}(?:how (?:many|much|long|old|far|large|big|high|often)|what (?:percentage|number|age)|колко|сколько|скільки|на колко|до колко|как долго|какой процент|какова доля|яка кількість)${E}`,
       'iu',
     ),
   ],
   [
     'time',
     new RegExp(
-      `${B}(?:when|what (?:year|date|time|day|month|century|decade)|which (?:year|date|day|month|century)|кога|от кога|когда|в како[мй] году|коли|в якому році|якого числа)${E}`,
+      `${B}(?:when|what (?:year|date|time|day|month|century|decade)|which (?:year|date|day|month|century)|кога|от кога|когда|в како[мй] (?:году|веке|месяце|день)|какого числа|в какое время|коли|в якому році|якого числа)${E}`,
       'iu',
     ),
   ],
@@ -72,7 +72,7 @@ const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
   [
     'name',
     new RegExp(
-      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кого|кому|хто|кого|кому)${E}`,
+      `${B}(?:who|whom|whose|which|кой|коя|кое|кои|кого|кто|кому|какой|какая|какое|какие|какого|какому|каким|какую|чей|чья|чьи|хто|який|яка|яке|які|чий|чия)${E}`,
       'iu',
     ),
   ],
