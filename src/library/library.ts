@@ -299,13 +299,18 @@ export class Library {
   }
 
   /**
-   * How a query's Cyrillic words are stemmed: by the letters of the query when they tell
-   * Russian from Bulgarian, else by the corpus's majority Cyrillic language.
+   * How a query's Cyrillic words are stemmed: by the language of the query when it is told
+   * and the corpus has articles in it, else by the corpus's majority Cyrillic language. A
+   * short Russian question can read as Bulgarian to the detector; stemmed as Bulgarian, its
+   * words would miss a Russian corpus's terms.
    */
   queryContext(query: string): TermContext {
     const detected = detectCyrillicLanguage(query);
-    if (detected !== null) return { cyrillic: detected };
-    return { cyrillic: this.cyrillicArticles.ru > this.cyrillicArticles.bg ? 'ru' : 'bg' };
+    const { bg, ru } = this.cyrillicArticles;
+    const absent =
+      (detected === 'bg' && bg === 0 && ru > 0) || (detected === 'ru' && ru === 0 && bg > 0);
+    if (detected !== null && !absent) return { cyrillic: detected };
+    return { cyrillic: ru > bg ? 'ru' : 'bg' };
   }
 
   /** In how many passages a processed term occurs (0 when unknown). */

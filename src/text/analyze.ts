@@ -25,7 +25,7 @@ export interface Token {
  * Bumped whenever the terms produced for a token change, so persisted indexes built with older
  * processing are rebuilt rather than trusted.
  */
-export const TERM_PROCESSING_VERSION = 3;
+export const TERM_PROCESSING_VERSION = 4;
 
 /**
  * A word: letters, marks and digits, with inner apostrophes or hyphens kept out (they split).
@@ -91,7 +91,7 @@ const queryCache = new TermCache<readonly string[]>();
 
 /**
  * The word-stem term for one word, or null for a stop word: Latin words are Porter-stemmed,
- * Cyrillic ones by the Bulgarian light stemmer (or Russian Porter when `context` says the
+ * Cyrillic ones by the Bulgarian light stemmer (or the Russian one when `context` says the
  * text is Russian). Results are cached: a corpus's vocabulary is far smaller than its tokens.
  */
 export function termOf(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): string | null {

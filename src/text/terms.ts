@@ -1,5 +1,5 @@
-import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru.js';
 import PorterStemmerUk from 'natural/lib/natural/stemmers/porter_stemmer_uk.js';
+import { newStemmer } from 'snowball-stemmers';
 import { nameKeyOf } from './names.js';
 import { normalizeToken } from './normalize.js';
 import { stemBulgarian } from './stem-bg.js';
@@ -33,6 +33,12 @@ export function isNameKeyTerm(term: string): boolean {
   return term.startsWith(NAME_IN_CYRILLIC) || term.startsWith(NAME_IN_LATIN);
 }
 
+/**
+ * Russian: the Snowball stemmer. natural's PorterStemmerRu (an older port) leaves verbs in
+ * "-уют" whole ("требуют", "используют") and keeps "-ость" nouns apart from their adjectives.
+ */
+const RUSSIAN_STEMMER = newStemmer('russian');
+
 /** The stem of one word (already normalised), by its script; stop words give null. */
 export function stemWord(word: string, context: TermContext = DEFAULT_TERM_CONTEXT): string | null {
   const script = scriptOf(word);
@@ -44,7 +50,7 @@ export function stemWord(word: string, context: TermContext = DEFAULT_TERM_CONTE
   }
   if (script === 'cyrillic') {
     if (stopWordsOf(script, context).has(word)) return null;
-    if (context.cyrillic === 'ru') return PorterStemmerRu.stem(word);
+    if (context.cyrillic === 'ru') return RUSSIAN_STEMMER.stem(word);
     if (context.cyrillic === 'uk') return PorterStemmerUk.stem(word);
     return stemBulgarian(word);
   }
