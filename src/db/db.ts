@@ -117,6 +117,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX feed_items_by_link ON feed_items (link);
   CREATE INDEX feed_items_by_text ON feed_items (text_hash);
   `,
+  // The run lease (DigestStore.claimRun), as in PostgreSQL's digest track version 3.
+  `
+  ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
+  ALTER TABLE subscriptions ADD COLUMN lease_until INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

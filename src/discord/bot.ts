@@ -10,13 +10,8 @@ import { openCorpus } from '../library/open.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
-import { servesGuildOf } from './digest-sender.js';
-import {
-  openDatabaseReporting,
-  openDigestRuntime,
-  type DigestRuntime,
-  type DigestRuntimeDeps,
-} from './digests.js';
+import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
+import { openDatabaseReporting, openDigestStorage } from './storage.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
@@ -54,7 +49,7 @@ export interface BotHandle {
   /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
   readonly sync: SyncOutcome | 'failed';
   readonly buttons: ButtonStateStore;
-  /** Scheduled digests; null when DATA_DIR's database could not be opened or digests failed to start. */
+  /** Scheduled digests; null when their database could not be opened or digests failed to start. */
   readonly digests: DigestRuntime | null;
   /** What /digest tells users about the digest database or start, or null when all is well. */
   readonly digestsNotice: string | null;
@@ -106,7 +101,12 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
         logger,
         initialFiles: opened.files,
         // New and changed passages count as new material for digests.
-        onChange: (change) => digests?.scheduler.recordArrivals(change.upserted),
+        onChange: (change) =>
+          void digests?.scheduler
+            .recordArrivals(change.upserted)
+            .catch((error: unknown) =>
+              logger.error('could not note new passages for digests', { error }),
+            ),
       });
     }
   }
@@ -117,8 +117,9 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     checked.db.close();
     databaseNotice = checked.notice;
   } catch {
-    // openDigestRuntime reports a database it cannot open (newer schema, permissions).
+    // openDigestStorage reports a database it cannot open (newer schema, permissions).
   }
+  const digestStorage = await openDigestStorage(config, logger.child({ component: 'digests' }));
   const feeds = openFeedRuntime(config, logger, deps.feeds?.clock);
   if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
@@ -144,16 +145,18 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     rest: { api: config.discordApiBase, globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
     allowedMentions: { parse: [] },
   });
-  const opened = openDigestRuntime({
-    config,
-    logger,
-    library,
-    rest: client.rest,
-    servesGuild: servesGuildOf(client),
-    ...deps.digests,
-  });
-  digests = opened.runtime;
-  digestsNotice = opened.notice ?? databaseNotice;
+  digests =
+    digestStorage.opened === null
+      ? null
+      : openDigestRuntime({
+          storage: digestStorage.opened,
+          logger,
+          library,
+          rest: client.rest,
+          ...deps.digests,
+        });
+  // With DATABASE_URL digests live in PostgreSQL: the SQLite file's notice is not theirs.
+  digestsNotice = digestStorage.notice ?? (config.databaseUrl === null ? databaseNotice : null);
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
   if (config.chatEnabled) {
