@@ -142,6 +142,11 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
 
   const client = new Client({
     intents: intentsFor(config),
+    // Processes started separately each serve their shards; digests are posted by whichever
+    // process claims a slot, through REST, which needs no shard.
+    ...(config.shards !== null
+      ? { shards: [...config.shards.ids], shardCount: config.shards.count }
+      : {}),
     rest: { api: config.discordApiBase, globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
     allowedMentions: { parse: [] },
   });
