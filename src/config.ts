@@ -45,7 +45,7 @@ export interface Config {
 }
 
 /** Which gateway shards of how many this process connects. */
-export interface Shards {
+interface Shards {
   /** Shard ids, each below `count`, ascending. */
   readonly ids: readonly number[];
   readonly count: number;

@@ -238,6 +238,8 @@ export interface FakeDiscord {
     times?: number;
     status?: number;
   }): void;
+  /** Drops every server error set and not yet answered: the server is well again. */
+  clearServerErrors(): void;
   /** Resolves with the first recorded request (past or future) matching `predicate`. */
   waitForRequest(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Every request answered with a 4xx status other than a requested 429. */
@@ -1203,6 +1205,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     message: (id) => messages.get(id),
     setServerError: (rule) => {
       serverErrors.push({ ...rule, remaining: rule.times ?? 1, status: rule.status ?? 500 });
+    },
+    clearServerErrors: () => {
+      serverErrors.length = 0;
     },
     setRateLimit: (rule) => {
       rateLimits.push({ ...rule, remaining: rule.times ?? 1 });
