@@ -3,7 +3,6 @@
  * at a fake Discord), the interaction dispatcher, chat-style questions when enabled, and the
  * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
  */
-import { mkdirSync } from 'node:fs';
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
@@ -11,12 +10,12 @@ import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
 import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
-import { openDatabaseReporting, openDigestStorage } from './storage.js';
+import { openButtonState, openDatabaseReporting, openDigestStorage } from './storage.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
 import { createDispatcher } from './dispatch.js';
-import { openButtonStateStore, type ButtonStateStore } from './state.js';
+import type { ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
 import { TurnQueue } from '../core/event-loop.js';
 import { reportRateLimits, REST_REQUESTS_PER_SECOND } from './rate-limits.js';
@@ -64,16 +63,6 @@ function intentsFor(config: Config): GatewayIntentBits[] {
   return config.chatEnabled
     ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
     : [GatewayIntentBits.Guilds];
-}
-
-function writableDataDir(dir: string, logger: Logger): string | null {
-  try {
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  } catch (error) {
-    logger.warn('DATA_DIR cannot be created; buttons will not survive a restart', { dir, error });
-    return null;
-  }
 }
 
 /** Starts the bot; rejects if it cannot log in (the message says why, never the token). */
@@ -124,7 +113,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   if (feeds !== null && !config.watchCorpus && feeds.service.store.all().length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
-  const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
+  const buttons = await openButtonState(config, logger);
   const context: CommandContext = {
     library: library(),
     config,
@@ -185,6 +174,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     watcher?.close();
     await digests?.stop();
     await feeds?.close();
+    await buttons.close();
     await client.destroy();
     stopReportingRateLimits();
     throw error;
@@ -234,7 +224,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       watcher?.close();
       await feeds?.close();
       await digests?.stop();
-      buttons.flush();
+      await buttons.close();
       await readyClient.destroy();
       stopReportingRateLimits();
     },

@@ -1,8 +1,9 @@
 /**
- * Where the bot keeps its digest state, chosen by the config: the SQLite file in DATA_DIR (the
- * embedded default, one process), or the PostgreSQL database of `DATABASE_URL`, migrated on
- * open, which several bot processes share.
+ * Where the bot keeps its digest and button state, chosen by the config: DATA_DIR (the SQLite
+ * file and a JSON-lines file; the embedded default, one process), or the PostgreSQL database of
+ * `DATABASE_URL`, migrated on open, which several bot processes share.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/log.js';
@@ -11,6 +12,14 @@ import { migratePostgres, openPostgres } from '../db/postgres.js';
 import { sqliteDigestStorage, type DigestStorage } from '../digest/storage.js';
 import { DIGEST_MIGRATIONS, PostgresDigestStore } from '../digest/store-postgres.js';
 import { DigestStore } from '../digest/store.js';
+import {
+  openButtonStateStore,
+  openPostgresButtonStateStore,
+  type ButtonStateStore,
+} from './state.js';
+
+/** Connections of the button-state pool: a click reads one row, a tick writes one batch. */
+const BUTTON_POOL_SIZE = 2;
 
 /**
  * The lease owner of the one process an SQLite file serves: a restart takes back at once what
@@ -117,4 +126,31 @@ export async function openDigestStorage(
         : 'my database could not be opened',
     );
   }
+}
+
+function writableDataDir(dir: string, logger: Logger): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch (error) {
+    logger.warn('DATA_DIR cannot be created; buttons will not survive a restart', { dir, error });
+    return null;
+  }
+}
+
+/**
+ * Opens the button state the config names: a table in DATABASE_URL's PostgreSQL, shared by
+ * every process; else (or when PostgreSQL cannot be reached, logged) the file in DATA_DIR.
+ */
+export async function openButtonState(config: Config, logger: Logger): Promise<ButtonStateStore> {
+  if (config.databaseUrl !== null) {
+    const pool = openPostgres(config.databaseUrl, { max: BUTTON_POOL_SIZE });
+    try {
+      return await openPostgresButtonStateStore(pool, logger);
+    } catch (error) {
+      logger.error('cannot open button state in PostgreSQL; keeping it in DATA_DIR', { error });
+      await pool.end().catch(() => undefined);
+    }
+  }
+  return openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
 }
