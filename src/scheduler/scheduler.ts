@@ -492,14 +492,12 @@ export class DigestScheduler {
       return await this.recordedRun(sub, trigger, slot, nextRunAt, body);
     } finally {
       // A lease left behind expires on its own; failing to give it back only delays the next run.
-      await this.store
-        .releaseRun(sub.id, this.owner)
-        .catch((error: unknown) =>
-          this.deps.logger.warn('could not release a digest run lease', {
-            subscription: sub.id,
-            error,
-          }),
-        );
+      await this.store.releaseRun(sub.id, this.owner).catch((error: unknown) =>
+        this.deps.logger.warn('could not release a digest run lease', {
+          subscription: sub.id,
+          error,
+        }),
+      );
     }
   }
 
