@@ -122,6 +122,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
   ALTER TABLE subscriptions ADD COLUMN lease_until INTEGER;
   `,
+  // Every beat looks for runs left open (closeInterruptedRuns): only those are indexed.
+  `
+  CREATE INDEX runs_open ON runs (subscription_id) WHERE finished_at IS NULL;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -28,9 +28,9 @@ import {
 } from './store.js';
 
 /**
- * The `digest` track: migrations 1 and 2 are the SQLite schema's (src/db/db.ts) in
- * PostgreSQL's words, so both share version numbers; migration 3 adds the run lease that only
- * several processes need.
+ * The `digest` track: each migration is the SQLite schema's of the same number (src/db/db.ts)
+ * in PostgreSQL's words, so both share version numbers: 3 is the run lease, 4 the index of open
+ * runs.
  */
 export const DIGEST_MIGRATIONS: readonly string[] = [
   `
@@ -135,6 +135,10 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE subscriptions ADD COLUMN lease_owner text;
   ALTER TABLE subscriptions ADD COLUMN lease_until bigint;
+  `,
+  // Every beat of every process looks for runs left open: only those are indexed.
+  `
+  CREATE INDEX runs_open ON runs (subscription_id) WHERE finished_at IS NULL;
   `,
 ];
 

@@ -214,7 +214,8 @@ export class DigestScheduler {
   }
 
   /**
-   * Starts: closes runs a crash left open, notes the corpus's passages, re-sends unfinished posts,
+   * Starts: gives back the leases this owner's killed earlier life held, closes runs left open by
+   * a stop (those no live process holds), notes the corpus's passages, re-sends unfinished posts,
    * runs every subscription whose slot passed while the bot was down (once each), then beats.
    */
   async start(heartbeat: Heartbeat = CRON_HEARTBEAT): Promise<void> {
