@@ -33,9 +33,9 @@ export interface Config {
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
   /**
-   * PostgreSQL (postgres://…) shared by several processes: feed state lives there when it is set
-   * (the bot and `npm run feeds`), and with SEARCH_BACKEND=postgres the searchable corpus;
-   * `npm run migrate-to-postgres` copies the SQLite state and corpus into it. May hold a
+   * PostgreSQL (postgres://…) shared by every bot process: digests, button state and feed state
+   * live there instead of the SQLite file in DATA_DIR, with SEARCH_BACKEND=postgres the searchable
+   * corpus too, and `npm run migrate-to-postgres` copies an SQLite deployment into it. May hold a
    * password: never log it.
    */
   readonly databaseUrl: string | null;
@@ -50,7 +50,19 @@ export interface Config {
   readonly ownerIds: readonly string[];
   /** How often each feed is polled unless it sets its own interval, minutes. */
   readonly feedPollMinutes: number;
+  /** The gateway shards this process serves (SHARD_IDS of SHARD_COUNT); null: Discord's default, one. */
+  readonly shards: Shards | null;
 }
+
+/** Which gateway shards of how many this process connects. */
+interface Shards {
+  /** Shard ids, each below `count`, ascending. */
+  readonly ids: readonly number[];
+  readonly count: number;
+}
+
+/** Discord's own ceiling is far lower in practice; this only catches a typo. */
+const MAX_SHARD_COUNT = 100_000;
 
 /** A configuration value is missing or malformed; the message names the key. */
 export class ConfigError extends Error {
@@ -117,6 +129,43 @@ function readOwnerIds(env: NodeJS.ProcessEnv): string[] {
     );
   }
   return [...new Set(ids)];
+}
+
+/**
+ * SHARD_COUNT alone: this process serves every shard. SHARD_IDS (comma-separated) of
+ * SHARD_COUNT: only those; the others are served by other processes, which must share the
+ * digest state, so serving only some shards needs DATABASE_URL.
+ */
+function readShards(env: NodeJS.ProcessEnv, databaseUrl: string | null): Shards | null {
+  const rawCount = readOptional(env, 'SHARD_COUNT');
+  const rawIds = readOptional(env, 'SHARD_IDS');
+  if (rawCount === null) {
+    if (rawIds !== null) throw new ConfigError('SHARD_COUNT', 'needed with SHARD_IDS');
+    return null;
+  }
+  const count = /^\d{1,6}$/.test(rawCount) ? Number(rawCount) : NaN;
+  if (!(count >= 1 && count <= MAX_SHARD_COUNT)) {
+    throw new ConfigError(
+      'SHARD_COUNT',
+      `expected a whole number from 1 to ${MAX_SHARD_COUNT}, got ${shapeOf(rawCount)}`,
+    );
+  }
+  if (rawIds === null) return { ids: Array.from({ length: count }, (_, i) => i), count };
+  const parts = rawIds.split(/[\s,]+/).filter((part) => part !== '');
+  const ids = [...new Set(parts.map((part) => (/^\d{1,6}$/.test(part) ? Number(part) : NaN)))];
+  if (ids.length === 0 || ids.some((id) => !(id >= 0 && id < count))) {
+    throw new ConfigError(
+      'SHARD_IDS',
+      `expected shard ids from 0 to ${count - 1} (SHARD_COUNT - 1), separated by commas`,
+    );
+  }
+  if (ids.length < count && databaseUrl === null) {
+    throw new ConfigError(
+      'SHARD_IDS',
+      'serving only some shards means other processes serve the rest; they must share one DATABASE_URL',
+    );
+  }
+  return { ids: ids.sort((a, b) => a - b), count };
 }
 
 function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
@@ -194,6 +243,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
     ownerIds: readOwnerIds(env),
     feedPollMinutes: readPollMinutes(env),
+    shards: readShards(env, databaseUrl),
   };
 }
 

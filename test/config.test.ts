@@ -18,7 +18,27 @@ describe('readConfig', () => {
       feedsAllowPrivate: false,
       ownerIds: [],
       feedPollMinutes: 15,
+      shards: null,
     });
+  });
+
+  it('reads the shards this process serves; only some of them need a shared DATABASE_URL', () => {
+    const url = 'postgres://verbatim@db.internal/verbatim';
+    expect(readConfig({ SHARD_COUNT: '3' }, '/app').shards).toEqual({ ids: [0, 1, 2], count: 3 });
+    expect(
+      readConfig({ SHARD_IDS: '2, 0', SHARD_COUNT: '4', DATABASE_URL: url }, '/app').shards,
+    ).toEqual({ ids: [0, 2], count: 4 });
+    const bad: [Record<string, string>, string][] = [
+      [{ SHARD_IDS: '0' }, 'SHARD_COUNT: needed with SHARD_IDS'],
+      [{ SHARD_COUNT: '0' }, 'SHARD_COUNT: expected a whole number from 1 to 100000'],
+      [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT: expected a whole number from 1 to 100000'],
+      [{ SHARD_IDS: '2', SHARD_COUNT: '2', DATABASE_URL: url }, 'SHARD_IDS: expected shard ids'],
+      [{ SHARD_IDS: 'a', SHARD_COUNT: '2', DATABASE_URL: url }, 'SHARD_IDS: expected shard ids'],
+      [{ SHARD_IDS: '1', SHARD_COUNT: '2' }, 'SHARD_IDS: serving only some shards'],
+    ];
+    for (const [env, message] of bad) expect(() => readConfig(env, '/app')).toThrow(message);
+    // The whole set in one process is fine on SQLite.
+    expect(readConfig({ SHARD_IDS: '1,0', SHARD_COUNT: '2' }, '/app').shards?.ids).toEqual([0, 1]);
   });
 
   it('reads the PostgreSQL URL, never echoing it', () => {

@@ -41,9 +41,9 @@ export const add: DigestSubcommand = {
     const channelId = options.getChannel('channel')?.id ?? interaction.channelId;
     const schedule = parseSchedule(options.getString('schedule') ?? DEFAULT_SCHEDULE);
     const timeZone = normalizeTimeZone(
-      options.getString('timezone') ?? scheduler.store.guildTimeZone(guildId) ?? 'UTC',
+      options.getString('timezone') ?? (await scheduler.store.guildTimeZone(guildId)) ?? 'UTC',
     );
-    const sub = scheduler.add({
+    const sub = await scheduler.add({
       guildId,
       channelId,
       topic,

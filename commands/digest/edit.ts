@@ -37,7 +37,7 @@ export const edit: DigestSubcommand = {
   async run(call) {
     const { interaction, context, scheduler } = call;
     const { options } = interaction;
-    const target = targetOf(call);
+    const target = await targetOf(call);
     const topic = options.getString('topic');
     const channel = options.getChannel('channel');
     const schedule = options.getString('schedule');
@@ -57,7 +57,7 @@ export const edit: DigestSubcommand = {
         `Say what to change, e.g. \`/digest edit id:${target.id} schedule:daily 08:00\`.`,
       );
     }
-    const updated = scheduler.update(target.id, changes);
+    const updated = await scheduler.update(target.id, changes);
     await replyPrivately(
       interaction,
       `Digest #${updated.id} updated.\n${describeSubscription(updated)}`,

@@ -73,8 +73,7 @@ async function completeId(
     return;
   }
   const needle = typed.trim().toLowerCase().replace(/^#/, '');
-  const choices = scheduler.store
-    .subscriptionsOf(interaction.guildId)
+  const choices = (await scheduler.store.subscriptionsOf(interaction.guildId))
     .filter(
       (s) =>
         needle === '' || String(s.id).startsWith(needle) || s.topic.toLowerCase().includes(needle),

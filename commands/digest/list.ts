@@ -9,7 +9,7 @@ export const list: DigestSubcommand = {
   name: 'list',
   define: (s) => s.setDescription('This server’s digests'),
   async run({ interaction, scheduler, guildId, context }) {
-    const subs = scheduler.store.subscriptionsOf(guildId);
+    const subs = await scheduler.store.subscriptionsOf(guildId);
     // What happened to the database (kept aside at start) comes first, until the bot restarts.
     const notice = context.digestsNotice?.() ?? null;
     const entries: string[] = notice === null ? [] : [notice];

@@ -32,7 +32,7 @@ export const preview: DigestSubcommand = {
       );
     const target =
       id !== null
-        ? subscriptionOf(call, id)
+        ? await subscriptionOf(call, id)
         : { id: -1, topic, maxQuotes: DEFAULT_DIGEST_LIMIT, baselineAt: null };
     const digest = await scheduler.preview(target);
     const label =

@@ -6,8 +6,8 @@ export const remove: DigestSubcommand = {
   name: 'remove',
   define: (s) => s.setDescription('Stop and delete a digest').addIntegerOption(idOption(true)),
   async run(call) {
-    const target = targetOf(call);
-    call.scheduler.remove(call.guildId, target.id);
+    const target = await targetOf(call);
+    await call.scheduler.remove(call.guildId, target.id);
     await replyPrivately(
       call.interaction,
       `Digest #${target.id} (${escapeMarkdown(target.topic)}) is removed.`,

@@ -5,7 +5,7 @@ export const resume: DigestSubcommand = {
   name: 'resume',
   define: (s) => s.setDescription('Resume a paused digest').addIntegerOption(idOption(true)),
   async run(call) {
-    const resumed = call.scheduler.resume(targetOf(call).id);
+    const resumed = await call.scheduler.resume((await targetOf(call)).id);
     await replyPrivately(
       call.interaction,
       `Digest #${resumed.id} is active again. Next run: ${when(resumed.nextRunAt, resumed.timeZone)}.`,

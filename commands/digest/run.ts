@@ -7,7 +7,7 @@ export const run: DigestSubcommand = {
   name: 'run',
   define: (s) => s.setDescription('Post a digest now').addIntegerOption(idOption(true)),
   async run(call) {
-    const sub = targetOf(call);
+    const sub = await targetOf(call);
     await call.interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const result = await call.scheduler.runNow(sub.id);
     const messages: Record<RunResult['outcome'], string> = {

@@ -10,7 +10,7 @@ export const settings: DigestSubcommand = {
       .addStringOption(timeZoneOption('Default time zone, e.g. Europe/Sofia', true)),
   async run({ interaction, scheduler, guildId }) {
     const timeZone = normalizeTimeZone(interaction.options.getString('timezone', true));
-    scheduler.store.setGuildTimeZone(guildId, timeZone);
+    await scheduler.store.setGuildTimeZone(guildId, timeZone);
     await replyPrivately(
       interaction,
       `New digests in this server now default to ${timeZone}. Existing digests keep their own time zone.`,

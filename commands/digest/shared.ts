@@ -121,16 +121,16 @@ export function openCall(
 }
 
 /** The digest named by the required `id` option, if it belongs to this server. */
-export function targetOf({ interaction, scheduler, guildId }: DigestCall): Subscription {
+export function targetOf({ interaction, scheduler, guildId }: DigestCall): Promise<Subscription> {
   return subscriptionOf({ scheduler, guildId }, interaction.options.getInteger('id', true));
 }
 
 /** Digest `id` of this server, or a UsageError pointing at /digest list. */
-export function subscriptionOf(
+export async function subscriptionOf(
   { scheduler, guildId }: Pick<DigestCall, 'scheduler' | 'guildId'>,
   id: number,
-): Subscription {
-  const sub = scheduler.store.subscription(id);
+): Promise<Subscription> {
+  const sub = await scheduler.store.subscription(id);
   if (sub === null || sub.guildId !== guildId)
     throw new UsageError(`There is no digest #${id} in this server; /digest list shows them.`);
   return sub;

@@ -117,8 +117,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX feed_items_by_link ON feed_items (link);
   CREATE INDEX feed_items_by_text ON feed_items (text_hash);
   `,
-  // The digest run lease of PostgreSQL's migration 3, unused by one process on SQLite: kept so
-  // that a version number means the same tables in both databases.
+  // The run lease (DigestStore.claimRun), as in PostgreSQL's digest track version 3.
   `
   ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
   ALTER TABLE subscriptions ADD COLUMN lease_until INTEGER;
@@ -147,6 +146,10 @@ const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO feed_claims (claim_key, feed_id, item_key, claimed_at)
     SELECT 'text:' || text_hash, feed_id, item_key, first_seen_at FROM feed_items
     WHERE file IS NOT NULL AND text_hash IS NOT NULL ORDER BY id;
+  `,
+  // Every beat looks for runs left open (closeInterruptedRuns): only those are indexed.
+  `
+  CREATE INDEX runs_open ON runs (subscription_id) WHERE finished_at IS NULL;
   `,
 ];
 

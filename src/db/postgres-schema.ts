@@ -138,4 +138,8 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
     WHERE file IS NOT NULL AND text_hash IS NOT NULL ORDER BY id
     ON CONFLICT DO NOTHING;
   `,
+  // Every beat of every process looks for runs left open: only those are indexed.
+  `
+  CREATE INDEX runs_open ON runs (subscription_id) WHERE finished_at IS NULL;
+  `,
 ];

@@ -55,14 +55,14 @@ export interface DigestSelection {
   /** Most quotes, clamped to 1..MAX_DIGEST_LIMIT; default DEFAULT_DIGEST_LIMIT. */
   readonly limit?: number;
   /** Whether the subscription already posted (or is posting) this passage key. */
-  readonly isDelivered: (passageKey: string) => boolean;
+  readonly isDelivered: (passageKey: string) => boolean | Promise<boolean>;
   /**
    * Null for the first digest (the best current matches). Otherwise only passages first seen
    * after this instant (epoch ms) are taken: material that arrived since the first digest.
    */
   readonly since: number | null;
   /** When a passage key was first seen (epoch ms); null when unknown, which counts as new. */
-  readonly firstSeen: (passageKey: string) => number | null;
+  readonly firstSeen: (passageKey: string) => number | null | Promise<number | null>;
 }
 
 /** Clamps a digest limit into 1..MAX_DIGEST_LIMIT. */
@@ -85,9 +85,9 @@ export async function buildDigest(
   const taken = new Set<string>();
   for (const ranked of await rankPassages(library, query)) {
     const key = passageKey(library.passageText(ranked.hit.passage as Passage));
-    if (taken.has(key) || selection.isDelivered(key)) continue;
+    if (taken.has(key) || (await selection.isDelivered(key))) continue;
     if (selection.since !== null) {
-      const seen = selection.firstSeen(key);
+      const seen = await selection.firstSeen(key);
       if (seen !== null && seen <= selection.since) continue;
     }
     taken.add(key);

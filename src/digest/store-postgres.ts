@@ -1,12 +1,12 @@
 /**
  * Digest state in PostgreSQL (`DATABASE_URL`), for several bot processes sharing one database:
  * the same tables, rules and methods as the SQLite DigestStore (src/digest/store.ts), each
- * method returning a promise, plus what several processes need and one never did:
+ * method returning a promise. What makes several processes safe lives in both stores:
  *
  * - `claimRun` takes a subscription for one run — its due slot, when scheduled — in one
  *   conditional UPDATE: of any number of processes asking at once exactly one gets it, and a
- *   slot already consumed is never claimed again. The claim is a lease: a process killed
- *   mid-post stops renewing nothing and holds the subscription only until the lease runs out,
+ *   slot already consumed is never claimed again. The claim is a lease, renewed while the run
+ *   lasts: a process killed mid-post holds the subscription only until the lease runs out,
  *   after which another process re-sends its pending post with the same nonce.
  * - `closeInterruptedRuns` closes only runs whose subscription nobody holds: another process's
  *   run in progress is not "interrupted" by this one starting.
@@ -225,10 +225,11 @@ export class PostgresDigestStore {
   }
 
   /**
-   * Takes subscription `id` for one run by `owner` until `now + leaseMs`, unless another
-   * process holds it. With `slot` (a scheduled run), only while that slot is still due — after
-   * `anchor_at` and at or before `next_run_at` — so a slot is claimed once, by one process,
-   * however many ask. Returns whether this caller got it; `releaseRun` gives it back.
+   * Takes subscription `id` for one run by `owner` until `now + leaseMs`, unless another process
+   * holds an unexpired lease (the same owner renews its own). With `slot` (a scheduled run),
+   * only while that slot is still due — after `anchor_at`, which the run's start moves to the
+   * slot — so a slot is claimed once, by one process, however many ask. Returns whether this
+   * caller got it; `releaseRun` gives it back.
    */
   async claimRun(input: {
     subscriptionId: number;
@@ -240,8 +241,7 @@ export class PostgresDigestStore {
     const done = await this.pool.query(
       `UPDATE subscriptions SET lease_owner = $2, lease_until = $3
        WHERE id = $1 AND (lease_until IS NULL OR lease_until < $4 OR lease_owner = $2)
-         AND ($5::bigint IS NULL OR (status = 'active' AND anchor_at < $5
-                                     AND next_run_at IS NOT NULL AND next_run_at <= $5))`,
+         AND ($5::bigint IS NULL OR (status = 'active' AND anchor_at < $5))`,
       [input.subscriptionId, input.owner, input.now + input.leaseMs, input.now, input.slot ?? null],
     );
     return done.rowCount === 1;
@@ -253,6 +253,14 @@ export class PostgresDigestStore {
       `UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2`,
       [subscriptionId, owner],
+    );
+  }
+
+  /** Gives back every lease `owner` holds: at start, those a killed earlier life left behind. */
+  async releaseLeases(owner: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1',
+      [owner],
     );
   }
 
@@ -303,17 +311,31 @@ export class PostgresDigestStore {
 
   /**
    * Closes, as `interrupted`, runs left open by a process that stopped: those of subscriptions
-   * no process holds a lease on at `now`. Returns how many.
+   * no process holds an unexpired lease on at `now`. Returns how many. A scheduled run that
+   * stopped before recording its post gives its slot back, as in SQLite, so the next tick runs
+   * that slot once; a run that recorded a post is finished by reconciling the post instead.
    */
   async closeInterruptedRuns(now: number): Promise<number> {
-    const done = await this.pool.query(
-      `UPDATE runs SET finished_at = $1, outcome = 'interrupted',
-         detail = 'the bot stopped during this run'
-       WHERE finished_at IS NULL AND subscription_id IN (
-         SELECT id FROM subscriptions WHERE lease_until IS NULL OR lease_until < $1)`,
-      [now],
-    );
-    return done.rowCount ?? 0;
+    return this.transaction(async (query) => {
+      await query(
+        `UPDATE subscriptions SET anchor_at = runs.scheduled_for - 1, next_run_at = runs.scheduled_for
+         FROM runs
+         WHERE runs.subscription_id = subscriptions.id AND runs.finished_at IS NULL
+           AND runs.scheduled_for IS NOT NULL AND subscriptions.anchor_at = runs.scheduled_for
+           AND subscriptions.status = 'active'
+           AND (subscriptions.lease_until IS NULL OR subscriptions.lease_until < $1)
+           AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)`,
+        [now],
+      );
+      const done = await query(
+        `UPDATE runs SET finished_at = $1, outcome = 'interrupted',
+           detail = 'the bot stopped during this run'
+         WHERE finished_at IS NULL AND subscription_id IN (
+           SELECT id FROM subscriptions WHERE lease_until IS NULL OR lease_until < $1)`,
+        [now],
+      );
+      return done.rowCount ?? 0;
+    });
   }
 
   /** Deletes finished runs older than `before` that posted nothing. */
@@ -374,12 +396,34 @@ export class PostgresDigestStore {
     });
   }
 
-  /** Marks a post as sent, with the Discord message id. */
+  /**
+   * Marks a post as sent, with the Discord message id; the subscription's first sent post sets
+   * its baseline in the same transaction, as in SQLite.
+   */
   async markSent(postId: number, messageId: string, now: number): Promise<void> {
-    await this.pool.query(
-      `UPDATE posts SET status = 'sent', message_id = $1, sent_at = $2 WHERE id = $3`,
-      [messageId, now, postId],
+    await this.transaction(async (query) => {
+      await query(`UPDATE posts SET status = 'sent', message_id = $1, sent_at = $2 WHERE id = $3`, [
+        messageId,
+        now,
+        postId,
+      ]);
+      await query(
+        `UPDATE subscriptions SET baseline_at = runs.started_at
+         FROM posts JOIN runs ON runs.id = posts.run_id
+         WHERE posts.id = $1 AND subscriptions.id = posts.subscription_id
+           AND subscriptions.baseline_at IS NULL`,
+        [postId],
+      );
+    });
+  }
+
+  /** How many passages a post carries (its reserved deliveries). */
+  async passageCountOf(postId: number): Promise<number> {
+    const found = await this.pool.query<{ n: number }>(
+      'SELECT COUNT(*)::integer AS n FROM deliveries WHERE post_id = $1',
+      [postId],
     );
+    return found.rows[0]?.n ?? 0;
   }
 
   /** Marks a post as failed and frees its passages, so a later digest may post them. */

@@ -3,7 +3,9 @@
  * deliveries. A delivery is unique per (subscription, passage key), so a passage can be chosen
  * for a subscription only once. A post is recorded as `pending` with its nonce and exact payload
  * before it is sent, and marked `sent` after, so a crash in between leaves an intent that the
- * next start re-sends with the same nonce. All instants are epoch milliseconds.
+ * next start re-sends with the same nonce. A run holds its subscription under a lease
+ * (`claimRun`), so schedulers sharing the database never run one subscription twice at once.
+ * All instants are epoch milliseconds.
  */
 import type { Db } from '../db/db.js';
 
@@ -349,6 +351,58 @@ export class DigestStore {
   }
 
   /**
+   * Takes subscription `id` for one run by `owner` until `now + leaseMs`, unless another owner
+   * holds an unexpired lease (the same owner renews its own). With `slot` (a scheduled run),
+   * only while that slot is still due — after `anchor_at`, which the run's start moves to the
+   * slot — so a slot is claimed once, by one scheduler, however many ask. Returns whether this
+   * caller got it; `releaseRun` gives it back.
+   */
+  claimRun(input: {
+    subscriptionId: number;
+    owner: string;
+    now: number;
+    leaseMs: number;
+    slot?: number;
+  }): boolean {
+    const slot = input.slot ?? null;
+    return (
+      this.db
+        .prepare(
+          `UPDATE subscriptions SET lease_owner = ?, lease_until = ?
+           WHERE id = ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)
+             AND (? IS NULL OR (status = 'active' AND anchor_at < ?))`,
+        )
+        .run(
+          input.owner,
+          input.now + input.leaseMs,
+          input.subscriptionId,
+          input.now,
+          input.owner,
+          slot,
+          slot,
+        ).changes === 1
+    );
+  }
+
+  /** Gives back a subscription claimed by `owner` (nothing when another holds it by now). */
+  releaseRun(subscriptionId: number, owner: string): void {
+    this.db
+      .prepare(
+        'UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?',
+      )
+      .run(subscriptionId, owner);
+  }
+
+  /** Gives back every lease `owner` holds: at start, those a killed earlier life left behind. */
+  releaseLeases(owner: string): void {
+    this.db
+      .prepare(
+        'UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?',
+      )
+      .run(owner);
+  }
+
+  /**
    * Records that a run started. For a scheduled run, in the same transaction, the subscription's
    * anchor moves to the slot and its next run is stored, so the slot is consumed exactly once.
    */
@@ -394,12 +448,14 @@ export class DigestStore {
   }
 
   /**
-   * Closes runs left open by a crash as `interrupted`; returns how many. A scheduled run that
-   * stopped before recording its post gives its slot back (the subscription's anchor moves to
-   * just before it, if no later run moved it on), so the next tick runs that slot once; a run
-   * that recorded a post is finished by reconciling the post instead.
+   * Closes, as `interrupted`, runs left open by a scheduler that stopped: those of subscriptions
+   * no one holds an unexpired lease on at `now` (a run in progress holds one). Returns how many.
+   * A scheduled run that stopped before recording its post gives its slot back (the
+   * subscription's anchor moves to just before it, if no later run moved it on), so the next tick
+   * runs that slot once; a run that recorded a post is finished by reconciling the post instead.
    */
   closeInterruptedRuns(now: number): number {
+    const unheld = 'lease_until IS NULL OR lease_until < ?';
     return this.db.transaction(() => {
       this.db
         .prepare(
@@ -407,15 +463,16 @@ export class DigestStore {
            FROM runs
            WHERE runs.subscription_id = subscriptions.id AND runs.finished_at IS NULL
              AND runs.scheduled_for IS NOT NULL AND subscriptions.anchor_at = runs.scheduled_for
-             AND subscriptions.status = 'active'
+             AND subscriptions.status = 'active' AND (subscriptions.${unheld})
              AND NOT EXISTS (SELECT 1 FROM posts WHERE posts.run_id = runs.id)`,
         )
-        .run();
+        .run(now);
       return this.db
         .prepare(
-          `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run' WHERE finished_at IS NULL`,
+          `UPDATE runs SET finished_at = ?, outcome = 'interrupted', detail = 'the bot stopped during this run'
+           WHERE finished_at IS NULL AND subscription_id IN (SELECT id FROM subscriptions WHERE ${unheld})`,
         )
-        .run(now).changes;
+        .run(now, now).changes;
     })();
   }
 

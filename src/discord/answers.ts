@@ -229,7 +229,7 @@ function isAnswerRequest(value: unknown): value is AnswerRequest {
 /** More ▶ / ◀ Previous: replaces the message with the requested page. */
 const handlePageButton: ButtonHandler = async (interaction, args, context) => {
   const button = PAGE_BUTTON.decode(args);
-  const request = button === null ? undefined : context.buttons.get(button.stateKey);
+  const request = button === null ? undefined : await context.buttons.get(button.stateKey);
   if (button === null || !isAnswerRequest(request))
     throw new UserFacingError(EXPIRED_BUTTON_MESSAGE);
   await interaction.deferUpdate();
@@ -248,7 +248,9 @@ function paragraphAround(text: string, span: Span): Span {
 const handleContextButton: ButtonHandler = async (interaction, args, context) => {
   const button = CONTEXT_BUTTON.decode(args);
   const stored =
-    button !== null && 'stateKey' in button ? context.buttons.get(button.stateKey) : undefined;
+    button !== null && 'stateKey' in button
+      ? await context.buttons.get(button.stateKey)
+      : undefined;
   const target =
     button === null
       ? undefined

@@ -3,7 +3,6 @@
  * at a fake Discord), the interaction dispatcher, chat-style questions when enabled, and the
  * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
  */
-import { mkdirSync } from 'node:fs';
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus } from '../library/open.js';
@@ -11,18 +10,13 @@ import { openSearchDatabase } from '../db/search-database.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
-import { servesGuildOf } from './digest-sender.js';
-import {
-  openDatabaseReporting,
-  openDigestRuntime,
-  type DigestRuntime,
-  type DigestRuntimeDeps,
-} from './digests.js';
+import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
+import { openButtonState, openDatabaseReporting, openDigestStorage } from './storage.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
 import { createDispatcher } from './dispatch.js';
-import { openButtonStateStore, type ButtonStateStore } from './state.js';
+import type { ButtonStateStore } from './state.js';
 import { syncCommands, type SyncOutcome } from './sync.js';
 import { TurnQueue } from '../core/event-loop.js';
 import { reportRateLimits, REST_REQUESTS_PER_SECOND } from './rate-limits.js';
@@ -55,7 +49,7 @@ export interface BotHandle {
   /** What the command sync on ready did ('failed' is logged; the bot serves anyway). */
   readonly sync: SyncOutcome | 'failed';
   readonly buttons: ButtonStateStore;
-  /** Scheduled digests; null when DATA_DIR's database could not be opened or digests failed to start. */
+  /** Scheduled digests; null when their database could not be opened or digests failed to start. */
   readonly digests: DigestRuntime | null;
   /** What /digest tells users about the digest database or start, or null when all is well. */
   readonly digestsNotice: string | null;
@@ -70,16 +64,6 @@ function intentsFor(config: Config): GatewayIntentBits[] {
   return config.chatEnabled
     ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
     : [GatewayIntentBits.Guilds];
-}
-
-function writableDataDir(dir: string, logger: Logger): string | null {
-  try {
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  } catch (error) {
-    logger.warn('DATA_DIR cannot be created; buttons will not survive a restart', { dir, error });
-    return null;
-  }
 }
 
 /** Starts the bot; rejects if it cannot log in (the message says why, never the token). */
@@ -119,7 +103,12 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
         initialFiles: opened.files,
         ...(opened.shared === null ? {} : { writer: opened.shared }),
         // New and changed passages count as new material for digests.
-        onChange: (change) => digests?.scheduler.recordArrivals(change.upserted),
+        onChange: (change) =>
+          void digests?.scheduler
+            .recordArrivals(change.upserted)
+            .catch((error: unknown) =>
+              logger.error('could not note new passages for digests', { error }),
+            ),
       });
     }
   }
@@ -130,13 +119,14 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     checked.db.close();
     databaseNotice = checked.notice;
   } catch {
-    // openDigestRuntime reports a database it cannot open (newer schema, permissions).
+    // openDigestStorage reports a database it cannot open (newer schema, permissions).
   }
+  const digestStorage = await openDigestStorage(config, logger.child({ component: 'digests' }));
   const feeds = await openFeedRuntime(config, logger, { clock: deps.feeds?.clock });
   if (feeds !== null && !config.watchCorpus && (await feeds.service.store.all()).length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
-  const buttons = openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
+  const buttons = await openButtonState(config, logger);
   const context: CommandContext = {
     library: library(),
     config,
@@ -154,19 +144,26 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
 
   const client = new Client({
     intents: intentsFor(config),
+    // Processes started separately each serve their shards; digests are posted by whichever
+    // process claims a slot, through REST, which needs no shard.
+    ...(config.shards !== null
+      ? { shards: [...config.shards.ids], shardCount: config.shards.count }
+      : {}),
     rest: { api: config.discordApiBase, globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
     allowedMentions: { parse: [] },
   });
-  const opened = openDigestRuntime({
-    config,
-    logger,
-    library,
-    rest: client.rest,
-    servesGuild: servesGuildOf(client),
-    ...deps.digests,
-  });
-  digests = opened.runtime;
-  digestsNotice = opened.notice ?? databaseNotice;
+  digests =
+    digestStorage.opened === null
+      ? null
+      : openDigestRuntime({
+          storage: digestStorage.opened,
+          logger,
+          library,
+          rest: client.rest,
+          ...deps.digests,
+        });
+  // With DATABASE_URL digests live in PostgreSQL: the SQLite file's notice is not theirs.
+  digestsNotice = digestStorage.notice ?? (config.databaseUrl === null ? databaseNotice : null);
   const dispatch = createDispatcher(commands, context);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatch(interaction));
   if (config.chatEnabled) {
@@ -190,6 +187,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     watcher?.close();
     await digests?.stop();
     await feeds?.close();
+    await buttons.close();
     await client.destroy();
     stopReportingRateLimits();
     await closeSearch();
@@ -240,7 +238,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       watcher?.close();
       await feeds?.close();
       await digests?.stop();
-      buttons.flush();
+      await buttons.close();
       await readyClient.destroy();
       stopReportingRateLimits();
       await closeSearch();

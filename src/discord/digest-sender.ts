@@ -1,16 +1,9 @@
 /**
  * The scheduler's Discord edge: posting a digest through discord.js's REST client
- * (`POST /channels/{id}/messages`, with the body's nonce and `enforce_nonce`) and deciding which
- * guilds this shard serves.
+ * (`POST /channels/{id}/messages`, with the body's nonce and `enforce_nonce`), which works from
+ * any shard's process, and finding a post already made.
  */
-import {
-  DiscordAPIError,
-  HTTPError,
-  RateLimitError,
-  Routes,
-  type Client,
-  type REST,
-} from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { SendError, type MessageSender, type SentMessageFinder } from '../scheduler/scheduler.js';
 
 /**
@@ -69,21 +62,5 @@ export function createSentMessageFinder(rest: REST): SentMessageFinder {
       query: new URLSearchParams({ limit: '50' }),
     })) as ListedMessage[];
     return recent.find((m) => m.author.id === botId && sameMessage(m, body))?.id ?? null;
-  };
-}
-
-/** The shard a guild belongs to: (guild_id >> 22) % shard_count, as Discord assigns it. */
-export function shardOfGuild(guildId: string, shardCount: number): number {
-  return Number((BigInt(guildId) >> 22n) % BigInt(Math.max(1, shardCount)));
-}
-
-/** Whether this client's shards serve `guildId`, so each digest is scheduled by one process only. */
-export function servesGuildOf(client: Client): (guildId: string) => boolean {
-  return (guildId) => {
-    const count = client.options.shardCount ?? 1;
-    if (count <= 1) return true;
-    const shards = client.options.shards;
-    const mine = Array.isArray(shards) ? shards : typeof shards === 'number' ? [shards] : [0];
-    return mine.includes(shardOfGuild(guildId, count));
   };
 }

@@ -1,16 +1,18 @@
 /**
  * Button state that survives a restart. A custom id holds at most 100 characters, too few for a
  * long question and its filters, so the state is stored under a short content hash and the
- * custom id carries only the hash. The store is an append-only JSON-lines file in DATA_DIR (one
- * small append per new entry, coalesced per tick, so a busy bot never rewrites a large file per
- * answer); it is compacted when it holds twice as many lines as entries. A torn last line after a
- * crash is skipped; a missing file starts empty.
+ * custom id carries only the hash. The embedded store is an append-only JSON-lines file in
+ * DATA_DIR (one small append per new entry, coalesced per tick, so a busy bot never rewrites a
+ * large file per answer); it is compacted when it holds twice as many lines as entries. A torn
+ * last line after a crash is skipped; a missing file starts empty. With DATABASE_URL the state is
+ * a table in PostgreSQL instead, so a button works whichever process the click reaches.
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { replaceFile } from '../core/files.js';
 import path from 'node:path';
 import type { Logger } from '../core/log.js';
+import { migratePostgres, type PgPool } from '../db/postgres.js';
 
 /** File name of the button state in DATA_DIR. */
 export const BUTTON_STATE_FILE = 'button-state.jsonl';
@@ -22,9 +24,20 @@ export interface ButtonStateStore {
   /** Stores `value` and returns its key (the same value always gets the same key). */
   put(value: unknown): string;
   /** The value stored under `key`, or undefined when it is unknown (never stored, or dropped). */
-  get(key: string): unknown;
+  get(key: string): Promise<unknown>;
   /** Writes pending changes now. */
-  flush(): void;
+  flush(): Promise<void>;
+  /** Writes pending changes and lets go of the storage. */
+  close(): Promise<void>;
+}
+
+/** Drops the oldest entries of `entries` beyond `max` (a Map keeps insertion order). */
+function trim(entries: Map<string, unknown>, max: number): void {
+  while (entries.size > max) {
+    const oldest = entries.keys().next().value;
+    if (oldest === undefined) break;
+    entries.delete(oldest);
+  }
 }
 
 /** The key of a value: 12 base64url characters of its SHA-256 (72 bits). */
@@ -67,11 +80,7 @@ export function openButtonStateStore(
       }
     }
     if (skipped > 0) logger.warn(`button state: skipped ${skipped} unreadable line(s)`, { file });
-    while (entries.size > max) {
-      const oldest = entries.keys().next().value;
-      if (oldest === undefined) break;
-      entries.delete(oldest);
-    }
+    trim(entries, max);
   }
   let pending: string[] = [];
   let scheduled = false;
@@ -105,11 +114,7 @@ export function openButtonStateStore(
       const key = stateKey(value);
       if (!entries.has(key)) {
         entries.set(key, value);
-        while (entries.size > max) {
-          const oldest = entries.keys().next().value;
-          if (oldest === undefined) break;
-          entries.delete(oldest);
-        }
+        trim(entries, max);
         pending.push(JSON.stringify({ k: key, v: value }) + '\n');
         if (!scheduled) {
           scheduled = true;
@@ -118,7 +123,107 @@ export function openButtonStateStore(
       }
       return key;
     },
-    get: (key) => entries.get(key),
+    get: (key) => Promise.resolve(entries.get(key)),
+    flush: () => Promise.resolve(flush()),
+    close: () => Promise.resolve(flush()),
+  };
+}
+
+/** The `buttons` migration track of PostgreSQL: one table, the newest `seq` last. */
+const BUTTON_STATE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE button_states (
+    key text PRIMARY KEY,
+    value text NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY
+  );
+  CREATE INDEX button_states_by_age ON button_states (seq);
+  `,
+];
+
+/**
+ * Opens the button state kept in PostgreSQL (migrating its table), shared by every process:
+ * new entries are written in one statement per tick and the oldest beyond `max` deleted; a key
+ * this process does not hold is read from the table. A failed write or read is logged and the
+ * entry kept in memory (a click on another process then says the buttons expired). `close`
+ * ends the pool.
+ */
+export async function openPostgresButtonStateStore(
+  pool: PgPool,
+  logger: Logger,
+  max = MAX_BUTTON_STATES,
+): Promise<ButtonStateStore> {
+  await migratePostgres(pool, 'buttons', BUTTON_STATE_MIGRATIONS);
+  const cache = new Map<string, unknown>();
+  let pending = new Map<string, string>();
+  let writing: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  const remember = (key: string, value: unknown): void => {
+    cache.delete(key);
+    cache.set(key, value);
+    trim(cache, max);
+  };
+  const write = async (batch: Map<string, string>): Promise<void> => {
+    await pool.query(
+      `INSERT INTO button_states (key, value) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (key) DO NOTHING`,
+      [[...batch.keys()], [...batch.values()]],
+    );
+    await pool.query(
+      `DELETE FROM button_states WHERE seq <= (
+         SELECT seq FROM button_states ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
+      [max],
+    );
+  };
+  const flush = (): Promise<void> => {
+    scheduled = false;
+    if (pending.size > 0) {
+      const batch = pending;
+      pending = new Map();
+      writing = writing
+        .then(() => write(batch))
+        .catch((error: unknown) =>
+          logger.warn('could not save button state in PostgreSQL; buttons may expire early', {
+            error,
+          }),
+        );
+    }
+    return writing;
+  };
+  return {
+    put(value) {
+      const key = stateKey(value);
+      if (!cache.has(key)) {
+        remember(key, value);
+        pending.set(key, JSON.stringify(value));
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      }
+      return key;
+    },
+    async get(key) {
+      if (cache.has(key)) return cache.get(key);
+      try {
+        const found = await pool.query<{ value: string }>(
+          'SELECT value FROM button_states WHERE key = $1',
+          [key],
+        );
+        const row = found.rows[0];
+        if (row === undefined) return undefined;
+        const value: unknown = JSON.parse(row.value);
+        remember(key, value);
+        return value;
+      } catch (error) {
+        logger.warn('could not read button state from PostgreSQL', { error });
+        return undefined;
+      }
+    },
     flush,
+    async close() {
+      await flush();
+      await pool.end();
+    },
   };
 }

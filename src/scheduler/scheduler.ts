@@ -3,20 +3,24 @@
  * subscriptions are due, the pure `decideRun` decides in each subscription's time zone, and each
  * run builds a digest, records the send intent, sends with a nonce and records the delivery.
  *
- * Guarantees: runs of one subscription never overlap; a missed slot (downtime) runs once; a post
- * is recorded before it is sent and re-sent with the same nonce when its outcome is unknown;
- * 404/403 pause the subscription with a reason; 429/5xx are retried with backoff; no failure of
- * one subscription stops the others. The clock is injected so tests control time.
+ * Guarantees, for one process or several sharing the database: a run holds its subscription
+ * under a lease (`claimRun`), so runs of one subscription never overlap and a slot is run by
+ * exactly one scheduler; a missed slot (downtime) runs once; a post is recorded before it is
+ * sent and re-sent with the same nonce when its outcome is unknown — at start, or by any
+ * scheduler once the lease of a process killed mid-post has run out; 404/403 pause the
+ * subscription with a reason; 429/5xx are retried with backoff; no failure of one subscription
+ * stops the others. The clock is injected so tests control time.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import cron from 'node-cron';
 import { buildDigest, clampDigestLimit, passageKeysOf, type Digest } from '../digest/build.js';
 import { renderDigest, renderNothingNew, type DigestMessage } from '../present/digest.js';
 import { decideRun, nextRunAfter, parseSchedule } from '../digest/schedule.js';
 import type { Logger } from '../core/log.js';
 import type { Library } from '../library/library.js';
+import type { DigestStorage } from '../digest/storage.js';
 import type {
-  DigestStore,
   NewSubscription,
   PostRecord,
   RunOutcome,
@@ -90,16 +94,22 @@ export interface RetryPolicy {
 
 /** Everything a scheduler needs. */
 export interface SchedulerDeps {
-  readonly store: DigestStore;
+  readonly store: DigestStorage;
   readonly library: () => Library;
   readonly send: MessageSender;
   /** Finds an already-posted copy of an old intent before re-sending it; optional. */
   readonly findSent?: SentMessageFinder;
   readonly clock?: Clock;
   readonly logger: Logger;
-  /** Whether this process serves a guild (sharding); default all. */
-  readonly servesGuild?: (guildId: string) => boolean;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Who holds this scheduler's run leases; default a name unique to this scheduler. A stable
+   * name (the one process of an SQLite file) lets a restart take back at once the leases its
+   * killed earlier life left; schedulers sharing a database need names of their own.
+   */
+  readonly leaseOwner?: string;
+  /** How long a claim holds a subscription without renewal, default 5 minutes. */
+  readonly leaseMs?: number;
 }
 
 /** What one run did. */
@@ -121,6 +131,33 @@ const RUN_RETENTION_MS = 30 * 86_400_000;
 
 /** A run is "catch-up" when it starts this long after its slot. */
 const CATCH_UP_AFTER_MS = 120_000;
+
+/**
+ * A run's lease, renewed before each step that may wait (building, each send attempt): longer
+ * than any one step, and how long a subscription of a killed process waits for another.
+ */
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** What a run that could not take its subscription reports. */
+const BUSY: RunResult = {
+  outcome: 'busy',
+  posted: 0,
+  detail: 'a run is in progress',
+  messageId: null,
+};
+
+/** What a run reports when its lease ran out and another scheduler took the subscription. */
+const LOST: RunResult = {
+  outcome: 'failed',
+  posted: 0,
+  detail: 'another process took this digest over',
+  messageId: null,
+};
+
+/** A lease owner name unique to this scheduler: host, process id and a random part. */
+function uniqueOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
 
 function nonce(): string {
   // Discord accepts nonces up to 25 characters.
@@ -154,7 +191,8 @@ function isRetryable(error: unknown): boolean {
 export class DigestScheduler {
   private readonly clock: Clock;
   private readonly retry: RetryPolicy;
-  private readonly servesGuild: (guildId: string) => boolean;
+  private readonly owner: string;
+  private readonly leaseMs: number;
   private readonly inFlight = new Map<number, Promise<RunResult>>();
   private heartbeat: { stop(): void } | null = null;
   private readonly ticks = new Set<Promise<void>>();
@@ -166,25 +204,28 @@ export class DigestScheduler {
       attempts: deps.retry?.attempts ?? 4,
       baseDelayMs: deps.retry?.baseDelayMs ?? 2_000,
     };
-    this.servesGuild = deps.servesGuild ?? (() => true);
+    this.owner = deps.leaseOwner ?? uniqueOwner();
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** The store behind this scheduler (for listing and settings). */
-  get store(): DigestStore {
+  get store(): DigestStorage {
     return this.deps.store;
   }
 
   /**
-   * Starts: closes runs a crash left open, notes the corpus's passages, re-sends unfinished posts,
+   * Starts: gives back the leases this owner's killed earlier life held, closes runs left open by
+   * a stop (those no live process holds), notes the corpus's passages, re-sends unfinished posts,
    * runs every subscription whose slot passed while the bot was down (once each), then beats.
    */
   async start(heartbeat: Heartbeat = CRON_HEARTBEAT): Promise<void> {
     const now = this.clock.now();
-    const interrupted = this.store.closeInterruptedRuns(now);
+    await this.store.releaseLeases(this.owner);
+    const interrupted = await this.store.closeInterruptedRuns(now);
     if (interrupted > 0)
       this.deps.logger.warn('digest runs interrupted by a stop', { count: interrupted });
-    this.store.pruneQuietRuns(now - RUN_RETENTION_MS);
-    this.recordArrivals();
+    await this.store.pruneQuietRuns(now - RUN_RETENTION_MS);
+    await this.recordArrivals();
     await this.reconcile();
     await this.tick();
     if (!this.stopped) {
@@ -215,14 +256,18 @@ export class DigestScheduler {
    * Notes the first sighting of passages (all, or of the given articles) for "new since" digests.
    * Call it after anything that changes the Library (the watcher does; so must a Library swap).
    */
-  recordArrivals(docIds?: Iterable<string>): number {
+  recordArrivals(docIds?: Iterable<string>): Promise<number> {
     return this.store.recordPassagesSeen(
       passageKeysOf(this.deps.library(), docIds).values(),
       this.clock.now(),
     );
   }
 
-  /** Runs every due subscription this process serves; resolves when those runs finish. */
+  /**
+   * Runs every due subscription whose slot this scheduler claims; resolves when those runs
+   * finish. Runs left open by a process that died are closed first, once their lease ran out,
+   * and their unfinished posts reconciled.
+   */
   tick(): Promise<void> {
     // Ticks may overlap (a slow run must not hold up other digests); a subscription that is
     // already running is skipped, so no run is doubled.
@@ -234,9 +279,14 @@ export class DigestScheduler {
   private async tickOnce(): Promise<void> {
     const nowMs = this.clock.now();
     const now = new Date(nowMs);
+    const orphaned = await this.store.closeInterruptedRuns(nowMs);
+    if (orphaned > 0) {
+      this.deps.logger.warn('digest runs of a stopped process taken over', { count: orphaned });
+      await this.reconcile();
+    }
     const runs: Promise<RunResult>[] = [];
-    for (const sub of this.store.dueSubscriptions(nowMs)) {
-      if (!this.servesGuild(sub.guildId) || this.inFlight.has(sub.id)) continue;
+    for (const sub of await this.store.dueSubscriptions(nowMs)) {
+      if (this.inFlight.has(sub.id)) continue;
       try {
         const decision = decideRun(
           parseSchedule(sub.schedule),
@@ -245,7 +295,7 @@ export class DigestScheduler {
           now,
         );
         if (decision.due === null) {
-          this.store.setNextRun(sub.id, decision.next.getTime());
+          await this.store.setNextRun(sub.id, decision.next.getTime());
           continue;
         }
         const late = decision.skipped > 0 || nowMs - decision.due.getTime() > CATCH_UP_AFTER_MS;
@@ -268,7 +318,7 @@ export class DigestScheduler {
           subscription: sub.id,
           error,
         });
-        this.store.pauseSubscription(
+        await this.store.pauseSubscription(
           sub.id,
           `The schedule could not be evaluated: ${(error as Error).message}`,
         );
@@ -280,19 +330,17 @@ export class DigestScheduler {
   /**
    * Re-sends every post recorded but not known to be sent (a crash between sending and recording),
    * with its original nonce: Discord returns the existing message instead of posting it again.
+   * A subscription another scheduler holds is left to it; the posts are read again once this one
+   * holds the subscription, so a post another scheduler sent meanwhile is not sent twice.
    */
   async reconcile(): Promise<void> {
-    const bySubscription = new Map<number, PostRecord[]>();
-    for (const post of this.store.pendingPosts()) {
-      const list = bySubscription.get(post.subscriptionId) ?? [];
-      list.push(post);
-      bySubscription.set(post.subscriptionId, list);
-    }
+    const ids = new Set((await this.store.pendingPosts()).map((post) => post.subscriptionId));
     const work: Promise<RunResult>[] = [];
-    for (const [id, posts] of bySubscription) {
-      const sub = this.store.subscription(id);
-      if (sub === null || !this.servesGuild(sub.guildId) || this.inFlight.has(id)) continue;
+    for (const id of ids) {
+      const sub = await this.store.subscription(id);
+      if (sub === null || this.inFlight.has(id)) continue;
       const promise = this.exclusive(sub, 'reconcile', null, null, async () => {
+        const posts = await this.pendingPostsOf(id);
         for (const post of posts) {
           const result = await this.deliver(sub, post);
           if (result.outcome !== 'posted') return result;
@@ -309,9 +357,13 @@ export class DigestScheduler {
     await Promise.allSettled(work);
   }
 
+  private async pendingPostsOf(subscriptionId: number): Promise<PostRecord[]> {
+    return (await this.store.pendingPosts()).filter((p) => p.subscriptionId === subscriptionId);
+  }
+
   /** Posts a subscription's digest now, outside its schedule ("/digest run"). */
-  runNow(subscriptionId: number): Promise<RunResult> {
-    const sub = this.store.subscription(subscriptionId);
+  async runNow(subscriptionId: number): Promise<RunResult> {
+    const sub = await this.store.subscription(subscriptionId);
     if (sub === null) throw new Error(`subscription ${subscriptionId} does not exist`);
     return this.run(sub, 'manual', null, null);
   }
@@ -327,7 +379,7 @@ export class DigestScheduler {
   }
 
   /** Creates a subscription, effective at once; returns it with its first run time. */
-  add(input: NewSubscription): Subscription {
+  add(input: NewSubscription): Promise<Subscription> {
     const schedule = parseSchedule(input.schedule);
     const now = this.clock.now();
     const next = nextRunAfter(schedule, input.timeZone, new Date(now)).getTime();
@@ -339,7 +391,7 @@ export class DigestScheduler {
   }
 
   /** Changes a subscription, effective at once (a new schedule or zone counts from now). */
-  update(
+  async update(
     id: number,
     changes: Partial<
       Pick<
@@ -347,8 +399,8 @@ export class DigestScheduler {
         'channelId' | 'topic' | 'schedule' | 'timeZone' | 'maxQuotes' | 'postWhenEmpty'
       >
     >,
-  ): Subscription {
-    const sub = this.store.subscription(id);
+  ): Promise<Subscription> {
+    const sub = await this.store.subscription(id);
     if (sub === null) throw new Error(`subscription ${id} does not exist`);
     const schedule = parseSchedule(changes.schedule ?? sub.schedule);
     const timeZone = changes.timeZone ?? sub.timeZone;
@@ -368,22 +420,22 @@ export class DigestScheduler {
   }
 
   /** Pauses a subscription (effective at once; a run in progress finishes). */
-  pause(id: number, reason: string): void {
-    this.store.pauseSubscription(id, reason);
+  pause(id: number, reason: string): Promise<void> {
+    return this.store.pauseSubscription(id, reason);
   }
 
   /** Resumes a subscription from now: slots missed while paused are not run. */
-  resume(id: number): Subscription {
-    const sub = this.store.subscription(id);
+  async resume(id: number): Promise<Subscription> {
+    const sub = await this.store.subscription(id);
     if (sub === null) throw new Error(`subscription ${id} does not exist`);
     const now = this.clock.now();
     const next = nextRunAfter(parseSchedule(sub.schedule), sub.timeZone, new Date(now)).getTime();
-    this.store.resumeSubscription(id, now, next);
-    return this.store.subscription(id) as Subscription;
+    await this.store.resumeSubscription(id, now, next);
+    return (await this.store.subscription(id)) as Subscription;
   }
 
   /** Removes a subscription of a server; false when it is not there. */
-  remove(guildId: string, id: number): boolean {
+  remove(guildId: string, id: number): Promise<boolean> {
     return this.store.removeSubscription(guildId, id);
   }
 
@@ -393,20 +445,17 @@ export class DigestScheduler {
     slot: number | null,
     nextRunAt: number | null,
   ): Promise<RunResult> {
-    const running = this.inFlight.get(sub.id);
-    if (running !== undefined)
-      return Promise.resolve({
-        outcome: 'busy',
-        posted: 0,
-        detail: 'a run is in progress',
-        messageId: null,
-      });
+    if (this.inFlight.has(sub.id)) return Promise.resolve(BUSY);
     return this.exclusive(sub, trigger, slot, nextRunAt, (runId, startedAt) =>
       this.runBody(sub, runId, startedAt),
     );
   }
 
-  /** Runs `body` as a recorded run, with no other run of the subscription at the same time. */
+  /**
+   * Runs `body` as a recorded run, with no other run of the subscription at the same time in
+   * any scheduler sharing the database: the subscription (and `slot`, when scheduled) is claimed
+   * first — 'busy' when another holds it or ran the slot — and given back after.
+   */
   private exclusive(
     sub: Subscription,
     trigger: RunTrigger,
@@ -414,11 +463,43 @@ export class DigestScheduler {
     nextRunAt: number | null,
     body: (runId: number, startedAt: number) => Promise<RunResult>,
   ): Promise<RunResult> {
-    const promise = this.recordedRun(sub, trigger, slot, nextRunAt, body).finally(() =>
+    const promise = this.claimedRun(sub, trigger, slot, nextRunAt, body).finally(() =>
       this.inFlight.delete(sub.id),
     );
     this.inFlight.set(sub.id, promise);
     return promise;
+  }
+
+  /** Takes (or renews) the lease on a subscription, for `slot` when given. */
+  private claim(subscriptionId: number, slot: number | null = null): Promise<boolean> {
+    return this.store.claimRun({
+      subscriptionId,
+      owner: this.owner,
+      now: this.clock.now(),
+      leaseMs: this.leaseMs,
+      ...(slot !== null ? { slot } : {}),
+    });
+  }
+
+  private async claimedRun(
+    sub: Subscription,
+    trigger: RunTrigger,
+    slot: number | null,
+    nextRunAt: number | null,
+    body: (runId: number, startedAt: number) => Promise<RunResult>,
+  ): Promise<RunResult> {
+    if (!(await this.claim(sub.id, slot))) return BUSY;
+    try {
+      return await this.recordedRun(sub, trigger, slot, nextRunAt, body);
+    } finally {
+      // A lease left behind expires on its own; failing to give it back only delays the next run.
+      await this.store.releaseRun(sub.id, this.owner).catch((error: unknown) =>
+        this.deps.logger.warn('could not release a digest run lease', {
+          subscription: sub.id,
+          error,
+        }),
+      );
+    }
   }
 
   private async recordedRun(
@@ -430,7 +511,7 @@ export class DigestScheduler {
   ): Promise<RunResult> {
     const log = this.deps.logger.child({ subscription: sub.id, guild: sub.guildId, trigger });
     const startedAt = this.clock.now();
-    const runId = this.store.startRun({
+    const runId = await this.store.startRun({
       subscriptionId: sub.id,
       trigger,
       scheduledFor: slot,
@@ -444,7 +525,7 @@ export class DigestScheduler {
       log.error('digest run failed', { error });
       result = { outcome: 'failed', posted: 0, detail: (error as Error).message, messageId: null };
     }
-    this.store.finishRun(runId, {
+    await this.store.finishRun(runId, {
       finishedAt: this.clock.now(),
       outcome: result.outcome as RunOutcome,
       detail: result.detail,
@@ -458,16 +539,16 @@ export class DigestScheduler {
     // Posts whose outcome is unknown (crash, or retries ran out) go first, with their own nonce;
     // their quotes count as posted by this run, so its outcome says what reached the channel.
     let resent = 0;
-    for (const post of this.store.pendingPosts().filter((p) => p.subscriptionId === sub.id)) {
+    for (const post of await this.pendingPostsOf(sub.id)) {
       const outcome = await this.deliver(sub, post);
       if (outcome.outcome !== 'posted') return outcome;
-      resent += this.store.passageCountOf(post.id);
+      resent += await this.store.passageCountOf(post.id);
     }
-    const digest = await this.preview(this.store.subscription(sub.id) ?? sub);
+    const digest = await this.preview((await this.store.subscription(sub.id)) ?? sub);
     let message: DigestMessage;
     if (digest.quoteCount === 0) {
       if (!sub.postWhenEmpty) {
-        this.store.setBaseline(sub.id, startedAt);
+        await this.store.setBaseline(sub.id, startedAt);
         return resent > 0
           ? { outcome: 'posted', posted: resent, detail: 'an earlier digest', messageId: null }
           : { outcome: 'nothing-new', posted: 0, detail: null, messageId: null };
@@ -476,7 +557,8 @@ export class DigestScheduler {
     } else {
       message = renderDigest(digest);
     }
-    const post = this.store.recordIntent({
+    if (!(await this.claim(sub.id))) return LOST;
+    const post = await this.store.recordIntent({
       subscriptionId: sub.id,
       runId,
       channelId: sub.channelId,
@@ -502,7 +584,7 @@ export class DigestScheduler {
       try {
         const found = await this.deps.findSent(post.channelId, body);
         if (found !== null) {
-          this.store.markSent(post.id, found, this.clock.now());
+          await this.store.markSent(post.id, found, this.clock.now());
           this.deps.logger.info(
             'an unfinished digest post is already in the channel; not re-sent',
             {
@@ -521,17 +603,19 @@ export class DigestScheduler {
     }
     let lastError: unknown = null;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      // Another scheduler that took over an expired lease is re-sending this post: stop here.
+      if (!(await this.claim(sub.id))) return LOST;
       try {
         const sent = await this.deps.send(post.channelId, body);
-        this.store.markSent(post.id, sent.id, this.clock.now());
+        await this.store.markSent(post.id, sent.id, this.clock.now());
         return { outcome: 'posted', posted: 0, detail: null, messageId: sent.id };
       } catch (error) {
         lastError = error;
         if (error instanceof SendError) {
           const reason = pauseReasonFor(error, post.channelId);
           if (reason !== null) {
-            this.store.markFailed(post.id);
-            this.store.pauseSubscription(sub.id, reason);
+            await this.store.markFailed(post.id);
+            await this.store.pauseSubscription(sub.id, reason);
             this.deps.logger.warn('digest subscription paused', {
               subscription: sub.id,
               status: error.status,
@@ -541,7 +625,7 @@ export class DigestScheduler {
           }
         }
         if (!isRetryable(error)) {
-          this.store.markFailed(post.id);
+          await this.store.markFailed(post.id);
           return {
             outcome: 'failed',
             posted: 0,

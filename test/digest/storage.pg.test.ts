@@ -134,10 +134,54 @@ describe.each(BACKENDS)('digest storage on %s', (_, open) => {
     expect((await store.pendingPosts()).map((p) => p.nonce)).toEqual(['n1']);
     await store.markFailed(post.id);
     expect(await store.isDelivered(sub.id, 'a')).toBe(false);
-    const again = await store.recordIntent({ ...intent, nonce: 'n3', passageKeys: ['a'] });
+    const again = await store.recordIntent({ ...intent, nonce: 'n3', passageKeys: ['a', 'd'] });
+    expect(await store.passageCountOf(again.id)).toBe(2);
+    expect((await store.subscription(sub.id))?.baselineAt).toBeNull();
     await store.markSent(again.id, '555', T0 + 1);
+    // The first sent digest sets the baseline to when its run started.
+    expect((await store.subscription(sub.id))?.baselineAt).toBe(T0);
     expect(await store.post(again.id)).toMatchObject({ status: 'sent', messageId: '555' });
     expect((await store.postsOf(sub.id)).map((p) => p.status)).toEqual(['failed', 'sent']);
+  });
+
+  it('leases a subscription to one owner at a time; a run that stopped before posting gives its slot back', async () => {
+    const store = await open();
+    const sub = await store.addSubscription(SUB, T0, T0 + MINUTE);
+    const slot = T0 + MINUTE;
+    const claim = (owner: string, now: number, withSlot = true): Promise<boolean> =>
+      store.claimRun({
+        subscriptionId: sub.id,
+        owner,
+        now,
+        leaseMs: MINUTE,
+        ...(withSlot ? { slot } : {}),
+      });
+    expect(await claim('a', slot)).toBe(true);
+    expect(await claim('b', slot + 1, false)).toBe(false);
+    expect(await claim('a', slot + 2, false)).toBe(true); // renewed by its holder
+    await store.startRun({
+      subscriptionId: sub.id,
+      trigger: 'scheduled',
+      scheduledFor: slot,
+      startedAt: slot,
+      nextRunAt: slot + MINUTE,
+    });
+    // "a" dies here. Its run is not interrupted while the lease holds, and its slot is spent.
+    expect(await store.closeInterruptedRuns(slot + 1_000)).toBe(0);
+    expect(await claim('b', slot + 2 * MINUTE)).toBe(false);
+    expect(await store.closeInterruptedRuns(slot + 2 * MINUTE)).toBe(1);
+    // The run recorded no post, so the slot is due again, once.
+    expect(await store.subscription(sub.id)).toMatchObject({
+      anchorAt: slot - 1,
+      nextRunAt: slot,
+    });
+    expect(await claim('b', slot + 2 * MINUTE)).toBe(true);
+    await store.releaseRun(sub.id, 'a'); // not a's any more: nothing
+    expect(await claim('c', slot + 2 * MINUTE, false)).toBe(false);
+    await store.releaseLeases('b');
+    expect(await claim('c', slot + 2 * MINUTE, false)).toBe(true);
+    await store.releaseRun(sub.id, 'c');
+    expect(await claim('d', slot + 2 * MINUTE, false)).toBe(true);
   });
 
   it('keeps the first sighting of a passage', async () => {
@@ -158,7 +202,9 @@ describe('PostgresDigestStore with several processes', () => {
       racers.map((pool) => migratePostgres(pool, 'digest', DIGEST_MIGRATIONS)),
     );
     expect(versions).toEqual([SCHEMA_VERSION, SCHEMA_VERSION, SCHEMA_VERSION]);
-    expect(SCHEMA_VERSION).toBe(4);
+    // Each version is the same schema in both: 3 is the run lease, 4 the feed lease and claims,
+    // 5 the index of open runs.
+    expect(SCHEMA_VERSION).toBe(5);
     const tables = await pools[0]!.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
        WHERE table_schema = 'public' AND table_name <> 'schema_versions' ORDER BY 1`,

@@ -12,7 +12,7 @@ describe('renderAnswerPage', () => {
   } as unknown as CommandContext;
   const request = { kind: 'ask', question: 'Putin' } as const;
 
-  it('on a short last page, ◀ Previous goes back a whole default-size page', () => {
+  it('on a short last page, ◀ Previous goes back a whole default-size page', async () => {
     const results = [6, 7, 8].map((rank) => result({ quote: `q${rank}`, rank, docId: `d${rank}` }));
     const answer: Answer = {
       query: 'Putin',
@@ -25,7 +25,7 @@ describe('renderAnswerPage', () => {
     const ids = page.components.flatMap((row) => row.components.map((c) => c.custom_id));
     const key = context.buttons.put(request);
     expect(ids.filter((id) => id.startsWith('page:'))).toEqual([`page:${key}:0`]);
-    expect(context.buttons.get(key)).toEqual(request);
+    expect(await context.buttons.get(key)).toEqual(request);
   });
 
   it('says there is nothing more when a later page came back empty', () => {

@@ -154,7 +154,7 @@ describe('/digest against the fake Discord', () => {
       '---\nid: dropped-1\ntitle: New round\nsource: Reuters\nurl: https://example.com/new-round\ndate: 2022-03-10\nlang: en\n---\nNegotiations in Gomel resumed on Thursday with new delegations.\n',
     );
     const scheduler = bot.digests!.scheduler;
-    const target = scheduler.store.subscription(1)!;
+    const target = (await scheduler.store.subscription(1))!;
     // The watcher picks the file up by itself (fs events, else its periodic scan).
     while ((await scheduler.preview(target)).quoteCount === 0)
       await new Promise((r) => setTimeout(r, 50));
@@ -174,7 +174,7 @@ describe('/digest against the fake Discord', () => {
     clock.t = T0 + 600_000; // down for seven slots
     bot = await start();
     expect(digestPosts()).toHaveLength(2);
-    const runs = bot.digests!.scheduler.store.runsOf(1);
+    const runs = await bot.digests!.scheduler.store.runsOf(1);
     expect(runs.map((r) => [r.trigger, r.outcome])).toEqual([
       ['catch-up', 'nothing-new'],
       ['scheduled', 'posted'],
@@ -229,14 +229,14 @@ describe('/digest against the fake Discord', () => {
   });
 
   it('refuses a member without Manage Server, privately', async () => {
-    const before = bot.digests!.scheduler.store.subscriptionsOf(fake.guildId).length;
+    const before = (await bot.digests!.scheduler.store.subscriptionsOf(fake.guildId)).length;
     const reply = await fake
       .sendCommand('digest', sub('add', [{ name: 'topic', type: 3, value: 'Gomel' }]), {
         member: makeMember(fake.user, '2048'),
       })
       .reply();
     expect(reply).toMatchObject({ content: NEEDS_MANAGE_SERVER, flags: 64 });
-    expect(bot.digests!.scheduler.store.subscriptionsOf(fake.guildId)).toHaveLength(before);
+    expect(await bot.digests!.scheduler.store.subscriptionsOf(fake.guildId)).toHaveLength(before);
   });
 
   it('says what is wrong with a schedule or a time zone, with examples that work', async () => {
@@ -313,7 +313,7 @@ describe('/digest against the fake Discord', () => {
       '---\nid: dropped-2\nsource: TASS\ndate: 2022-03-11\n---\nGomel negotiations were suspended.\n',
     );
     const scheduler = bot.digests!.scheduler;
-    while ((await scheduler.preview(scheduler.store.subscription(1)!)).quoteCount === 0)
+    while ((await scheduler.preview((await scheduler.store.subscription(1))!)).quoteCount === 0)
       await new Promise((r) => setTimeout(r, 50));
     clock.t = T0 + 720_000;
     await tick();
@@ -341,7 +341,7 @@ describe('/digest against the fake Discord', () => {
       '---\nid: dropped-1\ntitle: New round\nsource: Reuters\nurl: https://example.com/new-round\ndate: 2022-03-10\nlang: en\n---\nNegotiations in Gomel resumed on Thursday with new delegations.\n\nThe Gomel negotiations will continue next week.\n',
     );
     const scheduler = bot.digests!.scheduler;
-    while ((await scheduler.preview(scheduler.store.subscription(1)!)).quoteCount === 0) {
+    while ((await scheduler.preview((await scheduler.store.subscription(1))!)).quoteCount === 0) {
       await new Promise((r) => setTimeout(r, 50));
     }
     clock.t = T0 + 840_000;

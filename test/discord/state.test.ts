@@ -5,16 +5,16 @@ import { BUTTON_STATE_FILE, openButtonStateStore, stateKey } from '../../src/dis
 import { SILENT_LOGGER, createLogger } from '../../src/core/log.js';
 import { removeDir, tempDataDir } from './harness.js';
 
-describe('openButtonStateStore', () => {
-  it('keeps values across a reopen under stable short keys', () => {
+describe('openButtonStateStore', async () => {
+  it('keeps values across a reopen under stable short keys', async () => {
     const dir = tempDataDir();
     try {
       const store = openButtonStateStore(dir, SILENT_LOGGER);
       const key = store.put({ kind: 'ask', question: 'q'.repeat(500) });
       expect(key).toMatch(/^[\w-]{12}$/);
       expect(store.put({ kind: 'ask', question: 'q'.repeat(500) })).toBe(key);
-      store.flush();
-      expect(openButtonStateStore(dir, SILENT_LOGGER).get(key)).toEqual({
+      await store.flush();
+      expect(await openButtonStateStore(dir, SILENT_LOGGER).get(key)).toEqual({
         kind: 'ask',
         question: 'q'.repeat(500),
       });
@@ -23,25 +23,25 @@ describe('openButtonStateStore', () => {
     }
   });
 
-  it('drops the oldest entries beyond its capacity', () => {
+  it('drops the oldest entries beyond its capacity', async () => {
     const store = openButtonStateStore(null, SILENT_LOGGER, 2);
     const a = store.put('a');
     const b = store.put('b');
     const c = store.put('c');
-    expect([store.get(a), store.get(b), store.get(c)]).toEqual([undefined, 'b', 'c']);
+    expect(await Promise.all([a, b, c].map((k) => store.get(k)))).toEqual([undefined, 'b', 'c']);
   });
 
-  it('skips a torn line with a warning and keeps the rest', () => {
+  it('skips a torn line with a warning and keeps the rest', async () => {
     const dir = tempDataDir();
     try {
       const first = openButtonStateStore(dir, SILENT_LOGGER);
       const key = first.put({ question: 'kept' });
-      first.flush();
+      await first.flush();
       appendFileSync(path.join(dir, BUTTON_STATE_FILE), '{"k":"torn","v":{"quest');
       const lines: string[] = [];
       const store = openButtonStateStore(dir, createLogger('warn', { sink: (l) => lines.push(l) }));
-      expect(store.get(key)).toEqual({ question: 'kept' });
-      expect(store.get('torn')).toBeUndefined();
+      expect(await store.get(key)).toEqual({ question: 'kept' });
+      expect(await store.get('torn')).toBeUndefined();
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('button state: skipped 1 unreadable line(s)');
     } finally {
@@ -49,18 +49,22 @@ describe('openButtonStateStore', () => {
     }
   });
 
-  it('compacts the file once it holds twice as many lines as entries', () => {
+  it('compacts the file once it holds twice as many lines as entries', async () => {
     const dir = tempDataDir();
     try {
       const store = openButtonStateStore(dir, SILENT_LOGGER, 3);
       for (const value of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
         store.put(value);
-        store.flush();
+        await store.flush();
       }
       const lines = readFileSync(path.join(dir, BUTTON_STATE_FILE), 'utf8').trim().split('\n');
       expect(lines.map((l) => (JSON.parse(l) as { v: string }).v)).toEqual(['e', 'f', 'g']);
       const reopened = openButtonStateStore(dir, SILENT_LOGGER, 3);
-      expect(['e', 'f', 'g'].map((v) => reopened.get(stateKey(v)))).toEqual(['e', 'f', 'g']);
+      expect(await Promise.all(['e', 'f', 'g'].map((v) => reopened.get(stateKey(v))))).toEqual([
+        'e',
+        'f',
+        'g',
+      ]);
     } finally {
       removeDir(dir);
     }

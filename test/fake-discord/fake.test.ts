@@ -7,6 +7,7 @@ import {
   MessageFlags,
   type Interaction,
 } from 'discord.js';
+import { WebSocket } from 'ws';
 import { startFakeDiscord, type FakeDiscord } from './index.js';
 
 /** Runs `handler` for the next interaction the client receives and resolves with its outcome. */
@@ -275,5 +276,52 @@ describe('the fake Discord gateway', () => {
     await expect(client.login('wrong-token.0123456789.abcdefghij')).rejects.toThrow();
     await client.destroy();
     await fake.close();
+  });
+
+  it('gives each shard only its guilds and their interactions, and refuses a shard out of range', async () => {
+    const fake = await startFakeDiscord();
+    const clients = [0, 1].map(
+      (shard) =>
+        new Client({
+          intents: [GatewayIntentBits.Guilds],
+          rest: { api: fake.apiBase },
+          shards: [shard],
+          shardCount: 2,
+        }),
+    );
+    try {
+      for (const client of clients) {
+        const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+        await client.login(fake.token);
+        await ready;
+      }
+      const home = Number((BigInt(fake.guildId) >> 22n) % 2n);
+      expect(fake.identifies.map((d) => d['shard'])).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      expect(clients.map((c) => c.guilds.cache.has(fake.guildId))).toEqual([
+        home === 0,
+        home === 1,
+      ]);
+      const seen: number[] = [];
+      clients.forEach((client, shard) =>
+        client.on(Events.InteractionCreate, (interaction) => {
+          seen.push(shard);
+          if (interaction.isChatInputCommand()) void interaction.reply('pong');
+        }),
+      );
+      await fake.sendCommand('ping').reply();
+      expect(seen).toEqual([home]);
+      const socket = new WebSocket(`ws://127.0.0.1:${fake.port}/gateway`);
+      const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+      socket.once('message', () =>
+        socket.send(JSON.stringify({ op: 2, d: { token: fake.token, shard: [2, 2] } })),
+      );
+      expect(await closed).toBe(4010);
+    } finally {
+      for (const client of clients) await client.destroy();
+      await fake.close();
+    }
   });
 });

@@ -24,6 +24,10 @@
  * What it enforces, as Discord does:
  * - `Authorization: Bot <token>` on every route except interaction callbacks and webhooks (401);
  *   IDENTIFY with another token closes the gateway with 4004.
+ * - Sharding: IDENTIFY's `shard: [id, count]` (default [0, 1]) is echoed in READY, which lists
+ *   only the guilds of that shard ((guild_id >> 22) % count), as GUILD_CREATE follows only for
+ *   them; a guild's dispatches go only to the connections of its shard. An id outside
+ *   0..count-1 closes the gateway with 4010 (Invalid shard).
  * - An interaction is acknowledged once (second → 400 / 40060) within `ackDeadlineMs`, default
  *   3 000 ms (later → 404 / 10062); the callback type must suit the interaction (autocomplete
  *   takes only 8, update types 6/7 only components); editing `@original` or following up before
@@ -234,11 +238,13 @@ export interface FakeDiscord {
     times?: number;
     status?: number;
   }): void;
+  /** Drops every server error set and not yet answered: the server is well again. */
+  clearServerErrors(): void;
   /** Resolves with the first recorded request (past or future) matching `predicate`. */
   waitForRequest(predicate: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Every request answered with a 4xx status other than a requested 429. */
   rejections(): RecordedRequest[];
-  /** Sends a raw gateway dispatch to every identified client. */
+  /** Sends a raw gateway dispatch to every identified client whose shard serves the guild. */
   dispatch(event: string, data: unknown): void;
   close(): Promise<void>;
 }
@@ -315,7 +321,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messageByNonce = new Map<string, string>();
   const waiters = new Set<Waiter<unknown>>();
   const sockets = new Set<WebSocket>();
-  const identified = new Set<WebSocket>();
+  /** Identified connections and their shard, [id, count]. */
+  const identified = new Map<WebSocket, readonly [number, number]>();
+  /** Whether a connection of `shard` receives the guild's events (DMs go to shard 0). */
+  const serves = ([id, count]: readonly [number, number], guild: string | null): boolean =>
+    guild === null ? id === 0 : Number((BigInt(guild) >> 22n) % BigInt(count)) === id;
   let seq = 0;
 
   channels.set(channelId, {
@@ -345,7 +355,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     socket.send(JSON.stringify(payload));
   };
   const dispatch = (event: string, data: unknown): void => {
-    for (const socket of identified) send(socket, { op: 0, t: event, s: ++seq, d: data });
+    const guild = (data as { guild_id?: unknown } | null)?.guild_id;
+    for (const [socket, shard] of identified) {
+      if (serves(shard, typeof guild === 'string' ? guild : null))
+        send(socket, { op: 0, t: event, s: ++seq, d: data });
+    }
   };
 
   const guildPayload = (): Record<string, unknown> => ({
@@ -442,7 +456,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   };
 
   const sendInteraction = (payload: Record<string, unknown>): FakeInteraction => {
-    if (identified.size === 0) throw new Error('fake Discord: no client is connected');
+    const target = typeof payload['guild_id'] === 'string' ? payload['guild_id'] : null;
+    if (![...identified.values()].some((shard) => serves(shard, target)))
+      throw new Error('fake Discord: no client of that shard is connected');
     const id = String(payload['id']);
     const itoken = String(payload['token']);
     const type = Number(payload['type']);
@@ -1086,6 +1102,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             ws.close(4004, 'Authentication failed.');
             return;
           }
+          const asked = Array.isArray(d['shard']) ? (d['shard'] as unknown[]) : [0, 1];
+          const shard = [Number(asked[0]), Number(asked[1])] as const;
+          const [shardId, shardCount] = shard;
+          if (
+            asked.length !== 2 ||
+            !Number.isInteger(shardId) ||
+            !Number.isInteger(shardCount) ||
+            shardId < 0 ||
+            shardId >= shardCount
+          ) {
+            ws.close(4010, 'Invalid shard.');
+            return;
+          }
+          const mine = serves(shard, guildId);
           const sessionId = nextSnowflake();
           send(ws, {
             op: 0,
@@ -1094,10 +1124,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             d: {
               v: 10,
               user: { ...botUser, verified: true, mfa_enabled: false, email: null },
-              guilds: [{ id: guildId, unavailable: true }],
+              guilds: mine ? [{ id: guildId, unavailable: true }] : [],
               session_id: sessionId,
               resume_gateway_url: `ws://127.0.0.1:${port}/gateway`,
-              shard: [0, 1],
+              shard,
               application: { id: applicationId, flags: 0 },
               private_channels: [],
               relationships: [],
@@ -1107,8 +1137,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
               geo_ordered_rtc_regions: [],
             },
           });
-          send(ws, { op: 0, t: 'GUILD_CREATE', s: ++seq, d: guildPayload() });
-          identified.add(ws);
+          if (mine) send(ws, { op: 0, t: 'GUILD_CREATE', s: ++seq, d: guildPayload() });
+          identified.set(ws, shard);
           settle();
           return;
         }
@@ -1175,6 +1205,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     message: (id) => messages.get(id),
     setServerError: (rule) => {
       serverErrors.push({ ...rule, remaining: rule.times ?? 1, status: rule.status ?? 500 });
+    },
+    clearServerErrors: () => {
+      serverErrors.length = 0;
     },
     setRateLimit: (rule) => {
       rateLimits.push({ ...rule, remaining: rule.times ?? 1 });

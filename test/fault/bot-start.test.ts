@@ -24,7 +24,10 @@ let dataDir: string;
 let log: CapturedLog;
 let bot: BotHandle | null = null;
 
-async function start(heartbeat: Heartbeat = NO_HEARTBEAT): Promise<BotHandle> {
+async function start(
+  heartbeat: Heartbeat = NO_HEARTBEAT,
+  env: Record<string, string> = {},
+): Promise<BotHandle> {
   const config = readConfig(
     {
       DISCORD_TOKEN: fake.token,
@@ -32,6 +35,7 @@ async function start(heartbeat: Heartbeat = NO_HEARTBEAT): Promise<BotHandle> {
       DATA_DIR: dataDir,
       CORPUS_DIR: path.join(ROOT, 'corpus'),
       WATCH_CORPUS: 'false',
+      ...env,
     },
     ROOT,
   );
@@ -101,6 +105,18 @@ describe('the bot with a digest database it cannot use as it is', () => {
     expect(bot?.digests).toBeNull();
     expect(fs.readFileSync(path.join(dataDir, 'verbatim.db')).equals(before)).toBe(true);
     expect(await digestList()).toContain('newer Verbatim');
+    expect(await askGomel()).toContain('Gomel');
+  });
+
+  it('serves without digests when DATABASE_URL cannot be reached, never logging the URL', async () => {
+    // Port 1 on loopback: the connection is refused at once. The password must not leak.
+    const url = 'postgres://verbatim:s3cret-pass@127.0.0.1:1/verbatim';
+    await start(NO_HEARTBEAT, { DATABASE_URL: url });
+    expect(bot?.digests).toBeNull();
+    expect(log.lines.some((l) => l.includes('ERROR') && l.includes('PostgreSQL'))).toBe(true);
+    expect(log.lines.join('\n')).not.toContain('s3cret-pass');
+    expect(await digestList()).toContain('shared database could not be reached');
+    // Button state falls back to DATA_DIR and answers keep working.
     expect(await askGomel()).toContain('Gomel');
   });
 });

@@ -10,11 +10,10 @@ import type { FakeDiscord } from '../fake-discord/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** As `npm start` runs it: one node process (no tsx parent between the signal and the bot). */
-const START = [
+const NODE_WITH_TSX = [
   process.execPath,
   '--import',
   pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-  path.join(ROOT, 'src', 'main.ts'),
 ] as const;
 
 /** A running bot process and its standard error so far. */
@@ -27,29 +26,43 @@ export interface ChildBot {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/main.ts` with the bot pointed at `fake`; `cwd` is a folder without a .env. */
+/**
+ * Starts `src/main.ts` with the bot pointed at `fake`; `cwd` is a folder without a .env. Another
+ * `entry` (a script starting the bot in its own way, given `args`) gets an IPC channel to this
+ * process as well.
+ */
 export function startChildBot(options: {
   fake: FakeDiscord;
   dataDir: string;
   corpusDir: string;
   cwd: string;
   env?: Record<string, string>;
+  entry?: string;
+  args?: readonly string[];
 }): ChildBot {
-  const child = spawn(START[0], START.slice(1), {
-    cwd: options.cwd,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      DISCORD_TOKEN: options.fake.token,
-      DISCORD_API_BASE: options.fake.apiBase,
-      DATA_DIR: options.dataDir,
-      CORPUS_DIR: options.corpusDir,
-      WATCH_CORPUS: 'false',
-      LOG_LEVEL: 'info',
-      ...options.env,
+  const entry = options.entry ?? path.join(ROOT, 'src', 'main.ts');
+  const child = spawn(
+    NODE_WITH_TSX[0],
+    [...NODE_WITH_TSX.slice(1), entry, ...(options.args ?? [])],
+    {
+      cwd: options.cwd,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        DISCORD_TOKEN: options.fake.token,
+        DISCORD_API_BASE: options.fake.apiBase,
+        DATA_DIR: options.dataDir,
+        CORPUS_DIR: options.corpusDir,
+        WATCH_CORPUS: 'false',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio:
+        options.entry === undefined
+          ? ['ignore', 'ignore', 'pipe']
+          : ['ignore', 'ignore', 'pipe', 'ipc'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   child.stderr?.setEncoding('utf8');

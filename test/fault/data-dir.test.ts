@@ -114,7 +114,7 @@ describe('a damaged DATA_DIR file', () => {
     fs.writeFileSync(file('verbatim.db-wal'), Buffer.alloc(64 * 1024, 0x5a));
     const handle = await start();
     expect(handle.digestsNotice).toBeNull();
-    expect(handle.digests?.scheduler.store.subscriptionsOf(fake.guildId)).toHaveLength(1);
+    expect(await handle.digests?.scheduler.store.subscriptionsOf(fake.guildId)).toHaveLength(1);
     expect(await askGomel()).toContain('Gomel');
   }, 30_000);
 

@@ -13,6 +13,7 @@ import { DigestScheduler, type Clock, type Heartbeat } from '../../src/scheduler
 import { Library } from '../../src/library/library.js';
 import { openDatabase, type Db } from '../../src/db/db.js';
 import { DigestStore, type NewSubscription } from '../../src/digest/store.js';
+import { sqliteDigestStorage } from '../../src/digest/storage.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import { makeNewsArticle } from '../fixtures.js';
 
@@ -72,7 +73,7 @@ beforeEach(async () => {
   store = new DigestStore(db);
   clock = new StepClock(T0);
   scheduler = new DigestScheduler({
-    store,
+    store: sqliteDigestStorage(store),
     library: () => Library.build([makeNewsArticle('a', GOMEL)]),
     send: createDiscordSender(rest),
     findSent: createSentMessageFinder(rest),
@@ -104,14 +105,14 @@ describe('a first digest Discord refused', () => {
   ] as const) {
     it(`is posted after a ${status} once the channel works and the digest is resumed`, async () => {
       setUp(channel);
-      const sub = scheduler.add(subscription(channel));
+      const sub = await scheduler.add(subscription(channel));
       const refused = await scheduler.runNow(sub.id);
       expect(refused.outcome).toBe('paused');
       expect(store.subscription(sub.id)?.status).toBe('paused');
       expect(store.subscription(sub.id)?.baselineAt).toBeNull();
 
       fake.addChannel(channel, 'fixed', 'ok');
-      scheduler.resume(sub.id);
+      await scheduler.resume(sub.id);
       expect((await scheduler.preview(store.subscription(sub.id)!)).quoteCount).toBe(1);
       expect(await scheduler.runNow(sub.id)).toMatchObject({ outcome: 'posted', posted: 1 });
       expect(gomelPosts(channel)).toBe(1);
@@ -125,7 +126,7 @@ describe('a post that outlasted every retry', () => {
     const CLOSED = '333333333333333500';
     fake.addChannel(CLOSED, 'flaky');
     fake.setServerError({ method: 'POST', path: `/channels/${CLOSED}/messages`, times: 2 });
-    const sub = scheduler.add(subscription(CLOSED));
+    const sub = await scheduler.add(subscription(CLOSED));
     const gaveUp = await scheduler.runNow(sub.id);
     expect(gaveUp.outcome).toBe('failed');
     expect(store.pendingPosts()).toHaveLength(1);
@@ -143,7 +144,7 @@ describe('a run interrupted before it recorded its post', () => {
   it('runs its slot again at the next start, once', async () => {
     const CHANNEL = '333333333333333600';
     fake.addChannel(CHANNEL, 'slot');
-    const sub = scheduler.add(subscription(CHANNEL));
+    const sub = await scheduler.add(subscription(CHANNEL));
     const slot = sub.nextRunAt!;
     // The process died right after consuming the slot (startRun), before building the digest.
     store.startRun({
@@ -156,7 +157,7 @@ describe('a run interrupted before it recorded its post', () => {
     await scheduler.stop();
     clock.t = slot + 30_000;
     scheduler = new DigestScheduler({
-      store,
+      store: sqliteDigestStorage(store),
       library: () => Library.build([makeNewsArticle('a', GOMEL)]),
       send: createDiscordSender(rest),
       clock,

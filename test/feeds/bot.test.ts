@@ -80,7 +80,7 @@ function digestPosts(): string[] {
 /** Waits until the corpus watcher has indexed what the poll wrote (the digest preview sees it). */
 async function untilIndexed(topic: string): Promise<void> {
   const scheduler = bot.digests!.scheduler;
-  const target = scheduler.store.subscription(1)!;
+  const target = (await scheduler.store.subscription(1))!;
   const deadline = Date.now() + 15_000;
   while ((await scheduler.preview({ ...target, topic })).quoteCount === 0) {
     if (Date.now() > deadline) throw new Error(`"${topic}" was never indexed`);

@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, REST } from 'discord.js';
+import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { passageKey } from '../../src/digest/build.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
-import {
-  createDiscordSender,
-  createSentMessageFinder,
-  servesGuildOf,
-  shardOfGuild,
-} from '../../src/discord/digest-sender.js';
+import { createDiscordSender, createSentMessageFinder } from '../../src/discord/digest-sender.js';
 import {
   cronHeartbeat,
   DigestScheduler,
@@ -20,6 +15,7 @@ import {
 import { Library } from '../../src/library/library.js';
 import { openDatabase, type Db } from '../../src/db/db.js';
 import { DigestStore, type NewSubscription } from '../../src/digest/store.js';
+import { sqliteDigestStorage } from '../../src/digest/storage.js';
 import type { Article } from '../../src/core/types.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import { makeNewsArticle } from '../fixtures.js';
@@ -58,7 +54,7 @@ let sub: NewSubscription;
 
 function makeScheduler(): DigestScheduler {
   return new DigestScheduler({
-    store,
+    store: sqliteDigestStorage(store),
     library: () => library,
     send: createDiscordSender(rest),
     findSent: createSentMessageFinder(rest),
@@ -129,7 +125,7 @@ afterEach(async () => {
 describe('DigestScheduler', () => {
   it('posts when the slot comes, with a nonce, and nothing when nothing is new', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     expect(s.nextRunAt).toBe(T0 + 60_000);
     clock.t = T0 + 30_000;
     await scheduler.tick();
@@ -158,7 +154,7 @@ describe('DigestScheduler', () => {
 
   it('posts one short line when nothing is new, if the subscription asked for it', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    scheduler.add({ ...sub, postWhenEmpty: true });
+    await scheduler.add({ ...sub, postWhenEmpty: true });
     clock.t = T0 + 60_000;
     await scheduler.tick();
     clock.t = T0 + 120_000;
@@ -171,12 +167,12 @@ describe('DigestScheduler', () => {
 
   it('posts material that arrives later, and only that', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    scheduler.add(sub);
+    await scheduler.add(sub);
     clock.t = T0 + 60_000;
     await scheduler.tick();
     clock.t = T0 + 90_000;
     library.upsert([article('b', MINSK)]);
-    scheduler.recordArrivals(['b']);
+    await scheduler.recordArrivals(['b']);
     clock.t = T0 + 120_000;
     await scheduler.tick();
     expect(posts().map((p) => p.quotes)).toEqual([
@@ -187,7 +183,7 @@ describe('DigestScheduler', () => {
 
   it('runs once for slots missed while down, and posts nothing twice after a restart', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    const s = scheduler.add({ ...sub, schedule: 'daily 09:00', timeZone: 'Europe/Sofia' });
+    const s = await scheduler.add({ ...sub, schedule: 'daily 09:00', timeZone: 'Europe/Sofia' });
     await scheduler.stop();
     // Down for three days: slots on 1, 2 and 3 June (06:00 UTC) passed.
     clock.t = Date.UTC(2026, 5, 3, 12, 0);
@@ -211,7 +207,7 @@ describe('DigestScheduler', () => {
 
   it('re-sends an intent left by a crash with its nonce, and Discord does not post it twice', async () => {
     const before = fake.channelMessages(fake.channelId).length;
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     const runId = store.startRun({
       subscriptionId: s.id,
       trigger: 'scheduled',
@@ -251,9 +247,9 @@ describe('DigestScheduler', () => {
 
   it('pauses on an unknown channel (404) and on missing access (403), saying why', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    const gone = scheduler.add({ ...sub, channelId: '999999999999999999' });
-    const secret = scheduler.add({ ...sub, channelId: '111111111111111111' });
-    const ok = scheduler.add(sub);
+    const gone = await scheduler.add({ ...sub, channelId: '999999999999999999' });
+    const secret = await scheduler.add({ ...sub, channelId: '111111111111111111' });
+    const ok = await scheduler.add(sub);
     clock.t = T0 + 60_000;
     await scheduler.tick();
     expect(store.subscription(gone.id)).toMatchObject({
@@ -279,7 +275,7 @@ describe('DigestScheduler', () => {
 
   it('retries 5xx with backoff and never runs one subscription twice at once', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     // @discordjs/rest retries once itself (retries: 1), so two 500s fail one attempt of ours.
     fake.setServerError({
       method: 'POST',
@@ -306,27 +302,73 @@ describe('DigestScheduler', () => {
     expect(store.runsOf(s.id).map((r) => [r.trigger, r.outcome])).toEqual([['manual', 'posted']]);
   });
 
-  it('schedules only the subscriptions of guilds its shard serves', async () => {
-    const other = '222222222222222222';
-    scheduler = new DigestScheduler({
-      store,
+  it('runs a slot due for two schedulers sharing the database once, by one of them', async () => {
+    const second = new DigestScheduler({
+      store: sqliteDigestStorage(store),
       library: () => library,
       send: createDiscordSender(rest),
       clock,
       logger: SILENT_LOGGER,
-      servesGuild: (g) => g === fake.guildId,
     });
     await scheduler.start(NO_HEARTBEAT);
-    const mine = scheduler.add(sub);
-    const theirs = scheduler.add({ ...sub, guildId: other });
+    await second.start(NO_HEARTBEAT);
+    const subs = await Promise.all(
+      ['talks', 'Gomel', 'Russia'].map((topic) => scheduler.add({ ...sub, topic })),
+    );
     clock.t = T0 + 60_000;
+    await Promise.all([scheduler.tick(), second.tick()]);
+    for (const s of subs) {
+      expect(store.runsOf(s.id).map((r) => [r.trigger, r.outcome])).toEqual([
+        ['scheduled', 'posted'],
+      ]);
+    }
+    expect(posts()).toHaveLength(3);
+    await second.stop();
+  });
+
+  it('takes over the unfinished post of a scheduler that died holding the lease, once it expires', async () => {
+    await scheduler.start(NO_HEARTBEAT);
+    const s = await scheduler.add(sub);
+    // A scheduler of another process claimed the 08:01 slot, recorded its post and was killed.
+    const slot = T0 + 60_000;
+    const claim = { subscriptionId: s.id, now: slot, leaseMs: 300_000, slot };
+    expect(store.claimRun({ ...claim, owner: 'dead' })).toBe(true);
+    expect(store.claimRun({ ...claim, owner: 'other' })).toBe(false);
+    const runId = store.startRun({
+      subscriptionId: s.id,
+      trigger: 'scheduled',
+      scheduledFor: slot,
+      startedAt: slot,
+      nextRunAt: slot + 60_000,
+    });
+    const body = { content: 'orphaned digest', embeds: [], allowed_mentions: { parse: [] } };
+    const post = store.recordIntent({
+      subscriptionId: s.id,
+      runId,
+      channelId: fake.channelId,
+      nonce: 'vdorphan1',
+      payload: JSON.stringify(body),
+      passageKeys: [passageKey(GOMEL)],
+      now: slot,
+    });
+    clock.t = slot + 60_000;
+    await scheduler.tick(); // the lease still holds: the next slot waits, the post is not touched
+    expect(posts()).toEqual([]);
+    expect(store.post(post.id)?.status).toBe('pending');
+    clock.t = slot + 360_000;
     await scheduler.tick();
-    expect(store.subscription(mine.id)?.lastOutcome).toBe('posted');
-    expect(store.subscription(theirs.id)?.lastOutcome).toBeNull();
+    expect(posts().map((p) => [p.nonce, p.content])).toEqual([['vdorphan1', 'orphaned digest']]);
+    expect(store.post(post.id)?.status).toBe('sent');
+    // The post is reconciled before the slots missed meanwhile run, once, with nothing new.
+    expect(store.runsOf(s.id).map((r) => [r.trigger, r.outcome])).toEqual([
+      ['catch-up', 'nothing-new'],
+      ['reconcile', 'posted'],
+      ['scheduled', 'interrupted'],
+    ]);
   });
 
   it("does not re-send an intent older than Discord's nonce memory that is already in the channel", async () => {
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     const runId = store.startRun({
       subscriptionId: s.id,
       trigger: 'scheduled',
@@ -362,7 +404,7 @@ describe('DigestScheduler', () => {
   });
 
   it('re-sends an old intent that never reached the channel', async () => {
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     const runId = store.startRun({
       subscriptionId: s.id,
       trigger: 'scheduled',
@@ -391,7 +433,7 @@ describe('DigestScheduler', () => {
 
   it('waits out a 429 and posts once', async () => {
     await scheduler.start(NO_HEARTBEAT);
-    const s = scheduler.add(sub);
+    const s = await scheduler.add(sub);
     fake.setRateLimit({
       method: 'POST',
       path: `/channels/${fake.channelId}/messages`,
@@ -419,17 +461,5 @@ describe('cronHeartbeat', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // A seconds expression would have beaten again within 1.5 s had stop not destroyed the task.
     expect(beats).toEqual([0, 1]);
-  });
-});
-
-describe('servesGuildOf', () => {
-  it('serves the guilds of its own shards: (guild_id >> 22) % shard_count', () => {
-    // Both ids differ only in the bits above 22: the first falls on shard 0, the second on 1.
-    const [shard0, shard1] = ['175928847299117063', '175928847303311367'];
-    expect([shardOfGuild(shard0, 2), shardOfGuild(shard1, 2)]).toEqual([0, 1]);
-    const second = new Client({ intents: [], shards: [1], shardCount: 2 });
-    expect([servesGuildOf(second)(shard0), servesGuildOf(second)(shard1)]).toEqual([false, true]);
-    const only = new Client({ intents: [] });
-    expect([servesGuildOf(only)(shard0), servesGuildOf(only)(shard1)]).toEqual([true, true]);
   });
 });
