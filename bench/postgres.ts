@@ -139,15 +139,21 @@ async function main(): Promise<void> {
   const questions = loadSquadDev()
     .questions.slice(0, queryCount)
     .map((q) => q.question);
-  const server = await startPrivatePostgres();
+  const keep = option('data', '');
+  const server = await startPrivatePostgres(keep === '' ? undefined : path.resolve(keep));
   const pool = openPostgres(server.adminUrl);
   try {
     await migratePostgres(pool, 'search', SEARCH_MIGRATIONS);
     const search = new PostgresSearch(pool);
-    const started = performance.now();
-    await search.upsert(articlesOf(corpus));
-    const buildMs = performance.now() - started;
-    await pool.query('VACUUM ANALYZE');
+    const built = (await search.totals()).passages;
+    let buildMs = NaN;
+    if (built === 0) {
+      const started = performance.now();
+      await search.upsert(articlesOf(corpus));
+      buildMs = performance.now() - started;
+      await pool.query('VACUUM ANALYZE');
+    } else if (built !== corpus.passages)
+      throw new Error(`${keep} holds ${built} passages, not the corpus's ${corpus.passages}`);
     const opening = performance.now();
     const index = await PostgresSearchIndex.open(pool);
     const startupMs = performance.now() - opening;
@@ -155,8 +161,11 @@ async function main(): Promise<void> {
       'SELECT pg_database_size(current_database()) AS size',
     );
     console.log(
-      `${corpus.passages} passages: build ${(buildMs / 1000).toFixed(1)} s, ` +
-        `${Math.round(corpus.passages / (buildMs / 1000))} passages/s, database ` +
+      `${corpus.passages} passages: ` +
+        (Number.isNaN(buildMs)
+          ? `built by an earlier run (${keep}), database `
+          : `build ${(buildMs / 1000).toFixed(1)} s, ` +
+            `${Math.round(corpus.passages / (buildMs / 1000))} passages/s, database `) +
         `${(Number(bytes.rows[0]!.size) / 2 ** 20).toFixed(0)} MB, start-up (term mirror) ` +
         `${(startupMs / 1000).toFixed(1)} s`,
     );

@@ -15,7 +15,13 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Article, Passage } from '../core/types.js';
-import type { IndexHit, IndexedPassage, PassageKey, TermGroupSearch } from './search-index.js';
+import type {
+  CoverageFloor,
+  IndexHit,
+  IndexedPassage,
+  PassageKey,
+  TermGroupSearch,
+} from './search-index.js';
 import { splitPassages } from '../text/passages.js';
 import { necessaryGroups, TITLE_BOOST } from './minisearch-index.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
@@ -130,6 +136,49 @@ function lexeme(term: string): string {
 /** Whether a term fits in a tsvector (longer ones cannot be stored, so are never matched). */
 function storable(term: string): boolean {
   return term !== '' && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
+}
+
+/** Clauses the candidate tsquery may have before it falls back to a plain OR of groups. */
+const MAX_CLAUSES = 64;
+
+/**
+ * The tsquery finding every passage that can reach the coverage floor, given each group's
+ * tsquery (null for a group matching no indexed term): an OR of ANDs, one per smallest set of
+ * groups whose weights reach the floor, so a passage matching only light groups is never read.
+ * When the sets are too many, an OR of the groups a passage must match one of (as MiniSearch's
+ * first stage). Empty when no passage can reach the floor.
+ */
+function candidateQuery(
+  groupQueries: readonly (string | null)[],
+  coverage: CoverageFloor | undefined,
+): string {
+  const present = groupQueries.flatMap((q, g) => (q === null ? [] : [g]));
+  if (coverage === undefined || coverage.total <= 0 || coverage.min <= 0)
+    return present.map((g) => groupQueries[g]).join(' | ');
+  // A hair under the floor: the exact test is made in SQL, this only must not lose a passage.
+  const floor = coverage.min * coverage.total * (1 - 1e-9);
+  const weight = (g: number): number => coverage.weights[g] ?? 0;
+  const order = present.filter((g) => weight(g) > 0).sort((a, b) => weight(b) - weight(a));
+  const after = order.map((_, i) => order.slice(i).reduce((sum, g) => sum + weight(g), 0));
+  const clauses: number[][] = [];
+  // Heaviest first, and a set is closed as soon as it reaches the floor: every set found is
+  // minimal (dropping any member, at least as heavy as the last, falls below the floor).
+  const visit = (from: number, chosen: number[], sum: number): boolean => {
+    for (let i = from; i < order.length; i++) {
+      if (sum + (after[i] ?? 0) < floor) return true;
+      const g = order[i]!;
+      if (sum + weight(g) >= floor) {
+        if (clauses.length === MAX_CLAUSES) return false;
+        clauses.push([...chosen, g]);
+      } else if (!visit(i + 1, [...chosen, g], sum + weight(g))) return false;
+    }
+    return true;
+  };
+  if (!visit(0, [], 0))
+    return necessaryGroups(coverage, groupQueries.length)
+      .flatMap((g) => groupQueries[g] ?? [])
+      .join(' | ');
+  return clauses.map((set) => `(${set.map((g) => groupQueries[g]).join(' & ')})`).join(' | ');
 }
 
 /** Occurrences per processed term of `text[start, end)`. */
@@ -730,16 +779,10 @@ export class PostgresSearch {
       return lexemes.length === 0 ? null : `(${lexemes.map(lexeme).join(' | ')})`;
     });
     if (scoring.combineWith === 'AND' && groupQueries.includes(null)) return [];
-    // With OR and a coverage floor, only passages matching one of the heaviest groups can
-    // reach the floor: the index is asked for those groups' terms alone (rare words, short
-    // posting lists), and every group's terms are scored on what it finds.
-    const candidateGroups =
+    const tsquery =
       scoring.combineWith === 'AND'
-        ? groupQueries
-        : necessaryGroups(scoring.coverage, groups.length).map((g) => groupQueries[g]);
-    const tsquery = candidateGroups
-      .filter((q) => q !== null && q !== undefined)
-      .join(scoring.combineWith === 'AND' ? ' & ' : ' | ');
+        ? groupQueries.join(' & ')
+        : candidateQuery(groupQueries, scoring.coverage);
     if (tsquery === '') return [];
 
     const params: unknown[] = [
@@ -798,30 +841,33 @@ export class PostgresSearch {
       `WITH q AS (
          SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[], $5::float8[])
            AS q (lexeme, bit, grp, text_factor, title_factor)
-       ), s AS (
+       ), c AS (
+         -- Each candidate's vector cut down to the question's lexemes in C (setweight marks
+         -- them, ts_filter keeps them), per field: text occurrences weigh D, title ones A.
          SELECT p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset,
-                sum(
-                  CASE WHEN t.text_tf > 0 THEN q.text_factor * ($9::float8 + t.text_tf * ($7::float8 + 1) /
-                    (t.text_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.text_length / $10::float8)))
-                  ELSE 0 END
-                + CASE WHEN t.title_tf > 0 THEN q.title_factor * ($9::float8 + t.title_tf * ($7::float8 + 1) /
-                    (t.title_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.title_length / $11::float8)))
-                  ELSE 0 END
-                ) AS score,
+                p.text_length, p.title_length,
+                ts_filter(setweight(ts_filter(p.terms, '{d}'), 'b', $1::text[]), '{b}') AS text_hits,
+                ts_filter(setweight(ts_filter(p.terms, '{a}'), 'b', $1::text[]), '{b}') AS title_hits
+         FROM search_passages p
+         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
+       ), s AS (
+         SELECT c.doc_id, c.ordinal, c.seq, c.start_offset, c.end_offset,
+                sum(CASE WHEN t.title
+                  THEN q.title_factor * ($9::float8 + t.tf * ($7::float8 + 1) /
+                    (t.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.title_length / $11::float8)))
+                  ELSE q.text_factor * ($9::float8 + t.tf * ($7::float8 + 1) /
+                    (t.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.text_length / $10::float8)))
+                  END) AS score,
                 bit_or(1::bigint << q.bit) AS terms,
                 bit_or(1::int << q.grp) AS groups
-         FROM search_passages p
+         FROM c
          CROSS JOIN LATERAL (
-           SELECT u.lexeme,
-                  cardinality(array_positions(u.weights, 'D')) AS text_tf,
-                  cardinality(array_positions(u.weights, 'A')) AS title_tf
-           FROM unnest(p.terms) AS u
-           -- A hashed filter first: a passage has ~65 terms, of which a question asks a few.
-           WHERE u.lexeme = ANY ($1::text[])
+           SELECT u.lexeme, cardinality(u.positions) AS tf, false AS title FROM unnest(c.text_hits) AS u
+           UNION ALL
+           SELECT u.lexeme, cardinality(u.positions), true FROM unnest(c.title_hits) AS u
          ) t
          JOIN q ON q.lexeme = t.lexeme
-         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
-         GROUP BY p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset
+         GROUP BY c.doc_id, c.ordinal, c.seq, c.start_offset, c.end_offset
        )
        SELECT s.doc_id, s.ordinal, s.start_offset, s.end_offset,
               s.score * bit_count(s.terms::bit(64)) AS score, s.terms::text AS terms
