@@ -138,27 +138,30 @@ function storable(term: string): boolean {
   return term !== '' && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
 }
 
-/** Clauses the candidate tsquery may have before it falls back to a plain OR of groups. */
+/** Clauses a candidate tsquery may have before a looser one is used instead. */
 const MAX_CLAUSES = 64;
+/**
+ * A lexeme found in at most this share of the passages (or at most RARE_MIN passages) is
+ * rare: passages holding one are read whatever else they match, as they are few, and the
+ * candidate tsquery's ANDs are made of the other lexemes only, so they stay short.
+ */
+const RARE_SHARE = 0.0002;
+const RARE_MIN = 16;
 
 /**
- * The tsquery finding every passage that can reach the coverage floor, given each group's
- * tsquery (null for a group matching no indexed term): an OR of ANDs, one per smallest set of
- * groups whose weights reach the floor, so a passage matching only light groups is never read.
- * When the sets are too many, an OR of the groups a passage must match one of (as MiniSearch's
- * first stage). Empty when no passage can reach the floor.
+ * A tsquery matching every passage whose matched groups (`queries[g]`, an OR of lexemes, null
+ * for a group matching nothing) weigh at least `floor` (`weights[g]`): an OR of ANDs, one per
+ * smallest set of groups reaching it. Empty when no set does, null past MAX_CLAUSES sets.
  */
-function candidateQuery(
-  groupQueries: readonly (string | null)[],
-  coverage: CoverageFloor | undefined,
-): string {
-  const present = groupQueries.flatMap((q, g) => (q === null ? [] : [g]));
-  if (coverage === undefined || coverage.total <= 0 || coverage.min <= 0)
-    return present.map((g) => groupQueries[g]).join(' | ');
-  // A hair under the floor: the exact test is made in SQL, this only must not lose a passage.
-  const floor = coverage.min * coverage.total * (1 - 1e-9);
-  const weight = (g: number): number => coverage.weights[g] ?? 0;
-  const order = present.filter((g) => weight(g) > 0).sort((a, b) => weight(b) - weight(a));
+function coveringQuery(
+  queries: readonly (string | null)[],
+  weights: readonly number[],
+  floor: number,
+): string | null {
+  const weight = (g: number): number => weights[g] ?? 0;
+  const order = queries
+    .flatMap((q, g) => (q === null ? [] : [g]))
+    .sort((a, b) => weight(b) - weight(a));
   const after = order.map((_, i) => order.slice(i).reduce((sum, g) => sum + weight(g), 0));
   const clauses: number[][] = [];
   // Heaviest first, and a set is closed as soon as it reaches the floor: every set found is
@@ -174,11 +177,8 @@ function candidateQuery(
     }
     return true;
   };
-  if (!visit(0, [], 0))
-    return necessaryGroups(coverage, groupQueries.length)
-      .flatMap((g) => groupQueries[g] ?? [])
-      .join(' | ');
-  return clauses.map((set) => `(${set.map((g) => groupQueries[g]).join(' & ')})`).join(' | ');
+  if (!visit(0, [], 0)) return null;
+  return clauses.map((set) => `(${set.map((g) => queries[g]).join(' & ')})`).join(' | ');
 }
 
 /** Occurrences per processed term of `text[start, end)`. */
@@ -751,6 +751,8 @@ export class PostgresSearch {
       group: [] as number[],
       textFactor: [] as number[],
       titleFactor: [] as number[],
+      /** Passages holding the lexeme (in text or title), at most. */
+      reach: [] as number[],
     };
     const idf = (df: number): number => Math.log(1 + (totals.passages - df + 0.5) / (df + 0.5));
     const textBoost = 1;
@@ -762,6 +764,7 @@ export class PostgresSearch {
       rows.group.push(group);
       rows.textFactor.push(found.textDf === 0 ? 0 : weight * textBoost * idf(found.textDf));
       rows.titleFactor.push(found.titleDf === 0 ? 0 : weight * titleBoost * idf(found.titleDf));
+      rows.reach.push(found.textDf + found.titleDf);
     };
     for (const [g, group] of groups.entries()) {
       for (const term of group) {
@@ -774,16 +777,39 @@ export class PostgresSearch {
     }
     if (rows.lexeme.length === 0) return [];
 
-    const groupQueries = groups.map((_, g) => {
-      const lexemes = [...new Set(rows.lexeme.filter((_, i) => rows.group[i] === g))];
-      return lexemes.length === 0 ? null : `(${lexemes.map(lexeme).join(' | ')})`;
-    });
-    if (scoring.combineWith === 'AND' && groupQueries.includes(null)) return [];
-    const tsquery =
-      scoring.combineWith === 'AND'
-        ? groupQueries.join(' & ')
-        : candidateQuery(groupQueries, scoring.coverage);
-    if (tsquery === '') return [];
+    // Candidates. AND: every group. OR: the passages that can reach the coverage floor — those
+    // holding a rare lexeme (few: read whatever else they match), and those whose common
+    // lexemes match a set of groups reaching it (the sets' ANDs use only common lexemes, so
+    // the tsquery the index evaluates per posting stays short). Past MAX_CLAUSES sets: the
+    // groups a passage must match one of (MiniSearch's first stage).
+    const coverage = scoring.coverage;
+    const rare = Math.max(RARE_MIN, totals.passages * RARE_SHARE);
+    const queryOf = (at: readonly number[]): string | null =>
+      at.length === 0
+        ? null
+        : `(${[...new Set(at.map((i) => lexeme(rows.lexeme[i]!)))].join(' | ')})`;
+    const at = groups.map((_, g) => rows.group.flatMap((group, i) => (group === g ? [i] : [])));
+    const full = at.map(queryOf);
+    let candidates: string;
+    if (scoring.combineWith === 'AND') {
+      if (full.includes(null)) return [];
+      candidates = full.join(' & ');
+    } else {
+      const floor =
+        coverage === undefined || coverage.total <= 0 || coverage.min <= 0
+          ? 0
+          : coverage.min * coverage.total * (1 - 1e-9); // a hair under: SQL makes the exact test
+      const common = at.map((indexes) => queryOf(indexes.filter((i) => rows.reach[i]! > rare)));
+      const rareLexemes = new Set(rows.lexeme.filter((_, i) => rows.reach[i]! <= rare));
+      const covering = coveringQuery(common, coverage?.weights ?? [], floor);
+      candidates =
+        covering === null
+          ? necessaryGroups(coverage, groups.length)
+              .flatMap((g) => full[g] ?? [])
+              .join(' | ')
+          : [covering, ...[...rareLexemes].map(lexeme)].filter((q) => q !== '').join(' | ');
+    }
+    if (candidates === '') return [];
 
     const params: unknown[] = [
       rows.lexeme,
@@ -791,7 +817,7 @@ export class PostgresSearch {
       rows.group,
       rows.textFactor,
       rows.titleFactor,
-      tsquery,
+      candidates,
       scoring.bm25.k,
       scoring.bm25.b,
       scoring.bm25.d,
@@ -815,7 +841,6 @@ export class PostgresSearch {
     const source = filters.source?.trim().toLowerCase() ?? '';
     if (source !== '') where.push(`strpos(p.source_lower, ${parameter(source)}) > 0`);
     const passing: string[] = [];
-    const coverage = scoring.coverage;
     if (coverage !== undefined) {
       const weights = parameter(coverage.weights.slice(0, groups.length));
       const total = parameter(coverage.total);
@@ -877,6 +902,7 @@ export class PostgresSearch {
        LIMIT ${limitParam}`,
       params,
     );
+
     const queryTerms = [...termBits.keys()];
     return found.rows.map((row) => {
       const mask = BigInt.asUintN(64, BigInt(row.terms));
