@@ -48,6 +48,8 @@ async function freePort(): Promise<number> {
 /** A running private server: its superuser URL and how to stop (and delete) it. */
 export interface PrivatePostgres {
   readonly adminUrl: string;
+  /** The server's data directory. */
+  readonly dataDir: string;
   stop(): void;
 }
 
@@ -81,6 +83,7 @@ export async function startPrivatePostgres(keep?: string): Promise<PrivatePostgr
   run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), 'start', '-w']);
   return {
     adminUrl: `postgres://verbatim@127.0.0.1:${port}/postgres`,
+    dataDir: data,
     stop() {
       try {
         run('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
