@@ -210,15 +210,18 @@ async function main(): Promise<void> {
   try {
     await migratePostgres(pool, 'search', SEARCH_MIGRATIONS);
     const search = new PostgresSearch(pool);
-    const built = (await search.totals()).passages;
+    const built = await pool.query<{ articles: string }>(
+      'SELECT count(*) AS articles FROM search_articles',
+    );
+    const articles = Number(built.rows[0]!.articles);
     let buildMs = NaN;
-    if (built === 0) {
+    if (articles === 0) {
       const started = performance.now();
       await search.upsert(articlesOf(corpus));
       buildMs = performance.now() - started;
       await pool.query('VACUUM ANALYZE');
-    } else if (built !== corpus.passages)
-      throw new Error(`${keep} holds ${built} passages, not the corpus's ${corpus.passages}`);
+    } else if (articles !== corpus.articles)
+      throw new Error(`${keep} holds ${articles} articles, not the corpus's ${corpus.articles}`);
     const opening = performance.now();
     const index = await PostgresSearchIndex.open(pool);
     const startupMs = performance.now() - opening;
