@@ -15,13 +15,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Article, Passage } from '../core/types.js';
-import type {
-  CoverageFloor,
-  IndexHit,
-  IndexedPassage,
-  PassageKey,
-  TermGroupSearch,
-} from './search-index.js';
+import type { IndexHit, IndexedPassage, PassageKey, TermGroupSearch } from './search-index.js';
 import { splitPassages } from '../text/passages.js';
 import { necessaryGroups, TITLE_BOOST } from './minisearch-index.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
