@@ -1,5 +1,6 @@
 /**
- * `npm run bench:postgres -- [--size 100k] [--queries 300] [--index gin|rum|both]`
+ * `npm run bench:postgres -- [--size 100k] [--queries 300] [--index gin|rum|both] [--compare]
+ *  [--data DIR]`
  *
  * The PostgreSQL search backend on the synthetic corpus (bench/synthetic.ts) with SQuAD dev
  * questions, on a private server started for the run (test/pg/server.ts) and stopped after:
@@ -8,9 +9,14 @@
  * 200 candidates) p50/p99 — with the GIN index and, when the `rum` extension is installed
  * (Debian's postgresql-15-rum), with a RUM index instead. Bounded: `--queries` questions each.
  * `--compare` also builds the in-process index over the same articles and reports how often
- * both return the same best passage and the same 200 candidates with the same scores.
+ * both return the same best passage and the same 200 candidates with the same scores, and
+ * times both on the same questions in turn. `--data DIR` keeps the server's data directory
+ * and reuses what an earlier run built there (GIN only): a 1M-passage build is made once.
+ * Beside wall-clock percentiles, the CPU time per question of the server and of this process:
+ * on a shared machine the figure other work moves least.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { startPrivatePostgres } from '../test/pg/server.js';
@@ -26,6 +32,37 @@ import type { Article } from '../src/core/types.js';
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
+
+/** The 1, 5 and 15 minute load averages, as `uptime` shows them. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+}
+
+/**
+ * CPU milliseconds used so far by a private server's processes (its postmaster and the
+ * backends it forked), read from /proc: on a shared machine, a figure the other load barely moves.
+ */
+function serverCpuMs(dataDir: string): number {
+  const postmaster = Number(
+    fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const tick = 10; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(pid) === postmaster || Number(fields[1]) === postmaster)
+        ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks * tick;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -71,9 +108,12 @@ async function candidateQuery(
 async function timeQuestions(
   index: PostgresSearchIndex,
   questions: readonly string[],
-): Promise<{ p50: number; p99: number; answered: number }> {
+  dataDir: string,
+): Promise<{ p50: number; p99: number; answered: number; serverCpu: number; clientCpu: number }> {
   const times: number[] = [];
   let answered = 0;
+  const serverBefore = serverCpuMs(dataDir);
+  const clientBefore = process.cpuUsage();
   for (const question of questions) {
     const started = performance.now();
     const query = await candidateQuery(
@@ -85,8 +125,15 @@ async function timeQuestions(
     times.push(performance.now() - started);
     if (hits.length > 0) answered++;
   }
+  const client = process.cpuUsage(clientBefore);
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), answered };
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    answered,
+    serverCpu: (serverCpuMs(dataDir) - serverBefore) / questions.length,
+    clientCpu: (client.user + client.system) / 1000 / questions.length,
+  };
 }
 
 /** How often PostgreSQL and the in-process index agree on a question's candidates. */
@@ -99,14 +146,20 @@ async function compareWithLibrary(
   let sameFirst = 0;
   let sameList = 0;
   let largestDifference = 0;
+  const ourTimes: number[] = [];
+  const theirTimes: number[] = [];
   for (const question of questions) {
     const query = await candidateQuery(
       question,
       (terms) => Promise.resolve(new Map(terms.map((t) => [t, library.documentFrequency(t)]))),
       library.passageCount,
     );
+    let started = performance.now();
     const ours = await search.search(query);
+    ourTimes.push(performance.now() - started);
+    started = performance.now();
     const theirs = await library.searchTermGroups(query.groups, { ...query });
+    theirTimes.push(performance.now() - started);
     const id = (docId: string, ordinal: number): string => `${docId}#${ordinal}`;
     if (
       (ours[0] === undefined && theirs[0] === undefined) ||
@@ -129,6 +182,16 @@ async function compareWithLibrary(
       `same 200 candidates ${sameList}/${questions.length}, largest relative score difference ` +
       `${largestDifference.toExponential(1)}`,
   );
+  ourTimes.sort((a, b) => a - b);
+  theirTimes.sort((a, b) => a - b);
+  const p = (times: number[]): string =>
+    `p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`;
+  console.log(
+    `same questions in turn (load average ${loadAverage()}): PostgreSQL ${p(ourTimes)}; ` +
+      `MiniSearch in this process ${p(theirTimes)}; ratio p50 ` +
+      `${(percentile(ourTimes, 50) / percentile(theirTimes, 50)).toFixed(1)}, p99 ` +
+      `${(percentile(ourTimes, 99) / percentile(theirTimes, 99)).toFixed(1)}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -139,15 +202,26 @@ async function main(): Promise<void> {
   const questions = loadSquadDev()
     .questions.slice(0, queryCount)
     .map((q) => q.question);
-  const server = await startPrivatePostgres();
+  const keep = option('data', '');
+  // The RUM run replaces the GIN index: never in a data directory kept for the next run.
+  if (keep !== '' && which !== 'gin') throw new Error('--data needs --index gin');
+  const server = await startPrivatePostgres(keep === '' ? undefined : path.resolve(keep));
   const pool = openPostgres(server.adminUrl);
   try {
     await migratePostgres(pool, 'search', SEARCH_MIGRATIONS);
     const search = new PostgresSearch(pool);
-    const started = performance.now();
-    await search.upsert(articlesOf(corpus));
-    const buildMs = performance.now() - started;
-    await pool.query('VACUUM ANALYZE');
+    const built = await pool.query<{ articles: string }>(
+      'SELECT count(*) AS articles FROM search_articles',
+    );
+    const articles = Number(built.rows[0]!.articles);
+    let buildMs = NaN;
+    if (articles === 0) {
+      const started = performance.now();
+      await search.upsert(articlesOf(corpus));
+      buildMs = performance.now() - started;
+      await pool.query('VACUUM ANALYZE');
+    } else if (articles !== corpus.articles)
+      throw new Error(`${keep} holds ${articles} articles, not the corpus's ${corpus.articles}`);
     const opening = performance.now();
     const index = await PostgresSearchIndex.open(pool);
     const startupMs = performance.now() - opening;
@@ -155,19 +229,24 @@ async function main(): Promise<void> {
       'SELECT pg_database_size(current_database()) AS size',
     );
     console.log(
-      `${corpus.passages} passages: build ${(buildMs / 1000).toFixed(1)} s, ` +
-        `${Math.round(corpus.passages / (buildMs / 1000))} passages/s, database ` +
+      `${corpus.passages} passages: ` +
+        (Number.isNaN(buildMs)
+          ? `built by an earlier run (${keep}), database `
+          : `build ${(buildMs / 1000).toFixed(1)} s, ` +
+            `${Math.round(corpus.passages / (buildMs / 1000))} passages/s, database `) +
         `${(Number(bytes.rows[0]!.size) / 2 ** 20).toFixed(0)} MB, start-up (term mirror) ` +
         `${(startupMs / 1000).toFixed(1)} s`,
     );
     if (process.argv.includes('--compare'))
       await compareWithLibrary(index, [...articlesOf(corpus)], questions);
     // Questions repeat words: warm the expansion cache and the server's buffers alike for both.
-    await timeQuestions(index, questions.slice(0, 20));
+    await timeQuestions(index, questions.slice(0, 20), server.dataDir);
     if (which !== 'rum') {
-      const gin = await timeQuestions(index, questions);
+      const gin = await timeQuestions(index, questions, server.dataDir);
       console.log(
-        `GIN: search p50 ${gin.p50.toFixed(0)} ms, p99 ${gin.p99.toFixed(0)} ms, answered ${gin.answered}/${questions.length}`,
+        `GIN: search p50 ${gin.p50.toFixed(0)} ms, p99 ${gin.p99.toFixed(0)} ms, answered ` +
+          `${gin.answered}/${questions.length}; CPU per question: server ${gin.serverCpu.toFixed(0)} ms, ` +
+          `this process ${gin.clientCpu.toFixed(0)} ms (load average ${loadAverage()})`,
       );
     }
     if (which !== 'gin') {
@@ -184,7 +263,7 @@ async function main(): Promise<void> {
         );
         await pool.query('ANALYZE search_passages');
         const indexMs = performance.now() - indexStart;
-        const r = await timeQuestions(index, questions);
+        const r = await timeQuestions(index, questions, server.dataDir);
         console.log(
           `RUM (index built in ${(indexMs / 1000).toFixed(1)} s): search p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, answered ${r.answered}/${questions.length}`,
         );

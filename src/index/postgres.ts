@@ -132,6 +132,49 @@ function storable(term: string): boolean {
   return term !== '' && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
 }
 
+/** Clauses a candidate tsquery may have before a looser one is used instead. */
+const MAX_CLAUSES = 64;
+/**
+ * A lexeme found in at most this share of the passages (or at most RARE_MIN passages) is
+ * rare: passages holding one are read whatever else they match, as they are few, and the
+ * candidate tsquery's ANDs are made of the other lexemes only, so they stay short.
+ */
+const RARE_SHARE = 0.0002;
+const RARE_MIN = 16;
+
+/**
+ * A tsquery matching every passage whose matched groups (`queries[g]`, an OR of lexemes, null
+ * for a group matching nothing) weigh at least `floor` (`weights[g]`): an OR of ANDs, one per
+ * smallest set of groups reaching it. Empty when no set does, null past MAX_CLAUSES sets.
+ */
+function coveringQuery(
+  queries: readonly (string | null)[],
+  weights: readonly number[],
+  floor: number,
+): string | null {
+  const weight = (g: number): number => weights[g] ?? 0;
+  const order = queries
+    .flatMap((q, g) => (q === null ? [] : [g]))
+    .sort((a, b) => weight(b) - weight(a));
+  const after = order.map((_, i) => order.slice(i).reduce((sum, g) => sum + weight(g), 0));
+  const clauses: number[][] = [];
+  // Heaviest first, and a set is closed as soon as it reaches the floor: every set found is
+  // minimal (dropping any member, at least as heavy as the last, falls below the floor).
+  const visit = (from: number, chosen: number[], sum: number): boolean => {
+    for (let i = from; i < order.length; i++) {
+      if (sum + (after[i] ?? 0) < floor) return true;
+      const g = order[i]!;
+      if (sum + weight(g) >= floor) {
+        if (clauses.length === MAX_CLAUSES) return false;
+        clauses.push([...chosen, g]);
+      } else if (!visit(i + 1, [...chosen, g], sum + weight(g))) return false;
+    }
+    return true;
+  };
+  if (!visit(0, [], 0)) return null;
+  return clauses.map((set) => `(${set.map((g) => queries[g]).join(' & ')})`).join(' | ');
+}
+
 /** Occurrences per processed term of `text[start, end)`. */
 function countTerms(
   text: string,
@@ -705,6 +748,8 @@ export class PostgresSearch {
       group: [] as number[],
       textFactor: [] as number[],
       titleFactor: [] as number[],
+      /** Passages holding the lexeme (in text or title), at most. */
+      reach: [] as number[],
     };
     const idf = (df: number): number => Math.log(1 + (totals.passages - df + 0.5) / (df + 0.5));
     const textBoost = 1;
@@ -716,6 +761,7 @@ export class PostgresSearch {
       rows.group.push(group);
       rows.textFactor.push(found.textDf === 0 ? 0 : weight * textBoost * idf(found.textDf));
       rows.titleFactor.push(found.titleDf === 0 ? 0 : weight * titleBoost * idf(found.titleDf));
+      rows.reach.push(found.textDf + found.titleDf);
     };
     for (const [g, group] of groups.entries()) {
       for (const term of group) {
@@ -728,22 +774,39 @@ export class PostgresSearch {
     }
     if (rows.lexeme.length === 0) return [];
 
-    const groupQueries = groups.map((_, g) => {
-      const lexemes = [...new Set(rows.lexeme.filter((_, i) => rows.group[i] === g))];
-      return lexemes.length === 0 ? null : `(${lexemes.map(lexeme).join(' | ')})`;
-    });
-    if (scoring.combineWith === 'AND' && groupQueries.includes(null)) return [];
-    // With OR and a coverage floor, only passages matching one of the heaviest groups can
-    // reach the floor: the index is asked for those groups' terms alone (rare words, short
-    // posting lists), and every group's terms are scored on what it finds.
-    const candidateGroups =
-      scoring.combineWith === 'AND'
-        ? groupQueries
-        : necessaryGroups(scoring.coverage, groups.length).map((g) => groupQueries[g]);
-    const tsquery = candidateGroups
-      .filter((q) => q !== null && q !== undefined)
-      .join(scoring.combineWith === 'AND' ? ' & ' : ' | ');
-    if (tsquery === '') return [];
+    // Candidates. AND: every group. OR: the passages that can reach the coverage floor — those
+    // holding a rare lexeme (few: read whatever else they match), and those whose common
+    // lexemes match a set of groups reaching it (the sets' ANDs use only common lexemes, so
+    // the tsquery the index evaluates per posting stays short). Past MAX_CLAUSES sets: the
+    // groups a passage must match one of (MiniSearch's first stage).
+    const coverage = scoring.coverage;
+    const rare = Math.max(RARE_MIN, totals.passages * RARE_SHARE);
+    const queryOf = (at: readonly number[]): string | null =>
+      at.length === 0
+        ? null
+        : `(${[...new Set(at.map((i) => lexeme(rows.lexeme[i]!)))].join(' | ')})`;
+    const at = groups.map((_, g) => rows.group.flatMap((group, i) => (group === g ? [i] : [])));
+    const full = at.map(queryOf);
+    let candidates: string;
+    if (scoring.combineWith === 'AND') {
+      if (full.includes(null)) return [];
+      candidates = full.join(' & ');
+    } else {
+      const floor =
+        coverage === undefined || coverage.total <= 0 || coverage.min <= 0
+          ? 0
+          : coverage.min * coverage.total * (1 - 1e-9); // a hair under: SQL makes the exact test
+      const common = at.map((indexes) => queryOf(indexes.filter((i) => rows.reach[i]! > rare)));
+      const rareLexemes = new Set(rows.lexeme.filter((_, i) => rows.reach[i]! <= rare));
+      const covering = coveringQuery(common, coverage?.weights ?? [], floor);
+      candidates =
+        covering === null
+          ? necessaryGroups(coverage, groups.length)
+              .flatMap((g) => full[g] ?? [])
+              .join(' | ')
+          : [covering, ...[...rareLexemes].map(lexeme)].filter((q) => q !== '').join(' | ');
+    }
+    if (candidates === '') return [];
 
     const params: unknown[] = [
       rows.lexeme,
@@ -751,7 +814,7 @@ export class PostgresSearch {
       rows.group,
       rows.textFactor,
       rows.titleFactor,
-      tsquery,
+      candidates,
       scoring.bm25.k,
       scoring.bm25.b,
       scoring.bm25.d,
@@ -775,7 +838,6 @@ export class PostgresSearch {
     const source = filters.source?.trim().toLowerCase() ?? '';
     if (source !== '') where.push(`strpos(p.source_lower, ${parameter(source)}) > 0`);
     const passing: string[] = [];
-    const coverage = scoring.coverage;
     if (coverage !== undefined) {
       const weights = parameter(coverage.weights.slice(0, groups.length));
       const total = parameter(coverage.total);
@@ -801,30 +863,33 @@ export class PostgresSearch {
       `WITH q AS (
          SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::float8[], $5::float8[])
            AS q (lexeme, bit, grp, text_factor, title_factor)
-       ), s AS (
+       ), c AS (
+         -- Each candidate's vector cut down to the question's lexemes in C (setweight marks
+         -- them, ts_filter keeps them), per field: text occurrences weigh D, title ones A.
          SELECT p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset,
-                sum(
-                  CASE WHEN t.text_tf > 0 THEN q.text_factor * ($9::float8 + t.text_tf * ($7::float8 + 1) /
-                    (t.text_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.text_length / $10::float8)))
-                  ELSE 0 END
-                + CASE WHEN t.title_tf > 0 THEN q.title_factor * ($9::float8 + t.title_tf * ($7::float8 + 1) /
-                    (t.title_tf + $7::float8 * (1 - $8::float8 + $8::float8 * p.title_length / $11::float8)))
-                  ELSE 0 END
-                ) AS score,
+                p.text_length, p.title_length,
+                ts_filter(setweight(ts_filter(p.terms, '{d}'), 'b', $1::text[]), '{b}') AS text_hits,
+                ts_filter(setweight(ts_filter(p.terms, '{a}'), 'b', $1::text[]), '{b}') AS title_hits
+         FROM search_passages p
+         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
+       ), s AS (
+         SELECT c.doc_id, c.ordinal, c.seq, c.start_offset, c.end_offset,
+                sum(CASE WHEN t.title
+                  THEN q.title_factor * ($9::float8 + t.tf * ($7::float8 + 1) /
+                    (t.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.title_length / $11::float8)))
+                  ELSE q.text_factor * ($9::float8 + t.tf * ($7::float8 + 1) /
+                    (t.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.text_length / $10::float8)))
+                  END) AS score,
                 bit_or(1::bigint << q.bit) AS terms,
                 bit_or(1::int << q.grp) AS groups
-         FROM search_passages p
+         FROM c
          CROSS JOIN LATERAL (
-           SELECT u.lexeme,
-                  cardinality(array_positions(u.weights, 'D')) AS text_tf,
-                  cardinality(array_positions(u.weights, 'A')) AS title_tf
-           FROM unnest(p.terms) AS u
-           -- A hashed filter first: a passage has ~65 terms, of which a question asks a few.
-           WHERE u.lexeme = ANY ($1::text[])
+           SELECT u.lexeme, cardinality(u.positions) AS tf, false AS title FROM unnest(c.text_hits) AS u
+           UNION ALL
+           SELECT u.lexeme, cardinality(u.positions), true FROM unnest(c.title_hits) AS u
          ) t
          JOIN q ON q.lexeme = t.lexeme
-         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
-         GROUP BY p.doc_id, p.ordinal, p.seq, p.start_offset, p.end_offset
+         GROUP BY c.doc_id, c.ordinal, c.seq, c.start_offset, c.end_offset
        )
        SELECT s.doc_id, s.ordinal, s.start_offset, s.end_offset,
               s.score * bit_count(s.terms::bit(64)) AS score, s.terms::text AS terms
@@ -834,6 +899,7 @@ export class PostgresSearch {
        LIMIT ${limitParam}`,
       params,
     );
+
     const queryTerms = [...termBits.keys()];
     return found.rows.map((row) => {
       const mask = BigInt.asUintN(64, BigInt(row.terms));

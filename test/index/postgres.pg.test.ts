@@ -425,4 +425,43 @@ describe('PostgresSearchIndex (the SearchIndex on PostgreSQL)', () => {
       await postgres.close();
     }
   });
+
+  it('finds every passage reaching the coverage floor also when the sets of words reaching it are too many to list', async () => {
+    await freshSearch();
+    const articles = remixedArticles((await loadCorpus('corpus')).articles).slice(0, 25);
+    const postgres = await PostgresSearchIndex.open(pool);
+    const miniSearch = new MiniSearchIndex();
+    try {
+      postgres.add(indexedPassages(articles));
+      miniSearch.add(indexedPassages(articles));
+      await postgres.flush();
+      // Words in many passages (rare ones are read apart from the sets of words).
+      const common = [
+        ...new Set(articles.flatMap((a) => tokenize(a.text).map((t) => t.text.toLowerCase()))),
+      ]
+        .map((word) => groupsOf(word)[0])
+        .filter((g) => g !== undefined && miniSearch.documentFrequency(g[0]!) > 20);
+      expect(common.length).toBeGreaterThan(30);
+      let compared = 0;
+      for (const start of [0, 5, 10]) {
+        // 20 words of equal weight and a floor of a quarter: thousands of smallest sets.
+        const groups = common.slice(start, start + 20) as string[][];
+        const weights = groups.map(() => 1);
+        const query = {
+          ...queryOf(''),
+          groups,
+          coverage: { weights, total: weights.length, min: 0.25 },
+          limit: 500,
+        };
+        const rows = (hits: Awaited<ReturnType<MiniSearchIndex['search']>>) =>
+          hits.map((h) => ({ id: `${h.key.docId}#${h.key.ordinal}`, score: h.score }));
+        const ours = await postgres.search(query);
+        expect(normalised(rows(ours))).toEqual(normalised(rows(await miniSearch.search(query))));
+        compared += ours.length;
+      }
+      expect(compared).toBeGreaterThan(0);
+    } finally {
+      await postgres.close();
+    }
+  });
 });

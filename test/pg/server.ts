@@ -5,7 +5,7 @@
  * `initdb` refuses to run as root, so as root the server runs as the package's `postgres` user.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,16 +48,20 @@ async function freePort(): Promise<number> {
 /** A running private server: its superuser URL and how to stop (and delete) it. */
 export interface PrivatePostgres {
   readonly adminUrl: string;
+  /** The server's data directory. */
+  readonly dataDir: string;
   stop(): void;
 }
 
 /**
- * Starts a private PostgreSQL server in a new temporary folder (trust authentication, user
- * `verbatim`, durability off: its data dies with it). Used by the test run and the benchmarks.
+ * Starts a private PostgreSQL server (trust authentication, user `verbatim`, durability off) in
+ * a new temporary folder deleted by `stop` — or, given `keep`, in that folder, kept by `stop`
+ * and reused by the next start (a benchmark's 1M-passage build is then made once).
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(keep?: string): Promise<PrivatePostgres> {
   const bin = postgresBin();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'verbatim-pg-'));
+  const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'verbatim-pg-'));
+  mkdirSync(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -71,18 +75,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     execFileSync(file, argv, { stdio: 'pipe', cwd: dir });
   };
   const data = path.join(dir, 'db');
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'verbatim', '-E', 'UTF8', '--no-sync']);
+  if (!existsSync(path.join(data, 'PG_VERSION')))
+    run('initdb', ['-D', data, '-A', 'trust', '-U', 'verbatim', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
   // Durability off: a test server's data dies with the run, and fsync is the slow part.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), 'start', '-w']);
   return {
     adminUrl: `postgres://verbatim@127.0.0.1:${port}/postgres`,
+    dataDir: data,
     stop() {
       try {
         run('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (keep === undefined) rmSync(dir, { recursive: true, force: true });
       }
     },
   };
