@@ -131,7 +131,7 @@ export function necessaryGroups(coverage: TermGroupSearch['coverage'], count: nu
  * The groups stage 1 asks MiniSearch for, in query order: the necessary ones and every group
  * with a term that has prefix or fuzzy expansions (only MiniSearch finds and weighs those).
  */
-function firstStageGroups(query: TermGroupSearch): number[] {
+export function firstStageGroups(query: TermGroupSearch): number[] {
   const chosen = new Set(necessaryGroups(query.coverage, query.groups.length));
   query.groups.forEach((terms, g) => {
     if (terms.some((t) => query.prefix?.(t) === true || (query.fuzzy?.(t) ?? false) !== false))
