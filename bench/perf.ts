@@ -536,8 +536,9 @@ function spawnChild(
   return JSON.parse(last) as RunFigures;
 }
 
-const fmtMs = (ms: number | undefined): string =>
-  ms === undefined || Number.isNaN(ms)
+// A figure a child could not take is NaN there and null after JSON.
+const fmtMs = (ms: number | null | undefined): string =>
+  ms === undefined || ms === null || Number.isNaN(ms)
     ? '—'
     : ms >= 10_000
       ? `${(ms / 1000).toFixed(0)} s`
@@ -546,8 +547,8 @@ const fmtMs = (ms: number | undefined): string =>
         : ms >= 10
           ? `${ms.toFixed(0)} ms`
           : `${ms.toFixed(2)} ms`;
-const fmtBytes = (b: number | undefined): string =>
-  b === undefined || Number.isNaN(b)
+const fmtBytes = (b: number | null | undefined): string =>
+  b === undefined || b === null || Number.isNaN(b)
     ? '—'
     : b >= 1e9
       ? `${(b / 1e9).toFixed(2)} GB`
