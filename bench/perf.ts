@@ -49,6 +49,11 @@ export interface RunFigures {
   savedBytes: number;
   /** Loading the persisted index (and store) in a fresh state, ready to answer. */
   loadMs: number;
+  /**
+   * Why the index could not be saved (e.g. a JSON text past V8's string length limit); the
+   * questions are then timed on the built index and there is no load figure.
+   */
+  saveError?: string;
   askP50Ms: number;
   askP99Ms: number;
   askMeanMs: number;
@@ -373,12 +378,19 @@ async function runChild(
     const indexHeapBytes = heapUsed - heapEmpty - textHeap;
 
     const saveStarted = performance.now();
-    const savedBytes = await instance.save(workDir);
+    let savedBytes = NaN;
+    let saveError: string | undefined;
+    try {
+      savedBytes = await instance.save(workDir);
+    } catch (error) {
+      saveError = String(error);
+      console.error(`${system} at ${size}: save failed: ${saveError}`);
+    }
     const saveMs = performance.now() - saveStarted;
     gc();
     const loadIndexStarted = performance.now();
-    await instance.load(workDir, corpus.dir, corpus.files);
-    const loadMs = performance.now() - loadIndexStarted;
+    if (saveError === undefined) await instance.load(workDir, corpus.dir, corpus.files);
+    const loadMs = saveError === undefined ? performance.now() - loadIndexStarted : NaN;
     gc();
 
     const { questions, partials } = querySet(queryCount);
@@ -411,6 +423,7 @@ async function runChild(
       saveMs,
       savedBytes,
       loadMs,
+      ...(saveError === undefined ? {} : { saveError }),
       askP50Ms: percentile(askTimes, 0.5),
       askP99Ms: percentile(askTimes, 0.99),
       askMeanMs: askTimes.reduce((a, b) => a + b, 0) / askTimes.length,
@@ -523,8 +536,9 @@ function spawnChild(
   return JSON.parse(last) as RunFigures;
 }
 
-const fmtMs = (ms: number | undefined): string =>
-  ms === undefined
+// A figure a child could not take is NaN there and null after JSON.
+const fmtMs = (ms: number | null | undefined): string =>
+  ms === undefined || ms === null || Number.isNaN(ms)
     ? '—'
     : ms >= 10_000
       ? `${(ms / 1000).toFixed(0)} s`
@@ -533,8 +547,8 @@ const fmtMs = (ms: number | undefined): string =>
         : ms >= 10
           ? `${ms.toFixed(0)} ms`
           : `${ms.toFixed(2)} ms`;
-const fmtBytes = (b: number | undefined): string =>
-  b === undefined
+const fmtBytes = (b: number | null | undefined): string =>
+  b === undefined || b === null || Number.isNaN(b)
     ? '—'
     : b >= 1e9
       ? `${(b / 1e9).toFixed(2)} GB`

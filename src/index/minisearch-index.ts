@@ -7,17 +7,22 @@
  * `extractField` joins them, `tokenize` splits them and `processTerm` keeps them as they are.
  * Query terms are processed the same way before they reach `search`.
  *
- * A search runs in two stages, both MiniSearch searches. With a coverage floor of `min`, a
- * passage can pass only if it matches at least one word of S, the question's heaviest words
- * whose weights sum past (1 − min) of the total: the rest together weigh less than `min`.
- * Stage 1 asks MiniSearch for S alone (the rare words: short posting lists); stage 2 asks for
- * every word with `boostDocument` returning 0 outside stage 1's passages, so MiniSearch scores
- * and sorts only those, with the same BM25 statistics as a full search. The hits are the full
- * search's hits that pass the floor, in the same order with the same scores.
+ * A search with a coverage floor runs in two stages. A passage can reach a floor of `min` only
+ * if it matches at least one word of S, the question's heaviest words whose weights sum past
+ * (1 − min) of the total: the rest together weigh less than `min`. Stage 1 asks MiniSearch for
+ * S and for every word that has prefix or fuzzy expansions (rare words: short posting lists);
+ * its results are the candidates, with MiniSearch's scores for those words. Stage 2 adds the
+ * other words' scores without MiniSearch, which would walk their whole (long) posting lists:
+ * the index keeps each passage's term ids and field lengths, and the corpus's document
+ * frequencies and average field lengths (mirroring MiniSearch's own arithmetic), so it scores
+ * those words with MiniSearch's BM25+ formula, parameters and statistics. The hits are a full
+ * MiniSearch search's hits that pass the floor, in the same order with the same scores (up to
+ * the order of floating-point additions).
  */
-import MiniSearch, { type Query, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
 import type { AnswerFilters } from '../core/types.js';
 import type {
+  Bm25Params,
   IndexHit,
   IndexedPassage,
   PassageKey,
@@ -28,6 +33,14 @@ import type {
 /** Weight of a title match relative to a passage-text match. */
 export const TITLE_BOOST = 0.5;
 
+/** Field numbers, in MiniSearch's field order (its scores add text before title). */
+const TEXT = 0;
+const TITLE = 1;
+const FIELDS = [TEXT, TITLE] as const;
+
+/** Slots restored between two pauses of `fromJSON`. */
+const RESTORE_SLICE = 20_000;
+
 /** What MiniSearch is given of a passage: its slot and its processed terms per field. */
 interface PassageDocument {
   readonly id: number;
@@ -35,18 +48,44 @@ interface PassageDocument {
   readonly title: readonly string[];
 }
 
-/** A passage's metadata, by slot, for filters and for turning slots back into keys. */
+/** A passage by slot: its metadata for filters and keys, and its terms for stage 2. */
 interface SlotEntry {
   readonly key: PassageKey;
   readonly date: string | null;
   readonly source: string;
   readonly lang: string;
+  /** Term ids of the text and of the title, one per occurrence. */
+  readonly terms: readonly [Uint32Array, Uint32Array];
+  /** Distinct terms of the text and of the title: MiniSearch's field lengths. */
+  readonly lengths: readonly [number, number];
+}
+
+/** A scored passage before the floor: its slot, score and matched query terms. */
+interface Scored {
+  readonly slot: number;
+  readonly score: number;
+  readonly queryTerms: readonly string[];
 }
 
 /** The persisted form (see serialize). */
 interface SerializedIndex {
-  readonly slots: [number, string, number, string | null, string, string][];
-  readonly documentFrequency: [string, number][];
+  /** Per slot: slot, docId, ordinal, date, source, lang, field lengths, term ids per field. */
+  readonly slots: [
+    number,
+    string,
+    number,
+    string | null,
+    string,
+    string,
+    [number, number],
+    number[],
+    number[],
+  ][];
+  /** The terms, by id. */
+  readonly terms: string[];
+  /** Document frequency per field, by term id. */
+  readonly frequencies: [number[], number[]];
+  readonly averageLengths: [number, number];
   readonly nextSlot: number;
   readonly miniSearch: unknown;
 }
@@ -88,12 +127,52 @@ export function necessaryGroups(coverage: TermGroupSearch['coverage'], count: nu
   return chosen;
 }
 
+/**
+ * The groups stage 1 asks MiniSearch for, in query order: the necessary ones and every group
+ * with a term that has prefix or fuzzy expansions (only MiniSearch finds and weighs those).
+ */
+export function firstStageGroups(query: TermGroupSearch): number[] {
+  const chosen = new Set(necessaryGroups(query.coverage, query.groups.length));
+  query.groups.forEach((terms, g) => {
+    if (terms.some((t) => query.prefix?.(t) === true || (query.fuzzy?.(t) ?? false) !== false))
+      chosen.add(g);
+  });
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** MiniSearch's BM25+ term score (its calcBM25Score, operation for operation). */
+function bm25(
+  termFrequency: number,
+  inverseFrequency: number,
+  fieldLength: number,
+  averageLength: number,
+  { k, b, d }: Bm25Params,
+): number {
+  return (
+    inverseFrequency *
+    (d +
+      (termFrequency * (k + 1)) / (termFrequency + k * (1 - b + (b * fieldLength) / averageLength)))
+  );
+}
+
+/** MiniSearch's inverse document frequency. */
+function inverseFrequency(matching: number, total: number): number {
+  return Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
+}
+
 /** The MiniSearch-backed SearchIndex. */
 export class MiniSearchIndex implements SearchIndex {
   private miniSearch = new MiniSearch<PassageDocument>(MINISEARCH_OPTIONS);
   private readonly slots: (SlotEntry | undefined)[] = [];
   private readonly slotsByDoc = new Map<string, number[]>();
-  private readonly frequencies = new Map<string, number>();
+  private readonly termIds = new Map<string, number>();
+  private readonly terms: string[] = [];
+  /** Document frequency per field, by term id. */
+  private frequencies: [number[], number[]] = [[], []];
+  /** MiniSearch's average field lengths, updated with the same arithmetic as its own. */
+  private readonly averageLengths: [number, number] = [0, 0];
+  /** Per term id, its place among a stage-2 search's terms plus one (0 elsewhere). */
+  private lookup = new Int32Array(0);
   private nextSlot = 0;
 
   get passageCount(): number {
@@ -101,19 +180,35 @@ export class MiniSearchIndex implements SearchIndex {
   }
 
   add(passages: Iterable<IndexedPassage>): void {
+    let lastTitle: readonly string[] | null = null;
+    let lastTitleIds: Uint32Array = new Uint32Array(0);
     for (const passage of passages) {
       const slot = this.nextSlot++;
+      const count = this.miniSearch.documentCount;
+      this.miniSearch.add({ id: slot, text: passage.textTerms, title: passage.titleTerms });
+      // An article's passages share its title's terms.
+      if (passage.titleTerms !== lastTitle) {
+        lastTitle = passage.titleTerms;
+        lastTitleIds = this.idsOf(passage.titleTerms);
+      }
+      const terms: [Uint32Array, Uint32Array] = [this.idsOf(passage.textTerms), lastTitleIds];
+      const lengths: [number, number] = [0, 0];
+      for (const field of FIELDS) {
+        lengths[field] = this.countTerms(terms[field]!, field, 1);
+        this.averageLengths[field] =
+          (this.averageLengths[field] * count + lengths[field]) / (count + 1);
+      }
       this.slots[slot] = {
         key: { docId: passage.docId, ordinal: passage.ordinal },
         date: passage.date,
         source: (passage.source ?? '').toLowerCase(),
         lang: passage.lang,
+        terms,
+        lengths,
       };
       let ofDoc = this.slotsByDoc.get(passage.docId);
       if (ofDoc === undefined) this.slotsByDoc.set(passage.docId, (ofDoc = []));
       ofDoc[passage.ordinal] = slot;
-      this.count(passage.textTerms, 1);
-      this.miniSearch.add({ id: slot, text: passage.textTerms, title: passage.titleTerms });
     }
   }
 
@@ -121,28 +216,53 @@ export class MiniSearchIndex implements SearchIndex {
     for (const passage of passages) {
       const ofDoc = this.slotsByDoc.get(passage.docId);
       const slot = ofDoc?.[passage.ordinal];
-      if (ofDoc === undefined || slot === undefined) continue;
+      const entry = slot === undefined ? undefined : this.slots[slot];
+      if (ofDoc === undefined || slot === undefined || entry === undefined) continue;
+      const count = this.miniSearch.documentCount;
       // remove, not discard: discarded postings would skew document frequencies (and so
       // scores) until MiniSearch vacuums them; the terms are at hand, so removal is exact now.
       this.miniSearch.remove({ id: slot, text: passage.textTerms, title: passage.titleTerms });
-      this.count(passage.textTerms, -1);
+      for (const field of FIELDS) {
+        this.countTerms(entry.terms[field]!, field, -1);
+        this.averageLengths[field] =
+          count === 1
+            ? 0
+            : (this.averageLengths[field] * count - entry.lengths[field]!) / (count - 1);
+      }
       this.slots[slot] = undefined;
       delete ofDoc[passage.ordinal];
       if (ofDoc.every((s) => s === undefined)) this.slotsByDoc.delete(passage.docId);
     }
   }
 
-  /** Moves the document frequency of each distinct term of `terms` by `delta`. */
-  private count(terms: readonly string[], delta: 1 | -1): void {
-    for (const term of new Set(terms)) {
-      const next = (this.frequencies.get(term) ?? 0) + delta;
-      if (next > 0) this.frequencies.set(term, next);
-      else this.frequencies.delete(term);
-    }
+  /** The ids of `terms`, new terms getting new ids. */
+  private idsOf(terms: readonly string[]): Uint32Array {
+    const ids = new Uint32Array(terms.length);
+    terms.forEach((term, i) => {
+      let id = this.termIds.get(term);
+      if (id === undefined) {
+        id = this.terms.length;
+        this.termIds.set(term, id);
+        this.terms.push(term);
+        this.frequencies[TEXT].push(0);
+        this.frequencies[TITLE].push(0);
+      }
+      ids[i] = id;
+    });
+    return ids;
+  }
+
+  /** Moves the document frequency of each distinct id of `ids` by `delta`; returns how many. */
+  private countTerms(ids: Uint32Array, field: number, delta: 1 | -1): number {
+    const distinct = new Set(ids);
+    const frequencies = this.frequencies[field]!;
+    for (const id of distinct) frequencies[id] = (frequencies[id] ?? 0) + delta;
+    return distinct.size;
   }
 
   documentFrequency(term: string): number {
-    return this.frequencies.get(term) ?? 0;
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : (this.frequencies[TEXT][id] ?? 0);
   }
 
   search(query: TermGroupSearch): Promise<IndexHit[]> {
@@ -159,36 +279,115 @@ export class MiniSearchIndex implements SearchIndex {
       ...(query.prefix === undefined ? {} : { prefix: query.prefix }),
       ...(query.fuzzy === undefined ? {} : { fuzzy: query.fuzzy }),
       ...(query.maxFuzzy === undefined ? {} : { maxFuzzy: query.maxFuzzy }),
+      ...(passes === null ? {} : { boostDocument: (id) => (passes(id as number) ? 1 : 0) }),
     };
-    let allowed = passes;
-    const necessary = necessaryGroups(query.coverage, query.groups.length);
-    if (query.combineWith === 'OR' && necessary.length < query.groups.length) {
-      const candidates = new Set<number>();
-      const first = this.miniSearch.search(
-        queryOf(
-          necessary.map((g) => query.groups[g]!),
-          'OR',
-        ),
-        { ...options, ...(passes === null ? {} : { boostDocument: (id) => (passes(id) ? 1 : 0) }) },
+    const first = query.combineWith === 'OR' ? firstStageGroups(query) : [];
+    if (first.length === 0 || first.length === query.groups.length) {
+      const results = this.miniSearch.search(queryOf(query.groups, query.combineWith), options);
+      return this.hitsOf(
+        results.map((r) => ({ slot: r.id as number, score: r.score, queryTerms: r.queryTerms })),
+        query,
       );
-      for (const result of first) candidates.add(result.id as number);
-      if (candidates.size === 0) return [];
-      allowed = (slot) => candidates.has(slot);
     }
-    const results = this.miniSearch.search(queryOf(query.groups, query.combineWith), {
-      ...options,
-      ...(allowed === null ? {} : { boostDocument: (id) => (allowed(id) ? 1 : 0) }),
-    });
-    return this.hitsOf(results, query);
+    const inFirst = new Set(first);
+    const results = this.miniSearch.search(
+      queryOf(
+        first.map((g) => query.groups[g]!),
+        'OR',
+      ),
+      options,
+    );
+    const rest = query.groups.filter((_, g) => !inFirst.has(g));
+    return this.hitsOf(this.addScores(results, rest, query.bm25), query);
   }
 
-  /** Hits for MiniSearch's results (best first), keeping those that reach the floor. */
-  private hitsOf(results: readonly SearchResult[], query: TermGroupSearch): IndexHit[] {
+  /**
+   * Stage 2: stage 1's results with the scores of the `rest` groups added, scored from the
+   * passages' stored terms as MiniSearch would score them (per field, title weighted by
+   * TITLE_BOOST, the sum multiplied by the number of query terms matched), best first.
+   */
+  private addScores(
+    results: readonly { id: unknown; score: number; queryTerms: string[] }[],
+    rest: readonly (readonly string[])[],
+    params: Bm25Params,
+  ): Scored[] {
+    const total = this.miniSearch.documentCount;
+    if (this.lookup.length < this.terms.length)
+      this.lookup = new Int32Array(Math.max(this.terms.length, this.lookup.length * 2));
+    // The distinct known terms of the rest groups, and per group its terms' places among them.
+    const places: number[] = [];
+    const weights: [number, number][] = [];
+    const groups = rest.map((terms) =>
+      terms.flatMap((term) => {
+        const id = this.termIds.get(term);
+        if (id === undefined) return [];
+        if (this.lookup[id] === 0) {
+          places.push(id);
+          this.lookup[id] = places.length;
+          weights.push([
+            inverseFrequency(this.frequencies[TEXT][id] ?? 0, total),
+            inverseFrequency(this.frequencies[TITLE][id] ?? 0, total),
+          ]);
+        }
+        return [{ term, place: this.lookup[id]! - 1 }];
+      }),
+    );
+    const frequencies = [new Float64Array(places.length), new Float64Array(places.length)];
+    const scored: Scored[] = [];
+    try {
+      for (const result of results) {
+        const slot = result.id as number;
+        const entry = this.slots[slot];
+        if (entry === undefined) continue;
+        for (const field of FIELDS) {
+          const counts = frequencies[field]!;
+          counts.fill(0);
+          for (const id of entry.terms[field]!) {
+            const place = this.lookup[id]!;
+            if (place !== 0) counts[place - 1]!++;
+          }
+        }
+        let score = result.score / (result.queryTerms.length || 1);
+        const matched = new Set(result.queryTerms);
+        for (const group of groups) {
+          let groupScore: number | null = null;
+          for (const { term, place } of group) {
+            let termScore: number | null = null;
+            for (const field of FIELDS) {
+              const frequency = frequencies[field]![place]!;
+              if (frequency === 0) continue;
+              const raw = bm25(
+                frequency,
+                weights[place]![field]!,
+                entry.lengths[field]!,
+                this.averageLengths[field]!,
+                params,
+              );
+              const weighted = field === TITLE ? TITLE_BOOST * raw : raw;
+              termScore = termScore === null ? weighted : termScore + weighted;
+            }
+            if (termScore === null) continue;
+            matched.add(term);
+            groupScore = groupScore === null ? termScore : groupScore + termScore;
+          }
+          if (groupScore !== null) score += groupScore;
+        }
+        scored.push({ slot, score: score * matched.size, queryTerms: [...matched] });
+      }
+    } finally {
+      for (const id of places) this.lookup[id] = 0;
+    }
+    // Stable: ties keep stage 1's order.
+    return scored.sort((a, b) => b.score - a.score);
+  }
+
+  /** Hits for scored passages (best first), keeping those that reach the floor. */
+  private hitsOf(results: readonly Scored[], query: TermGroupSearch): IndexHit[] {
     const coverage = query.coverage;
     const order = [...new Set(query.groups.flat())];
     const hits: IndexHit[] = [];
     for (const result of results) {
-      const entry = this.slots[result.id as number];
+      const entry = this.slots[result.slot];
       if (entry === undefined) continue;
       const matched = new Set(result.queryTerms);
       if (coverage !== undefined && coverage.total > 0) {
@@ -229,8 +428,23 @@ export class MiniSearchIndex implements SearchIndex {
     return Promise.resolve(new TextEncoder().encode(this.toJSON()));
   }
 
-  /** The index as JSON text: its slots, document frequencies and MiniSearch's own JSON. */
+  /**
+   * The index as JSON text: its slots, terms and statistics, and MiniSearch's own JSON. Terms
+   * no passage holds any more are left out (ids are renumbered).
+   */
   toJSON(): string {
+    const renumbered = new Int32Array(this.terms.length).fill(-1);
+    const terms: string[] = [];
+    const frequencies: SerializedIndex['frequencies'] = [[], []];
+    this.terms.forEach((term, id) => {
+      const text = this.frequencies[TEXT][id] ?? 0;
+      const title = this.frequencies[TITLE][id] ?? 0;
+      if (text + title === 0) return;
+      renumbered[id] = terms.length;
+      terms.push(term);
+      frequencies[TEXT].push(text);
+      frequencies[TITLE].push(title);
+    });
     const slots: SerializedIndex['slots'] = [];
     this.slots.forEach((entry, slot) => {
       if (entry !== undefined)
@@ -241,11 +455,16 @@ export class MiniSearchIndex implements SearchIndex {
           entry.date,
           entry.source,
           entry.lang,
+          [entry.lengths[TEXT], entry.lengths[TITLE]],
+          Array.from(entry.terms[TEXT], (id) => renumbered[id]!),
+          Array.from(entry.terms[TITLE], (id) => renumbered[id]!),
         ]);
     });
     const head: Omit<SerializedIndex, 'miniSearch'> = {
       slots,
-      documentFrequency: [...this.frequencies],
+      terms,
+      frequencies,
+      averageLengths: this.averageLengths,
       nextSlot: this.nextSlot,
     };
     // MiniSearch's JSON is spliced in rather than parsed and re-stringified.
@@ -253,8 +472,9 @@ export class MiniSearchIndex implements SearchIndex {
   }
 
   /**
-   * An index from `toJSON` text. MiniSearch restores its tree in chunks (loadJSAsync), awaiting
-   * the event loop between them; the parse of the text itself is one step.
+   * An index from `toJSON` text. MiniSearch restores its tree in chunks (loadJSAsync), and the
+   * slots are restored in slices, awaiting the event loop between them; the parse of the text
+   * itself is one step.
    */
   static async fromJSON(json: string): Promise<MiniSearchIndex> {
     const parsed = JSON.parse(json) as SerializedIndex;
@@ -263,7 +483,8 @@ export class MiniSearchIndex implements SearchIndex {
       parsed.miniSearch as Parameters<typeof MiniSearch.loadJS>[0],
       MINISEARCH_OPTIONS,
     );
-    index.restoreTables(parsed);
+    for (const _ of index.restoreTables(parsed))
+      await new Promise((resolve) => setImmediate(resolve));
     return index;
   }
 
@@ -275,18 +496,34 @@ export class MiniSearchIndex implements SearchIndex {
       parsed.miniSearch as Parameters<typeof MiniSearch.loadJS>[0],
       MINISEARCH_OPTIONS,
     );
-    index.restoreTables(parsed);
+    for (const _ of index.restoreTables(parsed));
     return index;
   }
 
-  private restoreTables(parsed: SerializedIndex): void {
-    for (const [slot, docId, ordinal, date, source, lang] of parsed.slots) {
-      this.slots[slot] = { key: { docId, ordinal }, date, source, lang };
+  /** Fills the index's own tables from the persisted form, yielding every RESTORE_SLICE slots. */
+  private *restoreTables(parsed: SerializedIndex): Generator<void> {
+    parsed.terms.forEach((term, id) => {
+      this.termIds.set(term, id);
+      this.terms.push(term);
+    });
+    this.frequencies = parsed.frequencies;
+    this.averageLengths[TEXT] = parsed.averageLengths[TEXT];
+    this.averageLengths[TITLE] = parsed.averageLengths[TITLE];
+    let done = 0;
+    for (const [slot, docId, ordinal, date, source, lang, lengths, text, title] of parsed.slots) {
+      this.slots[slot] = {
+        key: { docId, ordinal },
+        date,
+        source,
+        lang,
+        terms: [Uint32Array.from(text), Uint32Array.from(title)],
+        lengths,
+      };
       let ofDoc = this.slotsByDoc.get(docId);
       if (ofDoc === undefined) this.slotsByDoc.set(docId, (ofDoc = []));
       ofDoc[ordinal] = slot;
+      if (++done % RESTORE_SLICE === 0) yield;
     }
-    for (const [term, count] of parsed.documentFrequency) this.frequencies.set(term, count);
     this.nextSlot = parsed.nextSlot;
   }
 }

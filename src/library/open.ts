@@ -41,7 +41,7 @@ export interface OpenCorpusOptions {
 function warnPastEnvelope(library: Library, logger: Logger): void {
   if (library.passageCount > ENVELOPE_PASSAGES)
     logger.warn(
-      `${library.passageCount} passages: past ${ENVELOPE_PASSAGES} /ask slows beyond 300 ms at p99 with MiniSearch in this process; the PostgreSQL backend serves a corpus this size better`,
+      `${library.passageCount} passages: past ${ENVELOPE_PASSAGES} /ask slows beyond 300 ms at p99 with MiniSearch in this process; SEARCH_BACKEND=postgres keeps the corpus out of this process's memory and shares it between processes (see the README's Scaling out)`,
     );
 }
 

@@ -7,8 +7,8 @@
 import { crc32 } from 'node:zlib';
 import { VerbatimError } from '../core/errors.js';
 
-/** Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index). */
-const SNAPSHOT_FORMAT_VERSION = 5;
+/** Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index; 6: the index keeps each passage's term ids). */
+const SNAPSHOT_FORMAT_VERSION = 6;
 
 /** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
 export class SnapshotError extends VerbatimError {

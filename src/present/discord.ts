@@ -264,7 +264,7 @@ export function renderAboutEmbed(stats: LibraryStats, loadedAt: number, version:
         ? [
             {
               name: 'Index',
-              value: `MiniSearch in this process; past ${ENVELOPE_PASSAGES.toLocaleString('en')} passages the PostgreSQL backend answers faster.`,
+              value: `MiniSearch in this process, past the ${ENVELOPE_PASSAGES.toLocaleString('en')} passages it answers within 300 ms; the PostgreSQL backend (SEARCH_BACKEND=postgres) keeps the corpus out of this process's memory and shares it between processes.`,
               inline: false,
             },
           ]

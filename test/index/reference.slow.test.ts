@@ -10,7 +10,7 @@ import {
   wordInfo,
 } from '../../src/text/analyze.js';
 import { BM25_PARAMS, Library } from '../../src/library/library.js';
-import { TITLE_BOOST } from '../../src/index/minisearch-index.js';
+import { necessaryGroups, TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { Article } from '../../src/core/types.js';
 
 /** The index terms of a text as one string per field, for MiniSearch to split on spaces. */
@@ -190,34 +190,79 @@ describe('Library.searchTermGroups', () => {
 });
 
 describe('Library.searchTermGroups with a coverage floor', () => {
-  it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order', async () => {
-    const articles = syntheticArticles();
-    const library = Library.build(articles);
+  /**
+   * Expansion choices: prefix and fuzzy for most words (stage 1 then asks for nearly every
+   * group), only for rare words as the answer path does, and none (stage 2 scores the most).
+   */
+  const expansions = (library: Library) => {
+    const rare = (term: string): boolean => library.documentFrequency(term) <= 50;
+    return [
+      OPTIONS,
+      {
+        prefix: (term: string) => OPTIONS.prefix(term) && rare(term),
+        fuzzy: (term: string) => (rare(term) ? OPTIONS.fuzzy(term) : false),
+      },
+      {},
+    ];
+  };
+
+  /** Compares the floored search with the unpruned one; returns the hits the floor dropped. */
+  async function compareFloored(library: Library, questions: readonly string[]): Promise<number> {
     let pruned = 0;
-    for (const question of syntheticQuestions(30, 2)) {
+    for (const question of questions) {
       const groups = groupsOf(question);
       const weights = groups.map((terms) => library.idf(terms[0]!));
       const total = weights.reduce((a, b) => a + b, 0);
-      for (const min of [0.25, 0.6]) {
-        const covers = (matched: readonly string[]): boolean =>
-          groups.reduce((sum, terms, g) => {
-            return terms.some((t) => matched.includes(t)) ? sum + weights[g]! : sum;
-          }, 0) /
-            total >=
-          min;
-        const all = await library.searchTermGroups(groups, { ...OPTIONS, limit: Infinity });
-        const expected = all.filter((hit) => covers(hit.matchedTerms));
-        const actual = await library.searchTermGroups(groups, {
-          ...OPTIONS,
-          coverage: { weights, total, min },
-          limit: Infinity,
-        });
-        pruned += all.length - expected.length;
-        expect(actual.map((h) => h.passage.id)).toEqual(expected.map((h) => h.passage.id));
-        actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
-      }
+      for (const options of expansions(library))
+        for (const min of [0.25, 0.6]) {
+          const covers = (matched: readonly string[]): boolean =>
+            groups.reduce((sum, terms, g) => {
+              return terms.some((t) => matched.includes(t)) ? sum + weights[g]! : sum;
+            }, 0) /
+              total >=
+            min;
+          const all = await library.searchTermGroups(groups, { ...options, limit: Infinity });
+          const expected = all.filter((hit) => covers(hit.matchedTerms));
+          const actual = await library.searchTermGroups(groups, {
+            ...options,
+            coverage: { weights, total, min },
+            limit: Infinity,
+          });
+          pruned += all.length - expected.length;
+          expect(actual.map((h) => h.passage.id)).toEqual(expected.map((h) => h.passage.id));
+          actual.forEach((hit, i) => {
+            expect(hit.score).toBeCloseTo(expected[i]!.score, 9);
+            expect(hit.matchedTerms).toEqual(expected[i]!.matchedTerms);
+          });
+        }
     }
-    // The floor must have dropped something, or this test would show nothing.
-    expect(pruned).toBeGreaterThan(1_000);
-  }, 120_000);
+    return pruned;
+  }
+
+  it('returns exactly the hits of the unpruned search whose matched groups reach the floor, in the same order with the same scores', async () => {
+    const library = Library.build(syntheticArticles());
+    const questions = syntheticQuestions(30, 2);
+    // The floor must leave words to stage 2 and drop hits, or this test would show nothing.
+    const staged = questions.filter((question) => {
+      const groups = groupsOf(question);
+      const weights = groups.map((terms) => library.idf(terms[0]!));
+      const total = weights.reduce((a, b) => a + b, 0);
+      return necessaryGroups({ weights, total, min: 0.25 }, groups.length).length < groups.length;
+    });
+    expect(staged.length).toBeGreaterThan(10);
+    expect(await compareFloored(library, questions)).toBeGreaterThan(1_000);
+  }, 240_000);
+
+  it('scores as the unpruned search after upserts, removals and a snapshot round trip', async () => {
+    const articles = syntheticArticles();
+    const library = Library.build(articles);
+    library.remove(articles.slice(0, 40).map((a) => a.id));
+    library.upsert(articles.slice(0, 10));
+    library.upsert([{ ...articles[50]!, title: 'Amended title words', text: 'Short now.' }]);
+    const questions = syntheticQuestions(10, 3);
+    expect(await compareFloored(library, questions)).toBeGreaterThan(0);
+    const key = { termProcessingVersion: 1, fingerprint: 'f' };
+    const restored = Library.fromSnapshot(library.toSnapshot(key), key);
+    expect(await compareFloored(restored, questions)).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -13,7 +13,7 @@ const stats = (pastEnvelope: boolean): LibraryStats => ({
 });
 
 describe('renderAboutEmbed', () => {
-  it('says the PostgreSQL backend serves better only when the corpus is past the envelope', () => {
+  it('points to the PostgreSQL backend only when the corpus is past the envelope', () => {
     const names = (past: boolean): string[] =>
       (renderAboutEmbed(stats(past), 0, '1.0').fields ?? []).map((f) => f.name);
     expect(names(false)).not.toContain('Index');
