@@ -33,6 +33,34 @@ export function openPostgres(url: string, options: { readonly max?: number } = {
 }
 
 /**
+ * Runs `work` in one transaction on one connection of `pool`, rolling back when it throws or when
+ * `commits` says its result must not stay (a claim that found its key taken).
+ *
+ * @example
+ * await inTransaction(pool, (query) => query('UPDATE feeds SET name = $1 WHERE id = $2', ['BTA', 1]));
+ */
+export async function inTransaction<T>(
+  pool: PgPool,
+  work: (query: PgPool['query']) => Promise<T>,
+  commits: (result: T) => boolean = () => true,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client.query.bind(client) as PgPool['query']);
+      await client.query(commits(result) ? 'COMMIT' : 'ROLLBACK');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * Brings `track` up to `migrations.length`: migration i takes it from version i to i + 1, each in
  * its own transaction. Never edit a migration that has shipped: append one. Returns the version.
  */

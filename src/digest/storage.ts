@@ -4,6 +4,7 @@
  * (`DATABASE_URL`), which is one as it is. Every method returns a promise, as a shared database answers over the
  * network.
  */
+import { asyncStore, type AsyncStore } from '../db/async-store.js';
 import type { DigestStore } from './store.js';
 import type { PostgresDigestStore } from './store-postgres.js';
 
@@ -45,18 +46,9 @@ const METHODS = [
 type Method = (typeof METHODS)[number];
 
 /** DigestStore's methods, each returning a promise of what the SQLite store returns. */
-export type DigestStorage = {
-  readonly [M in Method]: (
-    ...args: Parameters<DigestStore[M]>
-  ) => Promise<ReturnType<DigestStore[M]>>;
-};
+export type DigestStorage = AsyncStore<DigestStore, Method>;
 
 /** The SQLite store behind the promise-returning interface. */
 export function sqliteDigestStorage(store: DigestStore): DigestStorage {
-  const storage: Partial<Record<Method, unknown>> = {};
-  for (const method of METHODS) {
-    const call = store[method] as (...args: unknown[]) => unknown;
-    storage[method] = (...args: unknown[]) => Promise.resolve().then(() => call.apply(store, args));
-  }
-  return storage as DigestStorage;
+  return asyncStore(store, METHODS);
 }

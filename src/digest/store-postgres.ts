@@ -11,7 +11,7 @@
  * - `closeInterruptedRuns` closes only runs whose subscription nobody holds: another process's
  *   run in progress is not "interrupted" by this one starting.
  */
-import type { PgPool } from '../db/postgres.js';
+import { inTransaction, type PgPool } from '../db/postgres.js';
 import {
   toPost,
   toRun,
@@ -37,21 +37,8 @@ export class PostgresDigestStore {
   constructor(private readonly pool: PgPool) {}
 
   /** Runs `work` in one transaction on one connection. */
-  private async transaction<T>(work: (query: PgPool['query']) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client.query.bind(client) as PgPool['query']);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (query: PgPool['query']) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   /** Creates an active subscription whose slots count from `now`. */

@@ -4,6 +4,7 @@
  * (`DATABASE_URL`), which is one as it is. Every method returns a promise, as a shared database
  * answers over the network.
  */
+import { asyncStore, type AsyncStore } from '../db/async-store.js';
 import type { FeedStore } from './store.js';
 import type { PostgresFeedStore } from './store-postgres.js';
 
@@ -30,16 +31,9 @@ const METHODS = [
 type Method = (typeof METHODS)[number];
 
 /** FeedStore's methods, each returning a promise of what the SQLite store returns. */
-export type FeedStorage = {
-  readonly [M in Method]: (...args: Parameters<FeedStore[M]>) => Promise<ReturnType<FeedStore[M]>>;
-};
+export type FeedStorage = AsyncStore<FeedStore, Method>;
 
 /** The SQLite store behind the promise-returning interface. */
 export function sqliteFeedStorage(store: FeedStore): FeedStorage {
-  const storage: Partial<Record<Method, unknown>> = {};
-  for (const method of METHODS) {
-    const call = store[method] as (...args: unknown[]) => unknown;
-    storage[method] = (...args: unknown[]) => Promise.resolve().then(() => call.apply(store, args));
-  }
-  return storage as FeedStorage;
+  return asyncStore(store, METHODS);
 }

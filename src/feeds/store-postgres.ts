@@ -6,7 +6,7 @@
  * `claimArticle` inserts an article's keys in one transaction whose unique index makes a second
  * claimant wait for the first and then see its keys taken.
  */
-import type { PgPool } from '../db/postgres.js';
+import { inTransaction, type PgPool } from '../db/postgres.js';
 import {
   itemsSeenSql,
   toFeed,
@@ -29,21 +29,8 @@ export class PostgresFeedStore {
   constructor(private readonly pool: PgPool) {}
 
   /** Runs `work` in one transaction on one connection; `work` returning false rolls it back. */
-  private async transaction<T>(work: (query: PgPool['query']) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client.query.bind(client) as PgPool['query']);
-        await client.query(result === false ? 'ROLLBACK' : 'COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (query: PgPool['query']) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work, (result) => result !== false);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Feed | null> {
