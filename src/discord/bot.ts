@@ -11,7 +11,12 @@ import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
 import type { Logger } from '../core/log.js';
 import { openDigestRuntime, type DigestRuntime, type DigestRuntimeDeps } from './digests.js';
-import { openButtonState, openDatabaseReporting, openDigestStorage } from './storage.js';
+import {
+  openButtonState,
+  openDatabaseReporting,
+  openDigestStorage,
+  openSharedDatabase,
+} from './storage.js';
 import type { Library } from '../library/library.js';
 import { createMessageHandler } from './chat.js';
 import type { Command, CommandContext } from './command.js';
@@ -79,18 +84,26 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let digestsNotice: string | null = null;
   // SEARCH_BACKEND=postgres: the corpus is searched in, and shared through, the database.
   let closeSearch = async (): Promise<void> => undefined;
+  // One pool per process on DATABASE_URL, for digests, buttons, feeds and the shared search.
+  const database = openSharedDatabase(config);
+  const closeDatabase = async (): Promise<void> => {
+    await closeSearch();
+    await database?.end();
+  };
   if (library === undefined) {
-    const searchDatabase = await openSearchDatabase(config);
-    const opened = await openCorpus(config.corpusDir, logger, () => now().getTime(), {
-      dataDir: config.dataDir,
-      ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
-    }).catch(async (error: unknown) => {
-      await searchDatabase?.end();
-      throw error;
-    });
+    const opened = await openSearchDatabase(config, database ?? undefined)
+      .then((searchDatabase) =>
+        openCorpus(config.corpusDir, logger, () => now().getTime(), {
+          dataDir: config.dataDir,
+          ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
+        }),
+      )
+      .catch(async (error: unknown) => {
+        await database?.end();
+        throw error;
+      });
     closeSearch = async () => {
       await opened.shared?.close();
-      await searchDatabase?.end();
     };
     // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
     opened.library.warm();
@@ -121,12 +134,19 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   } catch {
     // openDigestStorage reports a database it cannot open (newer schema, permissions).
   }
-  const digestStorage = await openDigestStorage(config, logger.child({ component: 'digests' }));
-  const feeds = await openFeedRuntime(config, logger, { clock: deps.feeds?.clock });
+  const digestStorage = await openDigestStorage(
+    config,
+    logger.child({ component: 'digests' }),
+    database,
+  );
+  const feeds = await openFeedRuntime(config, logger, {
+    clock: deps.feeds?.clock,
+    ...(database === null ? {} : { pool: database }),
+  });
   if (feeds !== null && !config.watchCorpus && (await feeds.service.store.all()).length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
   const startedAt = now().getTime();
-  const buttons = await openButtonState(config, logger);
+  const buttons = await openButtonState(config, logger, database);
   const context: CommandContext = {
     library: library(),
     config,
@@ -190,7 +210,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     await buttons.close();
     await client.destroy();
     stopReportingRateLimits();
-    await closeSearch();
+    await closeDatabase();
     throw error;
   }
   logger.info('connected to Discord', {
@@ -241,7 +261,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       await buttons.close();
       await readyClient.destroy();
       stopReportingRateLimits();
-      await closeSearch();
+      await closeDatabase();
     },
   };
 }

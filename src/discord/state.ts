@@ -146,7 +146,7 @@ const BUTTON_STATE_MIGRATIONS: readonly string[] = [
  * new entries are written in one statement per tick and the oldest beyond `max` deleted; a key
  * this process does not hold is read from the table. A failed write or read is logged and the
  * entry kept in memory (a click on another process then says the buttons expired). `close`
- * ends the pool.
+ * writes what is pending; the pool stays its opener's to end.
  */
 export async function openPostgresButtonStateStore(
   pool: PgPool,
@@ -223,7 +223,6 @@ export async function openPostgresButtonStateStore(
     flush,
     async close() {
       await flush();
-      await pool.end();
     },
   };
 }

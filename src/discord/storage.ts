@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../core/log.js';
 import { DATABASE_FILE, DatabaseTooNewError, openDatabaseKeepingAside, type Db } from '../db/db.js';
-import { migratePostgres, openPostgres } from '../db/postgres.js';
+import { migratePostgres, openPostgres, type PgPool } from '../db/postgres.js';
 import { sqliteDigestStorage, type DigestStorage } from '../digest/storage.js';
 import { PostgresDigestStore } from '../digest/store-postgres.js';
 import { DIGEST_MIGRATIONS } from '../db/postgres-schema.js';
@@ -20,7 +20,21 @@ import {
 } from './state.js';
 
 /** Connections of the button-state pool: a click reads one row, a tick writes one batch. */
-const BUTTON_POOL_SIZE = 2;
+/**
+ * Connections in the one pool a bot process keeps on DATABASE_URL for digests, buttons, feeds
+ * and the shared search: a few processes stay well inside PostgreSQL's default of 100.
+ */
+const SHARED_POOL_SIZE = 12;
+
+/**
+ * The bot process's one pool on DATABASE_URL, or null without it. Connections are made when
+ * first needed; the bot ends the pool at stop, after everything that uses it.
+ */
+export function openSharedDatabase(config: Pick<Config, 'databaseUrl'>): PgPool | null {
+  return config.databaseUrl === null
+    ? null
+    : openPostgres(config.databaseUrl, { max: SHARED_POOL_SIZE });
+}
 
 /**
  * The lease owner of the one process an SQLite file serves: a restart takes back at once what
@@ -84,9 +98,9 @@ function unavailable(why: string): DigestStorageOutcome {
 export async function openDigestStorage(
   config: Config,
   logger: Logger,
+  pool: PgPool | null,
 ): Promise<DigestStorageOutcome> {
-  if (config.databaseUrl !== null) {
-    const pool = openPostgres(config.databaseUrl);
+  if (pool !== null) {
     try {
       await migratePostgres(pool, 'digest', DIGEST_MIGRATIONS);
     } catch (error) {
@@ -94,14 +108,14 @@ export async function openDigestStorage(
       logger.error('cannot open the PostgreSQL digest database; /digest is unavailable', {
         error,
       });
-      await pool.end().catch(() => undefined);
       return unavailable('my shared database could not be reached or is from a newer Verbatim');
     }
     return {
       opened: {
         storage: new PostgresDigestStore(pool),
         leaseOwner: undefined,
-        close: () => pool.end(),
+        // The pool is the bot's, ended after everything that uses it.
+        close: async () => undefined,
       },
       notice: null,
     };
@@ -143,14 +157,16 @@ function writableDataDir(dir: string, logger: Logger): string | null {
  * Opens the button state the config names: a table in DATABASE_URL's PostgreSQL, shared by
  * every process; else (or when PostgreSQL cannot be reached, logged) the file in DATA_DIR.
  */
-export async function openButtonState(config: Config, logger: Logger): Promise<ButtonStateStore> {
-  if (config.databaseUrl !== null) {
-    const pool = openPostgres(config.databaseUrl, { max: BUTTON_POOL_SIZE });
+export async function openButtonState(
+  config: Config,
+  logger: Logger,
+  pool: PgPool | null,
+): Promise<ButtonStateStore> {
+  if (pool !== null) {
     try {
       return await openPostgresButtonStateStore(pool, logger);
     } catch (error) {
       logger.error('cannot open button state in PostgreSQL; keeping it in DATA_DIR', { error });
-      await pool.end().catch(() => undefined);
     }
   }
   return openButtonStateStore(writableDataDir(config.dataDir, logger), logger);
