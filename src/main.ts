@@ -3,8 +3,7 @@
  * Configuration problems stop the start with one line naming the key.
  */
 import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
-import { openCorpus } from './library/open.js';
-import { openSearchDatabase } from './db/search-database.js';
+import { openConfiguredCorpus } from './cli/configured-corpus.js';
 import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
 import { packageVersion } from './core/version.js';
@@ -21,11 +20,8 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel, { secrets: [config.discordToken] });
   if (config.discordToken === null) {
     const quiet = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-    const searchDatabase = await openSearchDatabase(config);
-    const opened = await openCorpus(config.corpusDir, quiet, Date.now, {
-      dataDir: config.dataDir,
-      ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
-    });
+    const corpus = await openConfiguredCorpus(config, quiet);
+    const { opened } = corpus;
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     await runConsole({
       library: () => opened.library,
@@ -36,8 +32,7 @@ async function main(): Promise<number> {
       loadedAt: opened.loadedAt,
       version: VERSION,
     });
-    await opened.shared?.close();
-    await searchDatabase?.end();
+    await corpus.close();
     return 0;
   }
   // The stop signals are handled before anything slow starts, so SIGTERM during the corpus load

@@ -14,7 +14,7 @@ import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
 import { renderAnswer } from '../present/console.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions } from '../core/types.js';
-import { openCorpus } from '../library/open.js';
+import { openConfiguredCorpus } from './configured-corpus.js';
 import { UsageError } from '../core/errors.js';
 import { readQuestion } from '../text/question.js';
 
@@ -136,10 +136,16 @@ async function main(): Promise<number> {
     process.stderr.write(`--corpus ${args.corpus}: no such folder\n${USAGE}\n`);
     return EXIT_USAGE;
   }
-  const { library } =
-    args.corpus === null
-      ? await openCorpus(config.corpusDir, logger, Date.now, { dataDir: config.dataDir })
-      : await openCorpus(args.corpus, logger);
+  const corpus = await openConfiguredCorpus(config, logger, args.corpus);
+  try {
+    return await answerAll(corpus.opened.library, args);
+  } finally {
+    await corpus.close();
+  }
+}
+
+/** Answers the question on the command line, or each line of standard input. */
+async function answerAll(library: Library, args: AskArguments): Promise<number> {
   const write = (s: string): void => void process.stdout.write(s);
   if (args.question !== null) {
     await printAnswer(library, args.question, args, write);

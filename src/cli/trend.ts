@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
-import { openCorpus } from '../library/open.js';
+import { openConfiguredCorpus } from './configured-corpus.js';
 import { EXIT_USAGE, loadConfigOrReport, parseArgumentsOrReport, runMain } from './run.js';
 import { parseTrendArguments, runTrend } from './trend-command.js';
 
@@ -16,11 +16,8 @@ async function main(): Promise<number> {
   const config = await loadConfigOrReport();
   if (config === null) return EXIT_USAGE;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  // The persisted index belongs to the configured corpus; another --corpus is built in memory.
-  const { library } =
-    args.corpus === null
-      ? await openCorpus(config.corpusDir, logger, Date.now, { dataDir: config.dataDir })
-      : await openCorpus(args.corpus, logger);
+  const corpus = await openConfiguredCorpus(config, logger, args.corpus);
+  const { library } = corpus.opened;
   try {
     const text = await runTrend(
       library,
@@ -35,6 +32,8 @@ async function main(): Promise<number> {
       return EXIT_USAGE;
     }
     throw error;
+  } finally {
+    await corpus.close();
   }
   return 0;
 }
