@@ -104,34 +104,51 @@ export async function watchCorpus(
     const upserted: string[] = [];
     const removed: string[] = [];
     const touched: string[] = [];
+    // A file is marked known only once its change is written: a write that fails (the shared
+    // database unreachable) is tried again at the next scan, and the other files go on.
+    const apply = async (file: string, work: () => Promise<void>): Promise<boolean> => {
+      try {
+        await work();
+        touched.push(file);
+        return true;
+      } catch (error) {
+        logger.warn('corpus: could not apply a changed file; trying again at the next scan', {
+          file,
+          error,
+        });
+        return false;
+      }
+    };
     for (const file of files) {
       seen.add(file.path);
       if (known.get(file.path) === fingerprint(file)) continue;
-      known.set(file.path, fingerprint(file));
-      touched.push(file.path);
-      const pause = pauseEvery();
-      const loaded = await loadCorpusFileAsync(dir, file.path, parseOptions, pause);
-      for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
-      // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
-      // the corpus would otherwise hold the main thread for seconds.
-      const result = await writer().upsertAsync(loaded.articles, pause);
-      upserted.push(...result.added, ...result.changed);
-      const before = idsByFile.get(file.path) ?? new Set<string>();
-      const now = new Set(loaded.articles.map((a) => a.id));
-      removed.push(
-        ...(await writer().removeAsync(
-          [...before].filter((id) => !now.has(id)),
-          pause,
-        )),
-      );
-      idsByFile.set(file.path, now);
+      const written = await apply(file.path, async () => {
+        const pause = pauseEvery();
+        const loaded = await loadCorpusFileAsync(dir, file.path, parseOptions, pause);
+        for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
+        // In slices of ~10 ms, the index merged in slices as it grows: a large file dropped in
+        // the corpus would otherwise hold the main thread for seconds.
+        const result = await writer().upsertAsync(loaded.articles, pause);
+        upserted.push(...result.added, ...result.changed);
+        const before = idsByFile.get(file.path) ?? new Set<string>();
+        const now = new Set(loaded.articles.map((a) => a.id));
+        removed.push(
+          ...(await writer().removeAsync(
+            [...before].filter((id) => !now.has(id)),
+            pause,
+          )),
+        );
+        idsByFile.set(file.path, now);
+      });
+      if (written) known.set(file.path, fingerprint(file));
     }
     for (const path of [...known.keys()]) {
       if (seen.has(path)) continue;
-      known.delete(path);
-      touched.push(path);
-      removed.push(...(await writer().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
-      idsByFile.delete(path);
+      const written = await apply(path, async () => {
+        removed.push(...(await writer().removeAsync(idsByFile.get(path) ?? [], pauseEvery())));
+        idsByFile.delete(path);
+      });
+      if (written) known.delete(path);
     }
     const change = { upserted, removed, files: touched };
     if (upserted.length > 0 || removed.length > 0) {

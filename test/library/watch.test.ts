@@ -84,6 +84,36 @@ describe('watchCorpus', () => {
     expect(await watcher.rescan()).toEqual({ upserted: [], removed: ['y'], files: ['many.jsonl'] });
   });
 
+  it('tries a file again at the next scan when writing it failed, and goes on with the others', async () => {
+    watcher.close();
+    let failures = 1;
+    const writes: string[][] = [];
+    watcher = await watchCorpus(dir, () => library, {
+      logger: SILENT_LOGGER,
+      pollMs: 0,
+      debounceMs: 60_000,
+      onChange: (c) => changes.push(c),
+      writer: {
+        upsertAsync: async (articles, pause) => {
+          const list = [...articles];
+          writes.push(list.map((a) => a.id));
+          if (list.some((a) => a.id === 'b') && failures-- > 0)
+            throw new Error('database unreachable');
+          return library.upsertAsync(list, pause);
+        },
+        removeAsync: (ids, pause) => library.removeAsync(ids, pause),
+      },
+    });
+    fs.writeFileSync(path.join(dir, 'b.txt'), doc('b', 'Negotiators met in Istanbul.'));
+    fs.writeFileSync(path.join(dir, 'c.txt'), doc('c', 'A ceasefire was discussed.'));
+    expect(await watcher.rescan()).toEqual({ upserted: ['c'], removed: [], files: ['c.txt'] });
+    expect(library.article('b')).toBeUndefined();
+    expect(await watcher.rescan()).toEqual({ upserted: ['b'], removed: [], files: ['b.txt'] });
+    expect(library.article('b')?.text).toBe('Negotiators met in Istanbul.');
+    expect(await watcher.rescan()).toEqual({ upserted: [], removed: [], files: [] });
+    expect(writes).toEqual([['b'], ['c'], ['b']]);
+  });
+
   it('notices a dropped file by itself through file-system events', async () => {
     watcher.close();
     const noticed = new Promise<CorpusChange>((resolve) => {
