@@ -1,11 +1,15 @@
 /**
  * `npm run bench:perf -- [--sizes 10k,100k,1m] [--runs 3] [--systems verbatim,minisearch,fts5]
- *  [--queries 1000] [--budget 60] [--out bench/results/perf.json]`
+ *  [--queries 1000] [--budget 60] [--out bench/results/perf.json] [--pg-data DIR]`
  *
  * Speed and memory of Verbatim beside two baselines, measured in the same run on the same
  * synthetic corpus (bench/synthetic.ts) with SQuAD dev questions:
  * - `minisearch`: MiniSearch with default options over passage text and title;
- * - `fts5`: SQLite FTS5 (`porter unicode61`), the question's words OR-ed, ranked by `bm25()`.
+ * - `fts5`: SQLite FTS5 (`porter unicode61`), the question's words OR-ed, ranked by `bm25()`;
+ * - `postgres` (only when named in `--systems`): Verbatim itself with SEARCH_BACKEND=postgres on
+ *   a private server (bench/postgres-adapter.ts); its CPU per question includes the server's.
+ *   `--pg-data DIR` keeps the server's data there, so a large database is built once (a run
+ *   that finds it built reports no build figures).
  * For each size and system a fresh child process builds the index, persists and reloads it,
  * and times `/ask` end to end (search + quote + render) and autocomplete, so heap figures are
  * clean. Each figure is the median over `--runs` children. Results go to
@@ -18,8 +22,10 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { createRandom, ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 
-const SYSTEMS = ['verbatim', 'minisearch', 'fts5'] as const;
+const SYSTEMS = ['verbatim', 'minisearch', 'fts5', 'postgres'] as const;
 type SystemName = (typeof SYSTEMS)[number];
+/** Run when `--systems` is not given: the ones that need no database server. */
+const DEFAULT_SYSTEMS: readonly SystemName[] = ['verbatim', 'minisearch', 'fts5'];
 const BENCH_ROOT = path.resolve(import.meta.dirname, '../data/bench');
 const DEFAULT_OUT = path.resolve(import.meta.dirname, 'results/perf.json');
 const WARMUP_QUERIES = 50;
@@ -87,6 +93,11 @@ interface System {
   /** Answers a question as /ask does; returns the rendered reply and the result count. */
   ask(question: string): AskReply | Promise<AskReply>;
   complete(partial: string): readonly string[];
+  /** CPU milliseconds used so far by processes the system runs on (a database server). */
+  otherCpuMs?(): number;
+  /** Whether `build` found the index built by an earlier run (no build figures then). */
+  builtEarlier?(): boolean;
+  close?(): Promise<void>;
 }
 
 interface RecordArticle {
@@ -265,6 +276,15 @@ async function createFts5Baseline(workDir: string): Promise<System> {
   };
 }
 
+async function createPostgres(keep: string | null): Promise<System> {
+  const adapter = await import('./postgres-adapter.js');
+  return adapter.createPostgresSystem({
+    answerLimit: ANSWER_LIMIT,
+    completionLimit: COMPLETION_LIMIT,
+    ...(keep === null ? {} : { keep }),
+  });
+}
+
 async function createVerbatim(): Promise<System> {
   const verbatim = await import('./verbatim-adapter.js');
   return verbatim.createVerbatimSystem({
@@ -318,17 +338,19 @@ async function timeEach<T>(
   budgetMs: number,
   run: (input: T, timed: boolean) => void | Promise<void>,
   cpuTimes: number[] = [],
+  otherCpuMs: () => number = () => 0,
 ): Promise<number[]> {
   const times: number[] = [];
   const started = performance.now();
   for (let i = 0; i < inputs.length; i++) {
     const before = performance.now();
     const cpuBefore = process.cpuUsage();
+    const otherBefore = otherCpuMs();
     await run(inputs[i]!, i >= WARMUP_QUERIES);
     if (i >= WARMUP_QUERIES) {
       times.push(performance.now() - before);
       const cpu = process.cpuUsage(cpuBefore);
-      cpuTimes.push((cpu.user + cpu.system) / 1000);
+      cpuTimes.push((cpu.user + cpu.system) / 1000 + otherCpuMs() - otherBefore);
     }
     if (times.length >= MIN_TIMED && performance.now() - started > budgetMs) break;
   }
@@ -341,6 +363,7 @@ async function runChild(
   size: number,
   queryCount: number,
   budgetMs: number,
+  pgData: string | null,
 ): Promise<RunFigures> {
   const corpus = ensureSyntheticCorpus(BENCH_ROOT, size);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `verbatim-perf-${system}-`));
@@ -350,7 +373,9 @@ async function runChild(
         ? await createMiniSearchBaseline()
         : system === 'fts5'
           ? await createFts5Baseline(workDir)
-          : await createVerbatim();
+          : system === 'postgres'
+            ? await createPostgres(pgData)
+            : await createVerbatim();
     let peakRss = 0;
     const sampler = setInterval(
       () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
@@ -403,18 +428,21 @@ async function runChild(
         if ((await instance.ask(q)).results > 0 && timed) answered++;
       },
       askCpuTimes,
+      () => instance.otherCpuMs?.() ?? 0,
     );
     const completeTimes = await timeEach(partials, budgetMs, (p) => void instance.complete(p));
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const builtEarlier = instance.builtEarlier?.() ?? false;
+    await instance.close?.();
     return {
       system,
       passages: corpus.passages,
       articles: corpus.articles,
       textBytes: corpus.textBytes,
       loadCorpusMs: readMs,
-      buildMs,
-      passagesPerSecond: corpus.passages / (buildMs / 1000),
+      buildMs: builtEarlier ? NaN : buildMs,
+      passagesPerSecond: builtEarlier ? NaN : corpus.passages / (buildMs / 1000),
       indexHeapBytes,
       indexHeapBytesPerPassage: indexHeapBytes / corpus.passages,
       heapUsedBytes: heapUsed,
@@ -447,16 +475,19 @@ interface Args {
   /** Seconds each timing phase may take before it stops (after MIN_TIMED inputs). */
   budget: number;
   out: string;
+  /** The `postgres` system's kept data directory, or null for a fresh server per child. */
+  pgData: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     sizes: [10_000],
     runs: 3,
-    systems: [...SYSTEMS],
+    systems: [...DEFAULT_SYSTEMS],
     queries: 1_000,
     budget: 60,
     out: DEFAULT_OUT,
+    pgData: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -468,6 +499,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--queries') args.queries = Number(value);
     else if (flag === '--budget') args.budget = Number(value);
     else if (flag === '--out') args.out = path.resolve(value);
+    else if (flag === '--pg-data') args.pgData = path.resolve(value);
     else if (flag === '--systems') {
       args.systems = value.split(',').map((s) => {
         if (!(SYSTEMS as readonly string[]).includes(s)) throw new Error(`unknown system "${s}"`);
@@ -507,6 +539,7 @@ function spawnChild(
   size: number,
   queries: number,
   budgetSeconds: number,
+  pgData: string | null,
 ): RunFigures {
   const heapMb = Math.max(4_096, Math.ceil(size / 1_000) * 12);
   const child = spawnSync(
@@ -522,6 +555,7 @@ function spawnChild(
       String(size),
       String(queries),
       String(budgetSeconds * 1000),
+      ...(pgData === null ? [] : [pgData]),
     ],
     {
       encoding: 'utf8',
@@ -587,7 +621,7 @@ export function renderTable(results: Record<string, Record<string, Medians>>): s
       rows.push(
         `| ${fmtSize(Number(size))} | ${system} | ${fmtMs(m.buildMs)}${ratio('buildMs')} | ${fmtRate(m.passagesPerSecond)} | ` +
           `${system === 'fts5' ? 'n/a (native)' : `${fmtBytes(m.indexHeapBytes)} (${(m.indexHeapBytesPerPassage ?? 0).toFixed(0)} B)`}${system === 'fts5' ? '' : ratio('indexHeapBytes')} | ` +
-          `${fmtBytes(m.rssBytes)} | ${system === 'fts5' ? '— (on disk)' : fmtMs(m.saveMs)} / ${fmtMs(m.loadMs)}${ratio('loadMs')} | ${fmtBytes(m.savedBytes)} | ` +
+          `${fmtBytes(m.rssBytes)} | ${system === 'fts5' ? '— (on disk)' : system === 'postgres' ? '— (database)' : fmtMs(m.saveMs)} / ${fmtMs(m.loadMs)}${ratio('loadMs')} | ${fmtBytes(m.savedBytes)} | ` +
           `${fmtMs(m.askP50Ms)} / ${fmtMs(m.askP99Ms)}${ratio('askP99Ms')} | ${fmtMs(m.askCpuP50Ms)} / ${fmtMs(m.askCpuP99Ms)}${ratio('askCpuP99Ms')} | ${fmtMs(m.completeP50Ms)} / ${fmtMs(m.completeP99Ms)}${ratio('completeP99Ms')} |`,
       );
     }
@@ -603,6 +637,7 @@ async function main(): Promise<void> {
       Number(argv[2]),
       Number(argv[3]),
       Number(argv[4]),
+      argv[5] ?? null,
     );
     process.stdout.write(JSON.stringify(figures) + '\n');
     return;
@@ -619,7 +654,7 @@ async function main(): Promise<void> {
     const runsBySystem = new Map<SystemName, RunFigures[]>();
     for (let run = 0; run < args.runs; run++) {
       for (const system of args.systems) {
-        const figures = spawnChild(system, size, args.queries, args.budget);
+        const figures = spawnChild(system, size, args.queries, args.budget, args.pgData);
         raw.push(figures);
         runsBySystem.set(system, [...(runsBySystem.get(system) ?? []), figures]);
         console.error(
