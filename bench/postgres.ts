@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { startPrivatePostgres } from '../test/pg/server.js';
+import { serverCpuMs } from './lib/postgres-cpu.js';
 import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
 import { PostgresSearch, type PostgresSearchQuery } from '../src/index/postgres.js';
@@ -40,29 +41,6 @@ function loadAverage(): string {
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(', ');
-}
-
-/**
- * CPU milliseconds used so far by a private server's processes (its postmaster and the
- * backends it forked), read from /proc: on a shared machine, a figure the other load barely moves.
- */
-function serverCpuMs(dataDir: string): number {
-  const postmaster = Number(
-    fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
-  );
-  const tick = 10; // USER_HZ is 100 on Linux
-  let ticks = 0;
-  for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (Number(pid) === postmaster || Number(fields[1]) === postmaster)
-        ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return ticks * tick;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
