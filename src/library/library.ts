@@ -275,14 +275,6 @@ export class Library {
     return this.articleById.get(id);
   }
 
-  passage(id: string): Passage | undefined {
-    // Passage ids are "<article id>#<ordinal>" (splitPassages).
-    const hash = id.lastIndexOf('#');
-    if (hash < 0) return undefined;
-    const passage = this.passagesByDoc.get(id.slice(0, hash))?.[Number(id.slice(hash + 1))];
-    return passage?.id === id ? passage : undefined;
-  }
-
   /** The passages of an article in reading order (empty for an unknown id). */
   passagesOf(docId: string): readonly Passage[] {
     return this.passagesByDoc.get(docId) ?? [];

@@ -26,16 +26,24 @@ function termString(text: string, article: Article): string {
  * A real MiniSearch over the Library's live passages, fed the same index terms: the reference
  * the Library's own index and scorer must rank and score like.
  */
-function referenceIndex(library: Library): MiniSearch<{ id: string; text: string; title: string }> {
-  const index = new MiniSearch<{ id: string; text: string; title: string }>({
+function referenceIndex(
+  library: Library,
+): MiniSearch<{ id: string; docId: string; text: string; title: string }> {
+  const index = new MiniSearch<{ id: string; docId: string; text: string; title: string }>({
     fields: ['text', 'title'],
+    storeFields: ['docId'],
     tokenize: (text) => (text === '' ? [] : text.split(' ')),
     processTerm: (term) => term,
   });
   for (const article of library.articles()) {
     const title = termString(article.title ?? '', article);
     for (const passage of library.passagesOf(article.id))
-      index.add({ id: passage.id, text: termString(library.passageText(passage), article), title });
+      index.add({
+        id: passage.id,
+        docId: article.id,
+        text: termString(library.passageText(passage), article),
+        title,
+      });
   }
   return index;
 }
@@ -76,7 +84,7 @@ async function compare(
         ? {}
         : {
             filter: (result) =>
-              (library.article(library.passage(result.id as string)!.docId)?.source ?? '')
+              (library.article(result['docId'] as string)?.source ?? '')
                 .toLowerCase()
                 .includes(extra.source!),
           }),
