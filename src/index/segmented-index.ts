@@ -6,8 +6,10 @@
  *
  * Months are grouped in publication order up to a passage cap: a month seen for the first time
  * joins the segment of the nearest earlier month (else the nearest later one) while that segment
- * holds fewer than `segmentPassages` passages, and opens a new segment otherwise. A month never
- * moves, so an article always lands in the same segment. Undated passages have a segment of
+ * holds fewer than `segmentPassages` passages, and opens a new segment otherwise. Articles come
+ * in any order (a folder of files by outlet sees every month early), so a build first plans the
+ * new months from their passage counts (`planMonths`), in date order. A month never moves, so an
+ * article always lands in the same segment. Undated passages have a segment of
  * their own (they fail any date bound).
  *
  * Every segment scores with the corpus-wide statistics (frequencies summed over the segments,
@@ -124,24 +126,51 @@ export class SegmentedIndex implements SearchIndex {
     }
   }
 
-  /** The segment of `month`, opening or extending one for a month seen for the first time. */
-  private segmentFor(month: string, pending: number): Segment {
+  /**
+   * Assigns the months of `passages` (month → passage count, as estimated before adding them)
+   * not yet assigned, in date order, so consecutive months share segments up to the cap
+   * whatever order the passages are then added in.
+   */
+  planMonths(passages: ReadonlyMap<string | null, number>): void {
+    const counts = new Map<string, number>();
+    for (const [date, count] of passages) {
+      const month = monthOf(date);
+      if (!this.segmentOfMonth.has(month)) counts.set(month, (counts.get(month) ?? 0) + count);
+    }
+    const planned = new Map<Segment, number>();
+    for (const month of [...counts.keys()].sort()) {
+      const count = counts.get(month)!;
+      const segment = this.segmentFor(month, count, (s) => planned.get(s) ?? 0, false);
+      planned.set(segment, (planned.get(segment) ?? 0) + count);
+    }
+  }
+
+  /**
+   * The segment of `month`, opening or extending one for a month seen for the first time, whose
+   * `pending` passages are about to be added; `planned` passages of a segment are not added yet.
+   */
+  private segmentFor(
+    month: string,
+    pending: number,
+    planned: (segment: Segment) => number = () => 0,
+    later = true,
+  ): Segment {
     const known = this.segmentOfMonth.get(month);
     if (known !== undefined) return known;
     let segment: Segment | undefined;
     if (month !== UNDATED) {
-      let earlier: string | undefined;
-      let later: string | undefined;
+      let previous: string | undefined;
+      let next: string | undefined;
       for (const other of this.segmentOfMonth.keys()) {
         if (other === UNDATED) continue;
-        if (other < month && (earlier === undefined || other > earlier)) earlier = other;
-        if (other > month && (later === undefined || other < later)) later = other;
+        if (other < month && (previous === undefined || other > previous)) previous = other;
+        if (later && other > month && (next === undefined || other < next)) next = other;
       }
-      for (const neighbour of [earlier, later]) {
+      for (const neighbour of [previous, next]) {
         const candidate = neighbour === undefined ? undefined : this.segmentOfMonth.get(neighbour);
         if (
           candidate !== undefined &&
-          candidate.index.passageCount + pending < this.segmentPassages &&
+          candidate.index.passageCount + planned(candidate) + pending <= this.segmentPassages &&
           !candidate.months.has(UNDATED)
         ) {
           segment = candidate;

@@ -348,8 +348,23 @@ export class Library {
    */
   static build(articles: Iterable<Article>, index: SearchIndex = new SegmentedIndex()): Library {
     const library = new Library(index);
-    library.upsert(articles);
+    const list = [...articles];
+    library.planSegments(list);
+    library.upsert(list);
     return library;
+  }
+
+  /**
+   * Tells a segmented index the publication months of articles about to be added, with their
+   * passage counts (paragraphs, as an estimate), so new months are grouped in date order
+   * whatever order the articles come in (SegmentedIndex.planMonths).
+   */
+  planSegments(articles: readonly Article[]): void {
+    if (!(this.index instanceof SegmentedIndex)) return;
+    const counts = new Map<string | null, number>();
+    for (const article of articles)
+      counts.set(article.date, (counts.get(article.date) ?? 0) + article.text.split('\n\n').length);
+    this.index.planMonths(counts);
   }
 
   /** Number of indexed passages. */

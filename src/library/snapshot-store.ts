@@ -110,6 +110,7 @@ function addWithProgress(
   articles: readonly Article[],
   onProgress: ProgressListener | undefined,
 ): void {
+  library.planSegments(articles);
   const before = library.passageCount;
   let estimate = 0;
   if (onProgress !== undefined)

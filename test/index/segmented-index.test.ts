@@ -55,6 +55,8 @@ const EXPANSIONS = {
   fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
 };
 
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+
 const QUESTIONS = [
   'grain ships odesa',
   'exports resume insurers',
@@ -105,6 +107,16 @@ describe('SegmentedIndex', () => {
           compared += ours.length;
         }
     expect(compared).toBeGreaterThan(1_000);
+  });
+
+  it('groups months in date order whatever order the articles come in (a folder of files by outlet)', () => {
+    const byOutlet = [...corpus].sort((a, b) => (a.source ?? '').localeCompare(b.source ?? ''));
+    const reordered = new SegmentedIndex({ segmentPassages: 100 });
+    Library.build(byOutlet, reordered);
+    expect(reordered.segmentCount).toBe(index.segmentCount);
+    const query = { groups: [['grain']], combineWith: 'OR' as const, bm25: BM25, limit: 10 };
+    const march = { ...query, filters: { since: '2022-03-01', until: '2022-03-31' } };
+    expect(reordered.segmentsFor(march)).toHaveLength(index.segmentsFor(march).length);
   });
 
   it('asks only the segments whose months a date range touches', () => {
