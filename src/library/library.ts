@@ -17,7 +17,7 @@ import {
   wordInfo,
 } from '../text/analyze.js';
 import { WordTable } from '../text/word-table.js';
-import { randomUUID } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { MiniSearchIndex } from '../index/minisearch-index.js';
 import { SegmentedIndex, type SegmentTable } from '../index/segmented-index.js';
 import type {
@@ -174,8 +174,9 @@ function segmentSnapshotFile(id: string): string {
 }
 
 /**
- * A segment file's key: its token (new at each write, recorded in the main file) stands for the
- * corpus fingerprint, so an unchanged segment's file stays valid across corpus changes.
+ * A segment file's key: its token (a checksum and length of its content, recorded in the main
+ * file) stands for the corpus fingerprint, so an unchanged segment's file stays valid across
+ * corpus changes, and a main file never accepts a segment file of other content.
  */
 function segmentKey(key: SnapshotKey, token: string): SnapshotKey {
   return { termProcessingVersion: key.termProcessingVersion, fingerprint: `segment:${token}` };
@@ -229,14 +230,13 @@ export class Library {
     }
     let written = 0;
     for (const id of index.changedSegments()) {
-      const token = randomUUID();
-      const bytes = encodeSnapshot(
-        {
-          tables: JSON.stringify(this.articleTables(bySegment.get(id) ?? [])),
-          index: index.segmentJSON(id),
-        },
-        segmentKey(key, token),
-      );
+      const parts = {
+        tables: JSON.stringify(this.articleTables(bySegment.get(id) ?? [])),
+        index: index.segmentJSON(id),
+      };
+      // From the content, so the same Library always writes the same bytes.
+      const token = `${crc32(parts.index, crc32(parts.tables)).toString(16)}-${parts.tables.length + parts.index.length}`;
+      const bytes = encodeSnapshot(parts, segmentKey(key, token));
       await files.write(segmentSnapshotFile(id), bytes);
       written += bytes.length;
       index.persisted(id, token);

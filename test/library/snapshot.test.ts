@@ -183,6 +183,13 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
     const store = memoryFiles();
     await original.saveSnapshot(KEY, store);
     expect(store.writes.filter((n) => n !== MAIN_SNAPSHOT_FILE)).toHaveLength(4);
+    // The same Library writes the same bytes.
+    const again = memoryFiles();
+    await Library.build(articles, new SegmentedIndex({ segmentPassages: 5 })).saveSnapshot(
+      KEY,
+      again,
+    );
+    expect(again.files).toEqual(store.files);
     store.writes.length = 0;
     original.upsert([article('2022-02-1', 'Exports stopped in February.', { date: '2022-02-11' })]);
     await original.saveSnapshot(KEY, store);
