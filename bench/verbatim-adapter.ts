@@ -11,6 +11,10 @@ import { renderAnswer } from '../src/present/console.js';
 import { TERM_PROCESSING_VERSION } from '../src/text/analyze.js';
 import { suggestCompletions } from '../src/answer/keywords.js';
 import { Library } from '../src/library/library.js';
+import { SegmentedIndex } from '../src/index/segmented-index.js';
+
+/** BENCH_SEGMENT_PASSAGES overrides the segment cap, to measure other sizes of segments. */
+const SEGMENT_PASSAGES = Number(process.env['BENCH_SEGMENT_PASSAGES'] ?? '') || undefined;
 
 /** What bench/perf.ts calls; see its System interface. */
 export interface VerbatimSystem {
@@ -34,7 +38,12 @@ export function createVerbatimSystem(options: {
       const started = performance.now();
       const { articles } = await loadCorpus(corpusDir);
       const readMs = performance.now() - started;
-      library = Library.build(articles);
+      library = Library.build(
+        articles,
+        new SegmentedIndex(
+          SEGMENT_PASSAGES === undefined ? {} : { segmentPassages: SEGMENT_PASSAGES },
+        ),
+      );
       library.warm(); // as the bot does at start
       return { readMs };
     },
@@ -46,7 +55,7 @@ export function createVerbatimSystem(options: {
         files: scan.files,
         problems: [],
       });
-      return bytes.length;
+      return bytes;
     },
     async load(dir, corpusDir) {
       // A start-up with an unchanged corpus: fingerprint the files, load the snapshot.

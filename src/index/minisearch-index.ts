@@ -67,6 +67,33 @@ interface Scored {
   readonly queryTerms: readonly string[];
 }
 
+/**
+ * Corpus-wide term statistics: with several indexes over parts of one corpus (segments), each
+ * scores with these so a score means what it would mean in one index over the whole corpus.
+ */
+export interface TermStatistics {
+  /** Passages in the whole corpus. */
+  readonly documentCount: number;
+  /** Average distinct terms of the text and of the title over the whole corpus. */
+  readonly averageLengths: readonly [number, number];
+  /** In how many passages' text and title a processed term occurs, corpus-wide. */
+  frequencies(term: string): readonly [number, number];
+}
+
+/** MiniSearch's default weights of prefix and fuzzy expansions (its `weights` search option). */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+/** MiniSearch's default largest edit distance (its `maxFuzzy`). */
+const MAX_FUZZY = 6;
+
+/** One query term as MiniSearch expands it: exact, and prefix and fuzzy when asked for. */
+interface Leaf {
+  readonly term: string;
+  readonly prefix: boolean;
+  /** Largest edit distance of a fuzzy expansion; 0 for none. */
+  readonly maxDistance: number;
+}
+
 /** The persisted form (see serialize). */
 interface SerializedIndex {
   /** Per slot: slot, docId, ordinal, date, source, lang, field lengths, term ids per field. */
@@ -158,6 +185,55 @@ function bm25(
 /** MiniSearch's inverse document frequency. */
 function inverseFrequency(matching: number, total: number): number {
   return Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
+}
+
+/** Levenshtein distance of `a` and `b`, or `limit + 1` once it is certain to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The weight MiniSearch gives a document term matched through `leaf` (executeQuerySpec): 1 when
+ * exact, a prefix weight, else a fuzzy weight (a term both a prefix and a fuzzy match counts as
+ * a prefix match), 0 when `leaf` does not reach it.
+ */
+function leafWeight(leaf: Leaf, term: string): number {
+  if (term === leaf.term) return 1;
+  if (leaf.prefix && term.startsWith(leaf.term))
+    return (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - leaf.term.length));
+  if (leaf.maxDistance === 0) return 0;
+  const distance = editDistance(leaf.term, term, leaf.maxDistance);
+  return distance > leaf.maxDistance ? 0 : (FUZZY_WEIGHT * term.length) / (term.length + distance);
+}
+
+/** The leaves of `groups` as MiniSearch expands them under `query`'s options. */
+function leavesOf(groups: readonly (readonly string[])[], query: TermGroupSearch): Leaf[] {
+  return groups.flatMap((terms) =>
+    terms.map((term) => {
+      const fuzzy = query.fuzzy?.(term) ?? false;
+      const maxDistance =
+        fuzzy === false
+          ? 0
+          : fuzzy < 1
+            ? Math.min(query.maxFuzzy ?? MAX_FUZZY, Math.round(term.length * fuzzy))
+            : fuzzy;
+      return { term, prefix: query.prefix?.(term) === true, maxDistance };
+    }),
+  );
 }
 
 /** The MiniSearch-backed SearchIndex. */
@@ -265,12 +341,41 @@ export class MiniSearchIndex implements SearchIndex {
     return id === undefined ? 0 : (this.frequencies[TEXT][id] ?? 0);
   }
 
-  search(query: TermGroupSearch): Promise<IndexHit[]> {
-    return Promise.resolve(this.searchNow(query));
+  /** Distinct terms of the text and of the title averaged over this index's passages. */
+  get averageFieldLengths(): readonly [number, number] {
+    return this.averageLengths;
   }
 
-  /** The search, synchronously (MiniSearch's search is). */
-  private searchNow(query: TermGroupSearch): IndexHit[] {
+  /** In how many of this index's passages' text and title a processed term occurs. */
+  fieldFrequencies(term: string): readonly [number, number] {
+    const id = this.termIds.get(term);
+    return id === undefined
+      ? [0, 0]
+      : [this.frequencies[TEXT][id] ?? 0, this.frequencies[TITLE][id] ?? 0];
+  }
+
+  /** The articles this index holds passages of. */
+  docIds(): IterableIterator<string> {
+    return this.slotsByDoc.keys();
+  }
+
+  /** Whether this index holds passages of article `docId`. */
+  holds(docId: string): boolean {
+    return this.slotsByDoc.has(docId);
+  }
+
+  search(query: TermGroupSearch): Promise<IndexHit[]> {
+    return Promise.resolve(this.searchWith(query, null));
+  }
+
+  /**
+   * The search, synchronously (MiniSearch's search is), scored with `global` statistics (this
+   * index is a segment of a larger corpus), or with its own when null. MiniSearch scores with its
+   * own statistics, so with `global` every candidate is rescored from its stored terms: the
+   * document terms each result matched (`terms`) are weighed as MiniSearch weighs exact, prefix
+   * and fuzzy matches, with the corpus-wide frequencies and average lengths.
+   */
+  searchWith(query: TermGroupSearch, global: TermStatistics | null): IndexHit[] {
     if (query.groups.length === 0 || query.limit <= 0) return [];
     const passes = this.filterOf(query.filters ?? {});
     const options: SearchOptions = {
@@ -282,62 +387,99 @@ export class MiniSearchIndex implements SearchIndex {
       ...(passes === null ? {} : { boostDocument: (id) => (passes(id as number) ? 1 : 0) }),
     };
     const first = query.combineWith === 'OR' ? firstStageGroups(query) : [];
-    if (first.length === 0 || first.length === query.groups.length) {
-      const results = this.miniSearch.search(queryOf(query.groups, query.combineWith), options);
+    const whole = first.length === 0 || first.length === query.groups.length;
+    const asked = whole ? query.groups : first.map((g) => query.groups[g]!);
+    const results = this.miniSearch.search(
+      queryOf(asked, whole ? query.combineWith : 'OR'),
+      options,
+    );
+    if (whole && global === null)
       return this.hitsOf(
         results.map((r) => ({ slot: r.id as number, score: r.score, queryTerms: r.queryTerms })),
         query,
       );
-    }
     const inFirst = new Set(first);
-    const results = this.miniSearch.search(
-      queryOf(
-        first.map((g) => query.groups[g]!),
-        'OR',
-      ),
-      options,
-    );
-    const rest = query.groups.filter((_, g) => !inFirst.has(g));
-    return this.hitsOf(this.addScores(results, rest, query.bm25), query);
+    const rest = whole ? [] : query.groups.filter((_, g) => !inFirst.has(g));
+    const rescore = global === null ? null : { global, leaves: leavesOf(asked, query) };
+    return this.hitsOf(this.addScores(results, rest, query.bm25, rescore), query);
   }
 
   /**
    * Stage 2: stage 1's results with the scores of the `rest` groups added, scored from the
    * passages' stored terms as MiniSearch would score them (per field, title weighted by
-   * TITLE_BOOST, the sum multiplied by the number of query terms matched), best first.
+   * TITLE_BOOST, the sum multiplied by the number of query terms matched), best first. With
+   * `rescore`, stage 1's scores are recomputed the same way from the `leaves` stage 1 asked
+   * for and the matched document terms, and every score uses the global statistics.
    */
   private addScores(
-    results: readonly { id: unknown; score: number; queryTerms: string[] }[],
+    results: readonly { id: unknown; score: number; terms: string[]; queryTerms: string[] }[],
     rest: readonly (readonly string[])[],
     params: Bm25Params,
+    rescore: { readonly global: TermStatistics; readonly leaves: readonly Leaf[] } | null,
   ): Scored[] {
-    const total = this.miniSearch.documentCount;
+    const total = rescore?.global.documentCount ?? this.miniSearch.documentCount;
+    const averages = rescore?.global.averageLengths ?? this.averageLengths;
     if (this.lookup.length < this.terms.length)
       this.lookup = new Int32Array(Math.max(this.terms.length, this.lookup.length * 2));
-    // The distinct known terms of the rest groups, and per group its terms' places among them.
+    // The distinct known terms to count in each passage, by place.
     const places: number[] = [];
     const weights: [number, number][] = [];
-    const groups = rest.map((terms) =>
-      terms.flatMap((term) => {
-        const id = this.termIds.get(term);
-        if (id === undefined) return [];
-        if (this.lookup[id] === 0) {
-          places.push(id);
-          this.lookup[id] = places.length;
-          weights.push([
-            inverseFrequency(this.frequencies[TEXT][id] ?? 0, total),
-            inverseFrequency(this.frequencies[TITLE][id] ?? 0, total),
-          ]);
-        }
-        return [{ term, place: this.lookup[id]! - 1 }];
-      }),
-    );
-    const frequencies = [new Float64Array(places.length), new Float64Array(places.length)];
+    const placeOf = (id: number, term: string): number => {
+      if (this.lookup[id] === 0) {
+        places.push(id);
+        this.lookup[id] = places.length;
+        const [text, title] = rescore?.global.frequencies(term) ?? [
+          this.frequencies[TEXT][id] ?? 0,
+          this.frequencies[TITLE][id] ?? 0,
+        ];
+        weights.push([inverseFrequency(text, total), inverseFrequency(title, total)]);
+      }
+      return this.lookup[id]! - 1;
+    };
+    const frequencies = [new Float64Array(0), new Float64Array(0)];
+    let entry: SlotEntry | undefined;
+    /** The BM25+ score of the term at `place` in `entry`, fields added; null when absent. */
+    const termScore = (place: number): number | null => {
+      let score: number | null = null;
+      for (const field of FIELDS) {
+        const frequency = frequencies[field]![place]!;
+        if (frequency === 0) continue;
+        const raw = bm25(
+          frequency,
+          weights[place]![field]!,
+          entry!.lengths[field]!,
+          averages[field]!,
+          params,
+        );
+        const weighted = field === TITLE ? TITLE_BOOST * raw : raw;
+        score = score === null ? weighted : score + weighted;
+      }
+      return score;
+    };
     const scored: Scored[] = [];
     try {
+      const groups = rest.map((terms) =>
+        terms.flatMap((term) => {
+          const id = this.termIds.get(term);
+          return id === undefined ? [] : [{ term, place: placeOf(id, term) }];
+        }),
+      );
+      // Per matched document term of stage 1: its place and its summed weight over the leaves.
+      const derived = new Map<string, { place: number; weight: number }>();
+      if (rescore !== null)
+        for (const result of results)
+          for (const term of result.terms) {
+            const id = this.termIds.get(term);
+            if (derived.has(term) || id === undefined) continue;
+            let weight = 0;
+            for (const leaf of rescore.leaves) weight += leafWeight(leaf, term);
+            derived.set(term, { place: placeOf(id, term), weight });
+          }
+      frequencies[TEXT] = new Float64Array(places.length);
+      frequencies[TITLE] = new Float64Array(places.length);
       for (const result of results) {
         const slot = result.id as number;
-        const entry = this.slots[slot];
+        entry = this.slots[slot];
         if (entry === undefined) continue;
         for (const field of FIELDS) {
           const counts = frequencies[field]!;
@@ -347,28 +489,21 @@ export class MiniSearchIndex implements SearchIndex {
             if (place !== 0) counts[place - 1]!++;
           }
         }
-        let score = result.score / (result.queryTerms.length || 1);
+        let score = 0;
+        if (rescore === null) score = result.score / (result.queryTerms.length || 1);
+        else
+          for (const term of result.terms) {
+            const match = derived.get(term);
+            if (match !== undefined) score += match.weight * (termScore(match.place) ?? 0);
+          }
         const matched = new Set(result.queryTerms);
         for (const group of groups) {
           let groupScore: number | null = null;
           for (const { term, place } of group) {
-            let termScore: number | null = null;
-            for (const field of FIELDS) {
-              const frequency = frequencies[field]![place]!;
-              if (frequency === 0) continue;
-              const raw = bm25(
-                frequency,
-                weights[place]![field]!,
-                entry.lengths[field]!,
-                this.averageLengths[field]!,
-                params,
-              );
-              const weighted = field === TITLE ? TITLE_BOOST * raw : raw;
-              termScore = termScore === null ? weighted : termScore + weighted;
-            }
-            if (termScore === null) continue;
+            const value = termScore(place);
+            if (value === null) continue;
             matched.add(term);
-            groupScore = groupScore === null ? termScore : groupScore + termScore;
+            groupScore = groupScore === null ? value : groupScore + value;
           }
           if (groupScore !== null) score += groupScore;
         }

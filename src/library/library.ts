@@ -17,7 +17,9 @@ import {
   wordInfo,
 } from '../text/analyze.js';
 import { WordTable } from '../text/word-table.js';
+import { crc32 } from 'node:zlib';
 import { MiniSearchIndex } from '../index/minisearch-index.js';
+import { SegmentedIndex, type SegmentTable } from '../index/segmented-index.js';
 import type {
   Bm25Params,
   CoverageFloor,
@@ -142,15 +144,42 @@ function keepBest(best: SurfaceWord[], entry: SurfaceWord, limit: number): void 
   if (best.length > limit) best.pop();
 }
 
-/** The Library's own tables as persisted beside the index. */
-interface LibraryTables {
+/** Articles as persisted: with a segment's index, or in the main file when they have no passage. */
+interface ArticleTables {
   readonly articles: Article[];
   /** Each article's passages as [start, end] pairs, in the order of `articles`. */
   readonly passages: [number, number][][];
+}
+
+/** The Library's own tables as persisted in the main file, beside the segment table. */
+interface LibraryTables extends ArticleTables {
   readonly cyrillicArticles: { bg: number; ru: number };
   readonly surfaceWords: [string, string, number][];
   /** The short-prefix completions (see warmCompletions), so a load need not recompute them. */
   readonly completions: [string, string[]][];
+}
+
+/** Where a Library's snapshot files are read and written, by name. */
+export interface SnapshotFiles {
+  read(name: string): Promise<Uint8Array>;
+  write(name: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** The snapshot's main file: the Library's tables and the segment table. */
+export const MAIN_SNAPSHOT_FILE = 'library.snap';
+
+/** The file of one segment of the index: its articles and its MiniSearch index. */
+function segmentSnapshotFile(id: string): string {
+  return `segment-${id}.snap`;
+}
+
+/**
+ * A segment file's key: its token (a checksum and length of its content, recorded in the main
+ * file) stands for the corpus fingerprint, so an unchanged segment's file stays valid across
+ * corpus changes, and a main file never accepts a segment file of other content.
+ */
+function segmentKey(key: SnapshotKey, token: string): SnapshotKey {
+  return { termProcessingVersion: key.termProcessingVersion, fingerprint: `segment:${token}` };
 }
 
 /** The searchable corpus. */
@@ -173,19 +202,47 @@ export class Library {
   private constructor(private readonly index: SearchIndex) {}
 
   /**
-   * Serialises the Library (src/library/snapshot.ts); a later load must match `key`. Only a
-   * Library on the in-process index has one (an index kept elsewhere persists itself).
+   * Persists the Library (src/library/snapshot.ts) through `files`: one file per segment of the
+   * index changed since it was last persisted (its articles and its MiniSearch JSON), then the
+   * main file (the Library's other tables and the segment table), which a later load must
+   * match with `key`. Returns the bytes written and the names of the segment files the main
+   * file lists (others are stale). Only a Library on the in-process index has a snapshot (an
+   * index kept elsewhere persists itself).
    */
-  toSnapshot(key: SnapshotKey): Uint8Array {
-    if (!(this.index instanceof MiniSearchIndex))
+  async saveSnapshot(
+    key: SnapshotKey,
+    files: SnapshotFiles,
+  ): Promise<{ bytes: number; segmentFiles: string[] }> {
+    const index = this.index;
+    if (!(index instanceof SegmentedIndex))
       throw new SnapshotError('only a Library on the in-process index is kept in a snapshot');
     if (this.completionCache.size === 0) this.warmCompletions();
-    const articles = [...this.articleById.values()];
+    const bySegment = new Map<string, Article[]>();
+    const loose: Article[] = [];
+    for (const article of this.articleById.values()) {
+      const id = index.segmentOf(article.id);
+      if (id === undefined) loose.push(article);
+      else {
+        let list = bySegment.get(id);
+        if (list === undefined) bySegment.set(id, (list = []));
+        list.push(article);
+      }
+    }
+    let written = 0;
+    for (const id of index.changedSegments()) {
+      const parts = {
+        tables: JSON.stringify(this.articleTables(bySegment.get(id) ?? [])),
+        index: index.segmentJSON(id),
+      };
+      // From the content, so the same Library always writes the same bytes.
+      const token = `${crc32(parts.index, crc32(parts.tables)).toString(16)}-${parts.tables.length + parts.index.length}`;
+      const bytes = encodeSnapshot(parts, segmentKey(key, token));
+      await files.write(segmentSnapshotFile(id), bytes);
+      written += bytes.length;
+      index.persisted(id, token);
+    }
     const tables: LibraryTables = {
-      articles,
-      passages: articles.map((a) =>
-        this.passagesOf(a.id).map((p): [number, number] => [p.start, p.end]),
-      ),
+      ...this.articleTables(loose),
       cyrillicArticles: this.cyrillicArticles,
       // Sorted, so a load needs no sort before the first autocomplete.
       surfaceWords: [...this.surfaceWords]
@@ -193,39 +250,67 @@ export class Library {
         .map(([word, { display, count }]) => [word, display, count]),
       completions: [...this.completionCache],
     };
-    return encodeSnapshot({ tables: JSON.stringify(tables), index: this.index.toJSON() }, key);
+    const table = index.table();
+    const main = encodeSnapshot(
+      { tables: JSON.stringify(tables), index: JSON.stringify(table) },
+      key,
+    );
+    await files.write(MAIN_SNAPSHOT_FILE, main);
+    return {
+      bytes: written + main.length,
+      segmentFiles: table.segments.map((s) => segmentSnapshotFile(s.id)),
+    };
   }
 
-  /** A Library from `toSnapshot` bytes; throws SnapshotError when damaged or not matching `key`. */
-  static fromSnapshot(bytes: Uint8Array, key: SnapshotKey): Library {
-    const parts = decodeSnapshot(bytes, key);
-    const library = new Library(MiniSearchIndex.fromJSONSync(parts.index));
-    runSteps(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables));
-    return library;
+  /** `articles` with their passages' bounds, as persisted. */
+  private articleTables(articles: Article[]): ArticleTables {
+    return {
+      articles,
+      passages: articles.map((a) =>
+        this.passagesOf(a.id).map((p): [number, number] => [p.start, p.end]),
+      ),
+    };
   }
 
   /**
-   * `fromSnapshot` awaiting `pause` between slices of the Library's tables, MiniSearch
-   * restoring its index in chunks (loadJSAsync), so a server that swaps in a re-indexed Library
-   * keeps answering while it loads. Each JSON parse is one step.
+   * A Library from a snapshot's main file and, read through `files`, its segment files; throws
+   * SnapshotError when any is damaged or does not match `key`. Awaits `pause` between slices of
+   * the tables and between segments, MiniSearch restoring each segment in chunks
+   * (loadJSAsync), so a server keeps answering while it loads; each JSON parse (at most one
+   * segment's) is one step.
    */
-  static async fromSnapshotAsync(
-    bytes: Uint8Array,
+  static async loadSnapshot(
+    main: Uint8Array,
     key: SnapshotKey,
-    pause: () => Promise<void>,
+    files: Pick<SnapshotFiles, 'read'>,
+    pause: () => Promise<void> = () => Promise.resolve(),
   ): Promise<Library> {
-    const parts = decodeSnapshot(bytes, key);
-    await pause();
-    const index = await MiniSearchIndex.fromJSON(parts.index);
-    await pause();
+    const parts = decodeSnapshot(main, key);
+    const table = JSON.parse(parts.index) as SegmentTable;
+    const index = SegmentedIndex.fromTable(table);
     const library = new Library(index);
     await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
+    for (const { id, token } of table.segments) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await files.read(segmentSnapshotFile(id));
+      } catch (error) {
+        throw new SnapshotError(`segment ${id} unreadable: ${String(error)}`);
+      }
+      const segment = decodeSnapshot(bytes, segmentKey(key, token));
+      await pause();
+      index.restoreSegment(id, await MiniSearchIndex.fromJSON(segment.index));
+      await pause();
+      await runStepsAsync(
+        library.restoreArticleSteps(JSON.parse(segment.tables) as ArticleTables),
+        pause,
+      );
+    }
     return library;
   }
 
-  /** Fills the Library's tables from a snapshot's, yielding every RESTORE_SLICE items. */
-  private *restoreSteps(tables: LibraryTables): Steps<void> {
-    let work = 0;
+  /** Fills the Library's article tables from a snapshot's, yielding every RESTORE_SLICE. */
+  private *restoreArticleSteps(tables: ArticleTables): Steps<void> {
     for (let i = 0; i < tables.articles.length; i++) {
       const article = tables.articles[i]!;
       this.articleById.set(article.id, article);
@@ -239,8 +324,14 @@ export class Library {
           end,
         })),
       );
-      if (++work % RESTORE_SLICE === 0) yield;
+      if ((i + 1) % RESTORE_SLICE === 0) yield;
     }
+  }
+
+  /** Fills the Library's tables from a snapshot's main file, yielding every RESTORE_SLICE items. */
+  private *restoreSteps(tables: LibraryTables): Steps<void> {
+    yield* this.restoreArticleSteps(tables);
+    let work = 0;
     this.cyrillicArticles.bg = tables.cyrillicArticles.bg;
     this.cyrillicArticles.ru = tables.cyrillicArticles.ru;
     for (const [word, display, count] of tables.surfaceWords) {
@@ -255,10 +346,25 @@ export class Library {
    * Builds a Library from articles on `index` (an empty one; MiniSearch in this process when
    * absent); a repeated id keeps the first article.
    */
-  static build(articles: Iterable<Article>, index: SearchIndex = new MiniSearchIndex()): Library {
+  static build(articles: Iterable<Article>, index: SearchIndex = new SegmentedIndex()): Library {
     const library = new Library(index);
-    library.upsert(articles);
+    const list = [...articles];
+    library.planSegments(list);
+    library.upsert(list);
     return library;
+  }
+
+  /**
+   * Tells a segmented index the publication months of articles about to be added, with their
+   * passage counts (paragraphs, as an estimate), so new months are grouped in date order
+   * whatever order the articles come in (SegmentedIndex.planMonths).
+   */
+  planSegments(articles: readonly Article[]): void {
+    if (!(this.index instanceof SegmentedIndex)) return;
+    const counts = new Map<string | null, number>();
+    for (const article of articles)
+      counts.set(article.date, (counts.get(article.date) ?? 0) + article.text.split('\n\n').length);
+    this.index.planMonths(counts);
   }
 
   /** Number of indexed passages. */
@@ -702,7 +808,7 @@ export class Library {
       }
     }
     return {
-      pastEnvelope: this.index instanceof MiniSearchIndex && this.passageCount > ENVELOPE_PASSAGES,
+      pastEnvelope: this.index instanceof SegmentedIndex && this.passageCount > ENVELOPE_PASSAGES,
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,

@@ -5,7 +5,7 @@
  * damaged, from another term-processing or format version, or unreadable is never trusted:
  * it is logged and rebuilt.
  */
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
   listCorpusFiles,
@@ -17,14 +17,16 @@ import {
 import { formatProblem, type IngestProblem } from '../text/parse.js';
 import type { Logger } from '../core/log.js';
 import { TERM_PROCESSING_VERSION } from '../text/analyze.js';
-import { Library } from './library.js';
+import { Library, MAIN_SNAPSHOT_FILE, type SnapshotFiles } from './library.js';
 import { SnapshotError, readSnapshotKey, type SnapshotKey } from './snapshot.js';
 import type { Article } from '../core/types.js';
 import { diffFiles, fingerprintFiles, type CorpusChanges } from './fingerprint.js';
 import type { ProgressListener } from './progress.js';
 
-/** The snapshot file, relative to DATA_DIR. */
-export const SNAPSHOT_FILE = path.join('index', 'library.snap');
+/** The folder of the snapshot files, relative to DATA_DIR: the main file and one per segment. */
+const SNAPSHOT_DIR = 'index';
+/** The snapshot's main file, relative to DATA_DIR. */
+export const SNAPSHOT_FILE = path.join(SNAPSHOT_DIR, MAIN_SNAPSHOT_FILE);
 /** Side file listing the corpus files (and their problems) a snapshot was built from. */
 export const SNAPSHOT_MANIFEST_FILE = path.join('index', 'library.files.json');
 /** Articles added per step of a build; progress is reported after each. */
@@ -43,8 +45,11 @@ export interface OpenedLibrary {
   readonly how: OpenedHow;
   /** Set when `how` is 'updated'. */
   readonly changes: CorpusChanges | null;
-  /** The snapshot bytes loaded or written (null without a DATA_DIR or when saving failed). */
-  readonly snapshot: { readonly bytes: Uint8Array; readonly key: SnapshotKey } | null;
+  /**
+   * The snapshot loaded (its main file's size) or written (the bytes written); null without a
+   * DATA_DIR or when saving failed.
+   */
+  readonly snapshot: { readonly bytes: number; readonly key: SnapshotKey } | null;
 }
 
 /** Where to read and write, and whom to tell. */
@@ -105,6 +110,7 @@ function addWithProgress(
   articles: readonly Article[],
   onProgress: ProgressListener | undefined,
 ): void {
+  library.planSegments(articles);
   const before = library.passageCount;
   let estimate = 0;
   if (onProgress !== undefined)
@@ -178,21 +184,36 @@ async function writeAtomically(file: string, bytes: Uint8Array | string): Promis
   await rename(temporary, file);
 }
 
-/** Persists a Library and the manifest of the files it was built from; returns the snapshot. */
+/** The snapshot files in DATA_DIR, each written atomically. */
+function snapshotFiles(dataDir: string): SnapshotFiles {
+  return {
+    read: (name) => readFile(path.join(dataDir, SNAPSHOT_DIR, name)),
+    write: (name, bytes) => writeAtomically(path.join(dataDir, SNAPSHOT_DIR, name), bytes),
+  };
+}
+
+/**
+ * Persists a Library (the segments changed since it was last persisted, and the main file) and
+ * the manifest of the files it was built from; deletes segment files no longer listed. Returns
+ * the bytes written.
+ */
 export async function saveLibrary(
   dataDir: string,
   library: Library,
   manifest: Manifest,
-): Promise<{ bytes: Uint8Array; key: SnapshotKey }> {
+): Promise<{ bytes: number; key: SnapshotKey }> {
   const key: SnapshotKey = {
     termProcessingVersion: TERM_PROCESSING_VERSION,
     fingerprint: manifest.fingerprint,
   };
-  const bytes = library.toSnapshot(key);
   // Manifest first: a snapshot is only used when both agree on the fingerprint.
   await writeAtomically(path.join(dataDir, SNAPSHOT_MANIFEST_FILE), JSON.stringify(manifest));
-  await writeAtomically(path.join(dataDir, SNAPSHOT_FILE), bytes);
-  return { bytes, key };
+  const saved = await library.saveSnapshot(key, snapshotFiles(dataDir));
+  const listed = new Set(saved.segmentFiles);
+  for (const name of await readdir(path.join(dataDir, SNAPSHOT_DIR)))
+    if (/^segment-.*\.snap$/.test(name) && !listed.has(name))
+      await unlink(path.join(dataDir, SNAPSHOT_DIR, name)).catch(() => undefined);
+  return { bytes: saved.bytes, key };
 }
 
 /** Reads the persisted snapshot and manifest; null when absent or unusable (logged). */
@@ -251,7 +272,12 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
   let snapshot: OpenedLibrary['snapshot'] = null;
   if (persisted !== null) {
     try {
-      library = Library.fromSnapshot(persisted.bytes, persisted.key);
+      library = await Library.loadSnapshot(
+        persisted.bytes,
+        persisted.key,
+        snapshotFiles(dataDir!),
+        () => new Promise((resolve) => setImmediate(resolve)),
+      );
     } catch (error) {
       logger.warn(`persisted index unusable (${(error as Error).message}); rebuilding`);
     }
@@ -259,7 +285,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
   if (library !== null && persisted !== null && persisted.key.fingerprint === scan.fingerprint) {
     how = 'loaded';
     problems = [...scan.problems, ...persisted.manifest.problems];
-    snapshot = { bytes: persisted.bytes, key: persisted.key };
+    snapshot = { bytes: persisted.bytes.length, key: persisted.key };
   } else if (library !== null && persisted !== null) {
     how = 'updated';
     const updated = await updateLibrary(

@@ -1,14 +1,18 @@
 /**
- * The persisted Library: one UTF-8 text of three lines — a magic word and header (format, term-processing
- * version, corpus fingerprint, CRC-32 and length of the rest), the Library's own tables as
- * JSON, and the search index's JSON (MiniSearch's toJSON inside). A snapshot is trusted only
+ * One persisted file of the Library (its main file, or one segment's): one UTF-8 text of three
+ * lines — a magic word and header (format, term-processing version, key fingerprint, CRC-32 and
+ * length of the rest), Library tables as JSON, and search index JSON (MiniSearch's toJSON
+ * inside, for a segment). A snapshot is trusted only
  * when all of the header matches; anything else raises SnapshotError and the caller rebuilds.
  */
 import { crc32 } from 'node:zlib';
 import { VerbatimError } from '../core/errors.js';
 
-/** Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index; 6: the index keeps each passage's term ids). */
-const SNAPSHOT_FORMAT_VERSION = 6;
+/**
+ * Bumped whenever the layout changes (5: MiniSearch's JSON replaced the own binary index; 6: the
+ * index keeps each passage's term ids; 7: one file per index segment beside the main file).
+ */
+const SNAPSHOT_FORMAT_VERSION = 7;
 
 /** A snapshot could not be used: damaged, stale or from another version. Rebuild. */
 export class SnapshotError extends VerbatimError {
@@ -40,8 +44,14 @@ export interface SnapshotParts {
 
 /** Encodes the parts under `key`. */
 export function encodeSnapshot(parts: SnapshotParts, key: SnapshotKey): Uint8Array {
-  // JSON.stringify never writes a raw newline, so lines separate the parts.
-  const body = new TextEncoder().encode(`${parts.tables}\n${parts.index}`);
+  // JSON.stringify never writes a raw newline, so lines separate the parts. Each part is
+  // encoded alone: together they could pass V8's longest string.
+  const encoder = new TextEncoder();
+  const tables = encoder.encode(`${parts.tables}\n`);
+  const index = encoder.encode(parts.index);
+  const body = new Uint8Array(tables.length + index.length);
+  body.set(tables);
+  body.set(index, tables.length);
   const header: Header = {
     format: SNAPSHOT_FORMAT_VERSION,
     termProcessingVersion: key.termProcessingVersion,
@@ -92,8 +102,11 @@ export function decodeSnapshot(bytes: Uint8Array, key: SnapshotKey): SnapshotPar
   const body = bytes.subarray(bodyStart);
   if (body.length !== header.length || crc32(body) !== header.crc)
     throw new SnapshotError('snapshot checksum mismatch');
-  const text = new TextDecoder().decode(body);
-  const newline = text.indexOf('\n');
+  const newline = body.indexOf(10);
   if (newline < 0) throw new SnapshotError('snapshot has no index part');
-  return { tables: text.slice(0, newline), index: text.slice(newline + 1) };
+  const decoder = new TextDecoder();
+  return {
+    tables: decoder.decode(body.subarray(0, newline)),
+    index: decoder.decode(body.subarray(newline + 1)),
+  };
 }

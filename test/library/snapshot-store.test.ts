@@ -135,11 +135,13 @@ describe('openLibrary', () => {
 
   it('rebuilds when the snapshot was made with other term processing, and when the manifest is missing', async () => {
     const first = await openLibrary({ corpusDir, dataDir, logger: logger() });
-    const stale = first.library.toSnapshot({
-      termProcessingVersion: TERM_PROCESSING_VERSION + 1,
-      fingerprint: first.fingerprint,
-    });
-    await writeFile(path.join(dataDir, SNAPSHOT_FILE), stale);
+    await first.library.saveSnapshot(
+      { termProcessingVersion: TERM_PROCESSING_VERSION + 1, fingerprint: first.fingerprint },
+      {
+        read: (name) => readFile(path.join(dataDir, 'index', name)),
+        write: (name, bytes) => writeFile(path.join(dataDir, 'index', name), bytes),
+      },
+    );
     const second = await openLibrary({ corpusDir, dataDir, logger: logger() });
     expect(second.how).toBe('built');
     expect(lines).toContainEqual(

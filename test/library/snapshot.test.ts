@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/library/load.js';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { suggestCompletions } from '../../src/answer/keywords.js';
-import { Library } from '../../src/library/library.js';
+import { Library, MAIN_SNAPSHOT_FILE, type SnapshotFiles } from '../../src/library/library.js';
+import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../../src/library/snapshot.js';
 import type { Article } from '../../src/core/types.js';
 
@@ -20,6 +21,35 @@ const article = (id: string, text: string, extra: Partial<Article> = {}): Articl
   ...extra,
 });
 
+/** Snapshot files in memory, counting writes by name. */
+function memoryFiles(): SnapshotFiles & {
+  readonly files: Map<string, Uint8Array>;
+  readonly writes: string[];
+} {
+  const files = new Map<string, Uint8Array>();
+  const writes: string[] = [];
+  return {
+    files,
+    writes,
+    read: (name) => {
+      const bytes = files.get(name);
+      return bytes === undefined ? Promise.reject(new Error(`no ${name}`)) : Promise.resolve(bytes);
+    },
+    write: (name, bytes) => {
+      files.set(name, bytes);
+      writes.push(name);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A Library saved to memory and loaded back. */
+async function roundTrip(library: Library, pause?: () => Promise<void>): Promise<Library> {
+  const store = memoryFiles();
+  await library.saveSnapshot(KEY, store);
+  return Library.loadSnapshot(store.files.get(MAIN_SNAPSHOT_FILE)!, KEY, store, pause);
+}
+
 const QUESTIONS = [
   'Where was the Russian delegation waiting for talks?',
   'Who accompanied Bennett to the Kremlin?',
@@ -28,11 +58,11 @@ const QUESTIONS = [
   'humanitarian corridor Mariupol',
 ];
 
-describe('Library.toSnapshot / Library.fromSnapshot', () => {
+describe('Library.saveSnapshot / Library.loadSnapshot', () => {
   it('restores a Library that answers, completes and counts exactly like the original (bundled corpus)', async () => {
     const { articles } = await loadCorpus('corpus');
     const original = Library.build(articles);
-    const restored = Library.fromSnapshot(original.toSnapshot(KEY), KEY);
+    const restored = await roundTrip(original);
     expect(restored.stats()).toEqual(original.stats());
     expect([...restored.articles()]).toEqual([...original.articles()]);
     for (const a of original.articles())
@@ -49,12 +79,14 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     }
   });
 
-  it('restores the same Library in slices with fromSnapshotAsync, pausing between them', async () => {
+  it('restores the same Library in slices, pausing between them', async () => {
     const { articles } = await loadCorpus('corpus');
     const original = Library.build(articles);
-    const bytes = original.toSnapshot(KEY);
+    const store = memoryFiles();
+    await original.saveSnapshot(KEY, store);
+    const bytes = store.files.get(MAIN_SNAPSHOT_FILE)!;
     let pauses = 0;
-    const restored = await Library.fromSnapshotAsync(bytes, KEY, async () => {
+    const restored = await Library.loadSnapshot(bytes, KEY, store, async () => {
       pauses++;
     });
     expect(pauses).toBeGreaterThan(0);
@@ -65,7 +97,7 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
       );
     }
     await expect(
-      Library.fromSnapshotAsync(bytes.subarray(0, bytes.length - 1), KEY, async () => undefined),
+      Library.loadSnapshot(bytes.subarray(0, bytes.length - 1), KEY, store),
     ).rejects.toThrow(SnapshotError);
   });
 
@@ -74,7 +106,7 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
       article('a', 'Grain exports resumed from Odesa.'),
       article('b', 'Talks in Istanbul on grain.'),
     ]);
-    const restored = Library.fromSnapshot(original.toSnapshot(KEY), KEY);
+    const restored = await roundTrip(original);
     for (const library of [original, restored]) {
       library.upsert([
         article('c', 'A grain ship left Odesa at dawn.'),
@@ -88,21 +120,37 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     expect(restored.stats()).toEqual(original.stats());
   });
 
-  it('rejects a snapshot built with another term-processing version or from another corpus', () => {
-    const bytes = Library.build([article('a', 'Grain exports resumed.')]).toSnapshot(KEY);
+  it('rejects a snapshot built with another term-processing version or from another corpus', async () => {
+    const store = memoryFiles();
+    await Library.build([article('a', 'Grain exports resumed.')]).saveSnapshot(KEY, store);
+    const bytes = store.files.get(MAIN_SNAPSHOT_FILE)!;
     expect(readSnapshotKey(bytes)).toEqual(KEY);
-    expect(() => Library.fromSnapshot(bytes, { ...KEY, termProcessingVersion: 8 })).toThrow(
-      new SnapshotError('built with term processing 7, now 8'),
-    );
-    expect(() => Library.fromSnapshot(bytes, { ...KEY, fingerprint: 'other' })).toThrow(
-      new SnapshotError('built from a different corpus'),
-    );
+    await expect(
+      Library.loadSnapshot(bytes, { ...KEY, termProcessingVersion: 8 }, store),
+    ).rejects.toThrow(new SnapshotError('built with term processing 7, now 8'));
+    await expect(
+      Library.loadSnapshot(bytes, { ...KEY, fingerprint: 'other' }, store),
+    ).rejects.toThrow(new SnapshotError('built from a different corpus'));
   });
 
-  it('detects a flipped byte anywhere, a truncation and foreign bytes, and never returns a Library from them', () => {
-    const bytes = Library.build([
-      article('a', 'Grain exports resumed from Odesa in July.'),
-    ]).toSnapshot(KEY);
+  it('detects a flipped byte anywhere, a truncation and foreign bytes, in the main file and in a segment file, and never returns a Library from them', async () => {
+    const store = memoryFiles();
+    await Library.build([article('a', 'Grain exports resumed from Odesa in July.')]).saveSnapshot(
+      KEY,
+      store,
+    );
+    const load = (bytes: Uint8Array) => Library.loadSnapshot(bytes, KEY, store);
+    const main = store.files.get(MAIN_SNAPSHOT_FILE)!;
+    const [segmentName, segment] = [...store.files].find(([name]) => name !== MAIN_SNAPSHOT_FILE)!;
+    for (const at of [0, 5, 14, Math.floor(segment.length / 2), segment.length - 1]) {
+      const damaged = segment.slice();
+      damaged[at] = damaged[at]! ^ 0x41;
+      store.files.set(segmentName, damaged);
+      await expect(load(main)).rejects.toThrow(SnapshotError);
+    }
+    store.files.delete(segmentName);
+    await expect(load(main)).rejects.toThrow(SnapshotError);
+    const bytes = main;
     for (const at of [
       0,
       5,
@@ -113,16 +161,45 @@ describe('Library.toSnapshot / Library.fromSnapshot', () => {
     ]) {
       const damaged = bytes.slice();
       damaged[at] = damaged[at]! ^ 0x41;
-      expect(() => Library.fromSnapshot(damaged, KEY)).toThrow(SnapshotError);
+      await expect(load(damaged)).rejects.toThrow(SnapshotError);
     }
-    expect(() => Library.fromSnapshot(bytes.subarray(0, bytes.length - 3), KEY)).toThrow(
-      SnapshotError,
-    );
-    expect(() =>
-      Library.fromSnapshot(
-        new TextEncoder().encode('{"index": [], "documentCount": 0, "nextId": 0}'),
-        KEY,
+    await expect(load(bytes.subarray(0, bytes.length - 3))).rejects.toThrow(SnapshotError);
+    await expect(
+      load(new TextEncoder().encode('{"index": [], "documentCount": 0, "nextId": 0}')),
+    ).rejects.toThrow(new SnapshotError('not a Verbatim index snapshot'));
+  });
+
+  it('keeps each segment in its own file and writes again only the segments whose articles changed', async () => {
+    const months = ['2022-01', '2022-02', '2022-03', '2022-04'];
+    const articles = months.flatMap((month, m) =>
+      Array.from({ length: 3 }, (_, i) =>
+        article(`${month}-${i}`, `Grain report ${m} ${i}.\n\nShips left Odesa port ${i}.`, {
+          date: `${month}-1${i}`,
+        }),
       ),
-    ).toThrow(new SnapshotError('not a Verbatim index snapshot'));
+    );
+    // Six passages per month: a cap of five puts each month alone.
+    const original = Library.build(articles, new SegmentedIndex({ segmentPassages: 5 }));
+    const store = memoryFiles();
+    await original.saveSnapshot(KEY, store);
+    expect(store.writes.filter((n) => n !== MAIN_SNAPSHOT_FILE)).toHaveLength(4);
+    // The same Library writes the same bytes.
+    const again = memoryFiles();
+    await Library.build(articles, new SegmentedIndex({ segmentPassages: 5 })).saveSnapshot(
+      KEY,
+      again,
+    );
+    expect(again.files).toEqual(store.files);
+    store.writes.length = 0;
+    original.upsert([article('2022-02-1', 'Exports stopped in February.', { date: '2022-02-11' })]);
+    await original.saveSnapshot(KEY, store);
+    expect(store.writes).toHaveLength(2);
+    const restored = await Library.loadSnapshot(store.files.get(MAIN_SNAPSHOT_FILE)!, KEY, store);
+    expect(restored.stats()).toEqual(original.stats());
+    for (const question of ['grain Odesa', 'exports February', 'ships port']) {
+      expect(await answerQuestion(restored, question, { limit: 10 })).toEqual(
+        await answerQuestion(original, question, { limit: 10 }),
+      );
+    }
   });
 });
