@@ -1,6 +1,6 @@
 /**
  * `npm run bench:postgres -- [--size 100k] [--queries 300] [--index gin|rum|both] [--compare]
- *  [--data DIR]`
+ *  [--data DIR] [--postings N] [--candidates N] [--exact-below N]`
  *
  * The PostgreSQL search backend on the synthetic corpus (bench/synthetic.ts) with SQuAD dev
  * questions, on a private server started for the run (test/pg/server.ts) and stopped after:
@@ -13,7 +13,8 @@
  * times both on the same questions in turn. `--data DIR` keeps the server's data directory
  * and reuses what an earlier run built there (GIN only): a 1M-passage build is made once.
  * Beside wall-clock percentiles, the CPU time per question of the server and of this process:
- * on a shared machine the figure other work moves least.
+ * on a shared machine the figure other work moves least. `--postings`, `--candidates` and
+ * `--exact-below` override the top-k search's settings (TOP_K in src/index/postgres.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { startPrivatePostgres } from '../test/pg/server.js';
 import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
-import { PostgresSearch, type PostgresSearchQuery } from '../src/index/postgres.js';
+import { PostgresSearch, TOP_K, type PostgresSearchQuery } from '../src/index/postgres.js';
 import { PostgresSearchIndex } from '../src/index/postgres-index.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../src/text/analyze.js';
 import { BM25_PARAMS, Library } from '../src/library/library.js';
@@ -223,7 +224,12 @@ async function main(): Promise<void> {
     } else if (articles !== corpus.articles)
       throw new Error(`${keep} holds ${articles} articles, not the corpus's ${corpus.articles}`);
     const opening = performance.now();
-    const index = await PostgresSearchIndex.open(pool);
+    const topK = {
+      postingsPerLexeme: Number(option('postings', String(TOP_K.postingsPerLexeme))),
+      candidates: Number(option('candidates', String(TOP_K.candidates))),
+      exactBelow: Number(option('exact-below', String(TOP_K.exactBelow))),
+    };
+    const index = await PostgresSearchIndex.open(pool, { topK });
     const startupMs = performance.now() - opening;
     const bytes = await pool.query<{ size: string }>(
       'SELECT pg_database_size(current_database()) AS size',

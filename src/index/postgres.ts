@@ -321,22 +321,95 @@ export class PostgresSearch {
     const result = { added: [] as string[], changed: [] as string[], unchanged: [] as string[] };
     const seen = new Set<string>();
     let batch: Article[] = [];
+    // A first load (an empty table, more than one batch) is a bulk load: from the second batch
+    // on, without the GIN index and the postings lists, both made once at the end.
+    let empty: boolean | null = null;
+    let bulk = false;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const done = await this.write((client, version) => this.upsertBatch(client, batch, version));
+      if (empty === null) empty = await this.prepareUpsert();
+      else if (empty && !bulk) {
+        await this.write((client) => this.beginBulk(client));
+        bulk = true;
+      }
+      const loading = bulk;
+      const done = await this.write((client, version) =>
+        this.upsertBatch(client, batch, version, loading),
+      );
       result.added.push(...done.added);
       result.changed.push(...done.changed);
       result.unchanged.push(...done.unchanged);
       batch = [];
     };
-    for (const article of articles) {
-      if (seen.has(article.id)) continue;
-      seen.add(article.id);
-      batch.push(article);
-      if (batch.length >= UPSERT_BATCH) await flush();
+    try {
+      for (const article of articles) {
+        if (seen.has(article.id)) continue;
+        seen.add(article.id);
+        batch.push(article);
+        if (batch.length >= UPSERT_BATCH) await flush();
+      }
+      await flush();
+    } finally {
+      if (bulk) await this.write((client) => this.endBulk(client));
     }
-    await flush();
     return result;
+  }
+
+  /**
+   * Whether the passage table is empty; first finishes a bulk load that stopped half-way (its
+   * process ended), so the indexes and lists are back before anything is written.
+   */
+  private async prepareUpsert(): Promise<boolean> {
+    const found = await this.pool.query<{ empty: boolean; unfinished: boolean }>(
+      `SELECT NOT EXISTS (SELECT 1 FROM search_passages) AS empty,
+              to_regclass('search_passages_terms') IS NULL AS unfinished`,
+    );
+    if (found.rows[0]?.unfinished === true) await this.write((client) => this.endBulk(client));
+    return found.rows[0]?.empty === true;
+  }
+
+  /** Drops the indexes a bulk load makes again at the end (cheaper than keeping them). */
+  private async beginBulk(client: pg.PoolClient): Promise<void> {
+    await client.query('DROP INDEX IF EXISTS search_passages_terms');
+    await client.query('DROP INDEX IF EXISTS search_postings_top');
+    await client.query('TRUNCATE search_postings');
+  }
+
+  /** Makes the GIN index and every postings list over the passages loaded. */
+  private async endBulk(client: pg.PoolClient): Promise<void> {
+    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    await client.query("SET LOCAL work_mem = '256MB'");
+    await client.query(
+      'CREATE INDEX IF NOT EXISTS search_passages_terms ON search_passages USING gin (terms)',
+    );
+    await client.query('DROP INDEX IF EXISTS search_postings_top');
+    await client.query('TRUNCATE search_postings');
+    await client.query(
+      'UPDATE search_terms SET postings = 0, floor = 0 WHERE postings <> 0 OR floor <> 0',
+    );
+    await client.query(
+      `WITH ranked AS (
+         SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
+                p.seq, p.month,
+                row_number() OVER (PARTITION BY u.lexeme
+                  ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
+                  AS rank
+         FROM search_passages p, unnest(p.terms) AS u
+         WHERE u.lexeme IN (SELECT term FROM search_terms WHERE text_df + title_df > $1)
+       ), kept AS (
+         INSERT INTO search_postings (term, impact, seq, month)
+         SELECT term, impact, seq, month FROM ranked WHERE rank <= $2
+         RETURNING term, impact
+       )
+       UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= $2 THEN k.low ELSE 0 END
+       FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
+       WHERE t.term = k.term`,
+      [POSTINGS_MIN_REACH, POSTINGS_KEPT],
+    );
+    await client.query(
+      'CREATE INDEX search_postings_top ON search_postings (term, impact DESC, seq) INCLUDE (month)',
+    );
+    await client.query('ANALYZE search_passages, search_postings, search_terms');
   }
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
@@ -410,6 +483,7 @@ export class PostgresSearch {
     client: pg.PoolClient,
     articles: readonly Article[],
     version: number,
+    bulk = false,
   ): Promise<PostgresUpsertResult> {
     const existing = await client.query<{ id: string; content_hash: string }>(
       'SELECT id, content_hash FROM search_articles WHERE id = ANY($1)',
@@ -468,7 +542,7 @@ export class PostgresSearch {
           title: titleCounts,
         });
     }
-    await this.insertPassages(client, rows, version);
+    await this.insertPassages(client, rows, version, bulk);
     await client.query(
       `UPDATE search_totals SET bulgarian_articles = bulgarian_articles + $1,
          russian_articles = russian_articles + $2`,
@@ -480,11 +554,15 @@ export class PostgresSearch {
     return { added, changed, unchanged };
   }
 
-  /** Inserts passage rows and adds them to the term statistics. */
+  /**
+   * Inserts passage rows and adds them to the term statistics and postings lists (in a bulk
+   * load, the lists are made at its end).
+   */
   private async insertPassages(
     client: pg.PoolClient,
     passages: readonly PassageRow[],
     version: number,
+    bulk = false,
   ): Promise<void> {
     for (const passage of passages) await this.ensureMonth(client, monthOf(passage.date));
     const df = new Map<string, [number, number]>();
@@ -522,7 +600,7 @@ export class PostgresSearch {
     const listed: string[] = [];
     const floors: number[] = [];
     const crossing: string[] = [];
-    for (const row of counted.rows) {
+    for (const row of bulk ? [] : counted.rows) {
       const [text, title] = df.get(row.term)!;
       if (row.reach - text - title > POSTINGS_MIN_REACH) {
         listed.push(row.term);
