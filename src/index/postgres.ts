@@ -378,7 +378,7 @@ export class PostgresSearch {
   /** Makes the GIN index and every postings list over the passages loaded. */
   private async endBulk(client: pg.PoolClient): Promise<void> {
     await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-    await client.query("SET LOCAL work_mem = '256MB'");
+    await client.query("SET LOCAL work_mem = '1GB'");
     await client.query(
       'CREATE INDEX IF NOT EXISTS search_passages_terms ON search_passages USING gin (terms)',
     );
