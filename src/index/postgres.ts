@@ -157,6 +157,11 @@ export interface TopKOptions {
   /** Passages from those lists, best by their summed impacts, that are scored exactly. */
   readonly candidates: number;
   /**
+   * Passages expected to hold several of the question's common words at once that are read
+   * (through the GIN index) and scored exactly, at most.
+   */
+  readonly together: number;
+  /**
    * A question whose common lexemes are found in at most this many passages in all is
    * answered exactly over every passage that can reach the coverage floor.
    */
@@ -164,7 +169,12 @@ export interface TopKOptions {
 }
 
 /** The top-k search as the bot uses it (tuned on bench/postgres.ts and bench:quality). */
-export const TOP_K: TopKOptions = { postingsPerLexeme: 300, candidates: 1_000, exactBelow: 30_000 };
+export const TOP_K: TopKOptions = {
+  postingsPerLexeme: 300,
+  candidates: 1_000,
+  together: 3_000,
+  exactBelow: 30_000,
+};
 
 /** Clauses a candidate tsquery may have before a looser one is used instead. */
 const MAX_CLAUSES = 64;
@@ -207,6 +217,36 @@ function coveringQuery(
   };
   if (!visit(0, [], 0)) return null;
   return clauses.map((set) => `(${set.map((g) => queries[g]).join(' & ')})`).join(' | ');
+}
+
+/**
+ * A tsquery matching the passages that hold `k` of the groups at once (`queries[g]`, an OR of
+ * a group's lexemes, null when it has none), for the smallest k ≥ 2 whose expected number of
+ * such passages (the groups taken as independent, `shares[g]` of the passages holding group
+ * g) is at most `budget`, with at most MAX_CLAUSES sets of k groups; null when none is.
+ */
+function togetherQuery(
+  queries: readonly (string | null)[],
+  shares: readonly number[],
+  passages: number,
+  budget: number,
+): string | null {
+  const present = queries.flatMap((q, g) => (q === null ? [] : [g]));
+  for (let k = 2; k <= present.length; k++) {
+    // The elementary symmetric polynomial of degree k of the shares: the expected share of
+    // passages holding a given k of the groups, summed over all sets of k.
+    const e = Array.from<unknown, number>({ length: k + 1 }, (_, j) => (j === 0 ? 1 : 0));
+    for (const g of present)
+      for (let j = k; j >= 1; j--) e[j] = e[j]! + e[j - 1]! * (shares[g] ?? 0);
+    if (e[k]! * passages > budget) continue;
+    const query = coveringQuery(
+      queries,
+      queries.map(() => 1),
+      k - 0.5,
+    );
+    if (query !== null && query !== '') return query;
+  }
+  return null;
 }
 
 /** Occurrences per processed term of `text[start, end)`. */
@@ -1033,14 +1073,28 @@ export class PostgresSearch {
       if (full.includes(null)) return [];
       candidates = full.join(' & ');
     } else if (!filtered && this.commonLoad(rows.lexeme, rows.reach, rare) > this.topK.exactBelow) {
-      // Top-k: the best passages of each common lexeme's postings list, by summed impact, and
-      // every passage holding a sparse lexeme (few, and what a question hinges on); scored
-      // exactly below. A filtered question takes the exact path: the best postings of its
-      // words may all lie outside its dates, outlet or language.
+      // Top-k: the best passages of each common lexeme's postings list, by summed impact; the
+      // passages holding common lexemes of `together` groups at once (the fewest groups whose
+      // co-occurrences are expected to stay within `together`: what ranks first, as the
+      // score grows with the words matched, yet tops no single word's list); and every passage
+      // holding a sparse lexeme (few, and what a question hinges on). All scored exactly
+      // below. A filtered question takes the exact path: the best postings of its words may
+      // all lie outside its dates, outlet or language.
       const sparse = Math.max(rare, POSTINGS_MIN_REACH);
       top = await this.topPassages(rows, sparse, totals.passages);
+      const common = at.map((indexes) => queryOf(indexes.filter((i) => rows.reach[i]! > sparse)));
+      const shares = at.map((indexes) =>
+        Math.min(
+          1,
+          [...new Map(indexes.map((i) => [rows.lexeme[i]!, rows.reach[i]!])).values()]
+            .filter((reach) => reach > sparse)
+            .reduce((sum, reach) => sum + reach, 0) / totals.passages,
+        ),
+      );
+      const together = togetherQuery(common, shares, totals.passages, this.topK.together);
       candidates = [
         ...new Set(rows.lexeme.filter((_, i) => rows.reach[i]! <= sparse).map(lexeme)),
+        ...(together === null ? [] : [together]),
       ].join(' | ');
       if (candidates === '' && top.seqs.length === 0) return [];
     } else {
@@ -1115,9 +1169,10 @@ export class PostgresSearch {
         SELECT p.* FROM unnest(${months}::date[], ${seqs}::bigint[]) AS k (month, seq)
         JOIN search_passages_undated p ON k.month IS NULL AND p.seq = k.seq
         UNION ALL
-        SELECT p.* FROM search_passages p
-        WHERE numnode($6::tsquery) > 0 AND p.terms @@ $6::tsquery
-          AND p.seq <> ALL (${seqs}::bigint[])
+        (SELECT p.* FROM search_passages p
+         WHERE numnode($6::tsquery) > 0 AND p.terms @@ $6::tsquery
+           AND p.seq <> ALL (${seqs}::bigint[])
+         LIMIT ${parameter(this.topK.together)})
       ) p`;
     };
 

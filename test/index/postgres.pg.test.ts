@@ -357,7 +357,7 @@ async function postingsProblems(): Promise<string[]> {
 }
 
 describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
-  const tight: TopKOptions = { postingsPerLexeme: 10, candidates: 20, exactBelow: 0 };
+  const tight: TopKOptions = { postingsPerLexeme: 10, candidates: 20, together: 20, exactBelow: 0 };
 
   it("scores only the top of common words' lists, yet finds a passage with a rare word deep in them, scored exactly", async () => {
     const search = await freshSearch(tight);
@@ -397,6 +397,27 @@ describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
       expect(await compare(search, reference, 'grain exports port', { filters })).toBeGreaterThan(
         tight.candidates,
       );
+  });
+
+  it("finds a passage that tops no word's list but holds all the question's words", async () => {
+    const convoys = grainArticles(300, 'c').map((a) => ({
+      ...a,
+      text: a.text.replace('Grain exports', 'Convoy insurance'),
+    }));
+    const everything = makeNewsArticle(
+      'all',
+      `Grain exports ${[...FILLER, ...FILLER, ...FILLER].join(' ')} need convoy insurance.`,
+    );
+    const articles = [...grainArticles(300), ...convoys, everything];
+    const question = 'grain exports convoy insurance';
+    const best = async (together: number): Promise<string | undefined> => {
+      const search = await freshSearch({ ...tight, together });
+      await search.upsert(articles);
+      return (await search.searchArticles(queryOf(question)))[0]?.article.id;
+    };
+    // Each word is in half the passages: all four together are expected in 601/16 ≈ 38.
+    expect(await best(40)).toBe('all');
+    expect(await best(0)).not.toBe('all');
   });
 
   it('keeps the postings lists exact through trims, removals and changed articles', async () => {
