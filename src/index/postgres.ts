@@ -1092,8 +1092,21 @@ export class PostgresSearch {
         ),
       );
       const together = togetherQuery(common, shares, totals.passages, this.topK.together);
+      // A sparse expansion (mostly a fuzzy neighbour) is read only for a word not in the corpus
+      // itself: each one read costs a GIN lookup per month, and a passage holding one word's
+      // near-miss alone rarely ranks.
+      const found = groups.map((_, g) =>
+        rows.group.some((group, i) => group === g && rows.weight[i] === 1),
+      );
       candidates = [
-        ...new Set(rows.lexeme.filter((_, i) => rows.reach[i]! <= sparse).map(lexeme)),
+        ...new Set(
+          rows.lexeme
+            .filter(
+              (_, i) =>
+                rows.reach[i]! <= sparse && (rows.weight[i] === 1 || !found[rows.group[i]!]),
+            )
+            .map(lexeme),
+        ),
         ...(together === null ? [] : [together]),
       ].join(' | ');
       if (candidates === '' && top.seqs.length === 0) return [];
