@@ -6,7 +6,11 @@
  * AND over groups of alternative terms, the coverage floor, and the score multiplied by the
  * number of distinct query terms matched — so the answer path's rerank, floor and quote choice
  * work on the same numbers. Term statistics (document frequency per term and field, passage
- * count, field lengths) are kept in tables in the same transaction as the passages.
+ * count, field lengths) are kept in tables in the same transaction as the passages, and so are
+ * the impact-ordered postings lists of common terms: an unfiltered OR question over common
+ * words scores exactly only the passages at the top of its words' lists, those holding several
+ * of its words at once and those holding a sparse word (TOP_K) instead of every passage that
+ * could reach the coverage floor — the ranking among those passages is unchanged.
  *
  * Writers take one advisory lock, so the statistics stay exact when several processes add
  * articles at once; each write bumps `search_totals.version` and sends NOTIFY `search_changed`,
