@@ -1,6 +1,6 @@
 /**
  * `npm run bench:postgres -- [--size 100k] [--queries 300] [--index gin|rum|both] [--compare]
- *  [--data DIR]`
+ *  [--compare-exact] [--data DIR] [--postings N] [--candidates N] [--together N] [--exact-below N]`
  *
  * The PostgreSQL search backend on the synthetic corpus (bench/synthetic.ts) with SQuAD dev
  * questions, on a private server started for the run (test/pg/server.ts) and stopped after:
@@ -10,10 +10,12 @@
  * (Debian's postgresql-15-rum), with a RUM index instead. Bounded: `--queries` questions each.
  * `--compare` also builds the in-process index over the same articles and reports how often
  * both return the same best passage and the same 200 candidates with the same scores, and
- * times both on the same questions in turn. `--data DIR` keeps the server's data directory
+ * times both on the same questions in turn; `--compare-exact` compares the top-k search with
+ * PostgreSQL's exact one (no in-process index built). `--data DIR` keeps the server's data directory
  * and reuses what an earlier run built there (GIN only): a 1M-passage build is made once.
  * Beside wall-clock percentiles, the CPU time per question of the server and of this process:
- * on a shared machine the figure other work moves least.
+ * on a shared machine the figure other work moves least. `--postings`, `--candidates`,
+ * `--together` and `--exact-below` override the top-k search's settings (TOP_K in src/index/postgres.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,7 @@ import { startPrivatePostgres } from '../test/pg/server.js';
 import { serverCpuMs } from './lib/postgres-cpu.js';
 import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
-import { PostgresSearch, type PostgresSearchQuery } from '../src/index/postgres.js';
+import { PostgresSearch, TOP_K, type PostgresSearchQuery } from '../src/index/postgres.js';
 import { PostgresSearchIndex } from '../src/index/postgres-index.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../src/text/analyze.js';
 import { BM25_PARAMS, Library } from '../src/library/library.js';
@@ -172,6 +174,42 @@ async function compareWithLibrary(
   );
 }
 
+/**
+ * How often the top-k search agrees with the exact one (every passage that can reach the
+ * coverage floor scored; the same results as the in-process index) on the same database.
+ */
+async function compareWithExact(
+  index: PostgresSearchIndex,
+  exact: PostgresSearchIndex,
+  questions: readonly string[],
+): Promise<void> {
+  let sameFirst = 0;
+  let inTop5 = 0;
+  let overlap = 0;
+  for (const question of questions) {
+    const query = await candidateQuery(
+      question,
+      (terms) => Promise.resolve(new Map(terms.map((t) => [t, index.documentFrequency(t)]))),
+      index.passageCount,
+    );
+    const ours = await index.search(query);
+    const theirs = await exact.search(query);
+    const id = (h: { key: { docId: string; ordinal: number } }): string =>
+      `${h.key.docId}#${h.key.ordinal}`;
+    if (ours[0] === undefined ? theirs[0] === undefined : id(ours[0]) === id(theirs[0] ?? ours[0]))
+      sameFirst++;
+    if (theirs[0] === undefined || ours.slice(0, 5).some((h) => id(h) === id(theirs[0]!))) inTop5++;
+    const mine = new Set(ours.map(id));
+    overlap +=
+      theirs.length === 0 ? 1 : theirs.filter((h) => mine.has(id(h))).length / theirs.length;
+  }
+  console.log(
+    `against the exact search: same best passage ${sameFirst}/${questions.length}, exact best ` +
+      `in the top 5 ${inTop5}/${questions.length}, mean share of the exact 200 found ` +
+      `${(overlap / questions.length).toFixed(3)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const size = parseSize(option('size', '100k'));
   const queryCount = Number(option('queries', '300'));
@@ -201,7 +239,13 @@ async function main(): Promise<void> {
     } else if (articles !== corpus.articles)
       throw new Error(`${keep} holds ${articles} articles, not the corpus's ${corpus.articles}`);
     const opening = performance.now();
-    const index = await PostgresSearchIndex.open(pool);
+    const topK = {
+      postingsPerLexeme: Number(option('postings', String(TOP_K.postingsPerLexeme))),
+      candidates: Number(option('candidates', String(TOP_K.candidates))),
+      together: Number(option('together', String(TOP_K.together))),
+      exactBelow: Number(option('exact-below', String(TOP_K.exactBelow))),
+    };
+    const index = await PostgresSearchIndex.open(pool, { topK });
     const startupMs = performance.now() - opening;
     const bytes = await pool.query<{ size: string }>(
       'SELECT pg_database_size(current_database()) AS size',
@@ -217,6 +261,13 @@ async function main(): Promise<void> {
     );
     if (process.argv.includes('--compare'))
       await compareWithLibrary(index, [...articlesOf(corpus)], questions);
+    if (process.argv.includes('--compare-exact')) {
+      const exact = await PostgresSearchIndex.open(pool, {
+        topK: { ...topK, exactBelow: Infinity },
+      });
+      await compareWithExact(index, exact, questions);
+      await exact.close();
+    }
     // Questions repeat words: warm the expansion cache and the server's buffers alike for both.
     await timeQuestions(index, questions.slice(0, 20), server.dataDir);
     if (which !== 'rum') {

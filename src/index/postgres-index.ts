@@ -18,7 +18,9 @@ import SearchableMap from 'minisearch/SearchableMap';
 import {
   PostgresSearch,
   SEARCH_CHANGED_CHANNEL,
+  TOP_K,
   type PostgresSearchQuery,
+  type TopKOptions,
   type TermRow,
 } from './postgres.js';
 
@@ -44,26 +46,31 @@ export class PostgresSearchIndex implements SearchIndex {
 
   private readonly store: PostgresSearch;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, topK: TopKOptions) {
     const terms = this.terms;
-    this.store = new PostgresSearch(pool, {
-      get: (term) => terms.get(term),
-      withPrefix: (prefix) => [...terms.atPrefix(prefix).values()],
-      near: (term, maxDistance) =>
-        [...terms.fuzzyGet(term, maxDistance).values()].map(([row, distance]) => [row, distance]),
-    });
+    this.store = new PostgresSearch(
+      pool,
+      {
+        get: (term) => terms.get(term),
+        withPrefix: (prefix) => [...terms.atPrefix(prefix).values()],
+        near: (term, maxDistance) =>
+          [...terms.fuzzyGet(term, maxDistance).values()].map(([row, distance]) => [row, distance]),
+      },
+      topK,
+    );
   }
 
   /**
    * Opens the index on a migrated database (SEARCH_MIGRATIONS): loads the document
    * frequencies and listens for every process's writes (this one's too) until `close`,
-   * calling `onChange` after each.
+   * calling `onChange` after each. `topK` changes how searches over common words are cut
+   * short (TOP_K by default).
    */
   static async open(
     pool: pg.Pool,
-    options: { readonly onChange?: () => void } = {},
+    options: { readonly onChange?: () => void; readonly topK?: TopKOptions } = {},
   ): Promise<PostgresSearchIndex> {
-    const index = new PostgresSearchIndex(pool);
+    const index = new PostgresSearchIndex(pool, options.topK ?? TOP_K);
     const listener = await pool.connect();
     listener.on('notification', () => {
       index.stale = true;

@@ -6,7 +6,11 @@
  * AND over groups of alternative terms, the coverage floor, and the score multiplied by the
  * number of distinct query terms matched — so the answer path's rerank, floor and quote choice
  * work on the same numbers. Term statistics (document frequency per term and field, passage
- * count, field lengths) are kept in tables in the same transaction as the passages.
+ * count, field lengths) are kept in tables in the same transaction as the passages, and so are
+ * the impact-ordered postings lists of common terms: an unfiltered OR question over common
+ * words scores exactly only the passages at the top of its words' lists, those holding several
+ * of its words at once and those holding a sparse word (TOP_K) instead of every passage that
+ * could reach the coverage floor — the ranking among those passages is unchanged.
  *
  * Writers take one advisory lock, so the statistics stay exact when several processes add
  * articles at once; each write bumps `search_totals.version` and sends NOTIFY `search_changed`,
@@ -132,6 +136,50 @@ function storable(term: string): boolean {
   return term !== '' && Buffer.byteLength(term) <= MAX_LEXEME_BYTES;
 }
 
+/**
+ * Terms in more than this many passages keep an impact-ordered postings list
+ * (`search_postings`; the same figure as in migration 2's fill of an existing database).
+ */
+const POSTINGS_MIN_REACH = 100;
+/** Postings kept per term, trimmed back to this once past POSTINGS_TRIM. */
+const POSTINGS_KEPT = 1_000;
+const POSTINGS_TRIM = 1_500;
+/** A list losing postings with its passages is rebuilt from the passages below this. */
+const POSTINGS_REFILL = 500;
+/** Postings an expansion reads from its list, at least. */
+const MIN_POSTINGS_READ = 20;
+/** Terms whose lists are rebuilt by one statement. */
+const MAX_REBUILD = 500;
+
+/** How a search over many passages is cut short (PostgresSearch's `topK`). */
+export interface TopKOptions {
+  /**
+   * Postings read from the top of each common lexeme's impact-ordered list (an expansion
+   * reads its weight's share of them), at most POSTINGS_KEPT.
+   */
+  readonly postingsPerLexeme: number;
+  /** Passages from those lists, best by their summed impacts, that are scored exactly. */
+  readonly candidates: number;
+  /**
+   * Passages expected to hold several of the question's common words at once that are read
+   * (through the GIN index) and scored exactly, at most.
+   */
+  readonly together: number;
+  /**
+   * A question whose common lexemes are found in at most this many passages in all is
+   * answered exactly over every passage that can reach the coverage floor.
+   */
+  readonly exactBelow: number;
+}
+
+/** The top-k search as the bot uses it (tuned on bench/postgres.ts and bench:quality). */
+export const TOP_K: TopKOptions = {
+  postingsPerLexeme: 300,
+  candidates: 1_000,
+  together: 3_000,
+  exactBelow: 30_000,
+};
+
 /** Clauses a candidate tsquery may have before a looser one is used instead. */
 const MAX_CLAUSES = 64;
 /**
@@ -173,6 +221,36 @@ function coveringQuery(
   };
   if (!visit(0, [], 0)) return null;
   return clauses.map((set) => `(${set.map((g) => queries[g]).join(' & ')})`).join(' | ');
+}
+
+/**
+ * A tsquery matching the passages that hold `k` of the groups at once (`queries[g]`, an OR of
+ * a group's lexemes, null when it has none), for the smallest k ≥ 2 whose expected number of
+ * such passages (the groups taken as independent, `shares[g]` of the passages holding group
+ * g) is at most `budget`, with at most MAX_CLAUSES sets of k groups; null when none is.
+ */
+function togetherQuery(
+  queries: readonly (string | null)[],
+  shares: readonly number[],
+  passages: number,
+  budget: number,
+): string | null {
+  const present = queries.flatMap((q, g) => (q === null ? [] : [g]));
+  for (let k = 2; k <= present.length; k++) {
+    // The elementary symmetric polynomial of degree k of the shares: the expected share of
+    // passages holding a given k of the groups, summed over all sets of k.
+    const e = Array.from<unknown, number>({ length: k + 1 }, (_, j) => (j === 0 ? 1 : 0));
+    for (const g of present)
+      for (let j = k; j >= 1; j--) e[j] = e[j]! + e[j - 1]! * (shares[g] ?? 0);
+    if (e[k]! * passages > budget) continue;
+    const query = coveringQuery(
+      queries,
+      queries.map(() => 1),
+      k - 0.5,
+    );
+    if (query !== null && query !== '') return query;
+  }
+  return null;
 }
 
 /** Occurrences per processed term of `text[start, end)`. */
@@ -270,10 +348,12 @@ export class PostgresSearch {
    * @param vocabulary A mirror of the term table in this process (PostgresSearchIndex keeps
    *   one): prefix and fuzzy expansions are then found in memory instead of by a scan of the
    *   term table per question word.
+   * @param topK How an OR search over common words reads only the top of their postings lists.
    */
   constructor(
     private readonly pool: pg.Pool,
     private readonly vocabulary: Vocabulary | null = null,
+    private readonly topK: TopKOptions = TOP_K,
   ) {}
 
   /**
@@ -285,22 +365,95 @@ export class PostgresSearch {
     const result = { added: [] as string[], changed: [] as string[], unchanged: [] as string[] };
     const seen = new Set<string>();
     let batch: Article[] = [];
+    // A first load (an empty table, more than one batch) is a bulk load: from the second batch
+    // on, without the GIN index and the postings lists, both made once at the end.
+    let empty: boolean | null = null;
+    let bulk = false;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const done = await this.write((client, version) => this.upsertBatch(client, batch, version));
+      if (empty === null) empty = await this.prepareUpsert();
+      else if (empty && !bulk) {
+        await this.write((client) => this.beginBulk(client));
+        bulk = true;
+      }
+      const loading = bulk;
+      const done = await this.write((client, version) =>
+        this.upsertBatch(client, batch, version, loading),
+      );
       result.added.push(...done.added);
       result.changed.push(...done.changed);
       result.unchanged.push(...done.unchanged);
       batch = [];
     };
-    for (const article of articles) {
-      if (seen.has(article.id)) continue;
-      seen.add(article.id);
-      batch.push(article);
-      if (batch.length >= UPSERT_BATCH) await flush();
+    try {
+      for (const article of articles) {
+        if (seen.has(article.id)) continue;
+        seen.add(article.id);
+        batch.push(article);
+        if (batch.length >= UPSERT_BATCH) await flush();
+      }
+      await flush();
+    } finally {
+      if (bulk) await this.write((client) => this.endBulk(client));
     }
-    await flush();
     return result;
+  }
+
+  /**
+   * Whether the passage table is empty; first finishes a bulk load that stopped half-way (its
+   * process ended), so the indexes and lists are back before anything is written.
+   */
+  private async prepareUpsert(): Promise<boolean> {
+    const found = await this.pool.query<{ empty: boolean; unfinished: boolean }>(
+      `SELECT NOT EXISTS (SELECT 1 FROM search_passages) AS empty,
+              to_regclass('search_passages_terms') IS NULL AS unfinished`,
+    );
+    if (found.rows[0]?.unfinished === true) await this.write((client) => this.endBulk(client));
+    return found.rows[0]?.empty === true;
+  }
+
+  /** Drops the indexes a bulk load makes again at the end (cheaper than keeping them). */
+  private async beginBulk(client: pg.PoolClient): Promise<void> {
+    await client.query('DROP INDEX IF EXISTS search_passages_terms');
+    await client.query('DROP INDEX IF EXISTS search_postings_top');
+    await client.query('TRUNCATE search_postings');
+  }
+
+  /** Makes the GIN index and every postings list over the passages loaded. */
+  private async endBulk(client: pg.PoolClient): Promise<void> {
+    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    await client.query("SET LOCAL work_mem = '1GB'");
+    await client.query(
+      'CREATE INDEX IF NOT EXISTS search_passages_terms ON search_passages USING gin (terms)',
+    );
+    await client.query('DROP INDEX IF EXISTS search_postings_top');
+    await client.query('TRUNCATE search_postings');
+    await client.query(
+      'UPDATE search_terms SET postings = 0, floor = 0 WHERE postings <> 0 OR floor <> 0',
+    );
+    await client.query(
+      `WITH ranked AS (
+         SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
+                p.seq, p.month,
+                row_number() OVER (PARTITION BY u.lexeme
+                  ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
+                  AS rank
+         FROM search_passages p, unnest(p.terms) AS u
+         WHERE u.lexeme IN (SELECT term FROM search_terms WHERE text_df + title_df > $1)
+       ), kept AS (
+         INSERT INTO search_postings (term, impact, seq, month)
+         SELECT term, impact, seq, month FROM ranked WHERE rank <= $2
+         RETURNING term, impact
+       )
+       UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= $2 THEN k.low ELSE 0 END
+       FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
+       WHERE t.term = k.term`,
+      [POSTINGS_MIN_REACH, POSTINGS_KEPT],
+    );
+    await client.query(
+      'CREATE INDEX search_postings_top ON search_postings (term, impact DESC, seq) INCLUDE (month)',
+    );
+    await client.query('ANALYZE search_passages, search_postings, search_terms');
   }
 
   /** Removes articles by id; unknown ids are ignored. Returns the ids removed. */
@@ -374,6 +527,7 @@ export class PostgresSearch {
     client: pg.PoolClient,
     articles: readonly Article[],
     version: number,
+    bulk = false,
   ): Promise<PostgresUpsertResult> {
     const existing = await client.query<{ id: string; content_hash: string }>(
       'SELECT id, content_hash FROM search_articles WHERE id = ANY($1)',
@@ -432,7 +586,7 @@ export class PostgresSearch {
           title: titleCounts,
         });
     }
-    await this.insertPassages(client, rows, version);
+    await this.insertPassages(client, rows, version, bulk);
     await client.query(
       `UPDATE search_totals SET bulgarian_articles = bulgarian_articles + $1,
          russian_articles = russian_articles + $2`,
@@ -444,11 +598,15 @@ export class PostgresSearch {
     return { added, changed, unchanged };
   }
 
-  /** Inserts passage rows and adds them to the term statistics. */
+  /**
+   * Inserts passage rows and adds them to the term statistics and postings lists (in a bulk
+   * load, the lists are made at its end).
+   */
   private async insertPassages(
     client: pg.PoolClient,
     passages: readonly PassageRow[],
     version: number,
+    bulk = false,
   ): Promise<void> {
     for (const passage of passages) await this.ensureMonth(client, monthOf(passage.date));
     const df = new Map<string, [number, number]>();
@@ -468,13 +626,52 @@ export class PostgresSearch {
       textLengths += passage.text.size;
       titleLengths += passage.title.size;
     }
-    await client.query(
-      `INSERT INTO search_passages
-         (month, doc_id, ordinal, start_offset, end_offset, date, lang, source_lower,
-          text_length, title_length, terms)
-       SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::int[],
-                            $6::date[], $7::text[], $8::text[], $9::int[], $10::int[],
-                            $11::tsvector[])`,
+    // Sorted, so two writers could never lock the same term rows in opposite orders.
+    const terms = [...df.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const counted = await client.query<{ term: string; reach: number; floor: number }>(
+      `INSERT INTO search_terms (term, text_df, title_df, changed)
+       SELECT term, text_df, title_df, $4 FROM unnest($1::text[], $2::int[], $3::int[])
+         AS t (term, text_df, title_df)
+       ON CONFLICT (term) DO UPDATE
+         SET text_df = search_terms.text_df + excluded.text_df,
+             title_df = search_terms.title_df + excluded.title_df,
+             changed = excluded.changed
+       RETURNING term, text_df + title_df AS reach, floor`,
+      [terms, terms.map((t) => df.get(t)![0]), terms.map((t) => df.get(t)![1]), version],
+    );
+    // Terms that had a postings list take the new postings above their floor; terms that now
+    // pass POSTINGS_MIN_REACH get their list made from all their passages.
+    const listed: string[] = [];
+    const floors: number[] = [];
+    const crossing: string[] = [];
+    for (const row of bulk ? [] : counted.rows) {
+      const [text, title] = df.get(row.term)!;
+      if (row.reach - text - title > POSTINGS_MIN_REACH) {
+        listed.push(row.term);
+        floors.push(row.floor);
+      } else if (row.reach > POSTINGS_MIN_REACH) crossing.push(row.term);
+    }
+    const added = await client.query<{ term: string; n: number }>(
+      `WITH ins AS (
+         INSERT INTO search_passages
+           (month, doc_id, ordinal, start_offset, end_offset, date, lang, source_lower,
+            text_length, title_length, terms)
+         SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::int[],
+                              $6::date[], $7::text[], $8::text[], $9::int[], $10::int[],
+                              $11::tsvector[])
+         RETURNING seq, month, terms, text_length, title_length
+       ), listed AS (
+         SELECT * FROM unnest($12::text[], $13::real[]) AS l (term, floor)
+       ), kept AS (
+         INSERT INTO search_postings (term, impact, seq, month)
+         SELECT u.lexeme, search_impact(u.weights, ins.text_length, ins.title_length),
+                ins.seq, ins.month
+         FROM ins CROSS JOIN LATERAL unnest(ins.terms) AS u
+         JOIN listed ON listed.term = u.lexeme
+         WHERE search_impact(u.weights, ins.text_length, ins.title_length) > listed.floor
+         RETURNING term
+       )
+       SELECT term, count(*)::int AS n FROM kept GROUP BY term`,
       [
         passages.map((p) => monthOf(p.date)),
         passages.map((p) => p.docId),
@@ -487,25 +684,84 @@ export class PostgresSearch {
         passages.map((p) => p.text.size),
         passages.map((p) => p.title.size),
         passages.map((p) => passageVector(p.text, p.title)),
+        listed,
+        floors,
       ],
     );
-    // Sorted, so two writers could never lock the same term rows in opposite orders.
-    const terms = [...df.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await client.query(
-      `INSERT INTO search_terms (term, text_df, title_df, changed)
-       SELECT term, text_df, title_df, $4 FROM unnest($1::text[], $2::int[], $3::int[])
-         AS t (term, text_df, title_df)
-       ON CONFLICT (term) DO UPDATE
-         SET text_df = search_terms.text_df + excluded.text_df,
-             title_df = search_terms.title_df + excluded.title_df,
-             changed = excluded.changed`,
-      [terms, terms.map((t) => df.get(t)![0]), terms.map((t) => df.get(t)![1]), version],
-    );
+    if (added.rows.length > 0) {
+      const grown = await client.query<{ term: string; postings: number }>(
+        `UPDATE search_terms t SET postings = t.postings + a.n
+         FROM unnest($1::text[], $2::int[]) AS a (term, n)
+         WHERE t.term = a.term
+         RETURNING t.term, t.postings`,
+        [added.rows.map((r) => r.term), added.rows.map((r) => r.n)],
+      );
+      await this.trimPostings(
+        client,
+        grown.rows.filter((r) => r.postings > POSTINGS_TRIM).map((r) => r.term),
+      );
+    }
+    await this.rebuildPostings(client, crossing);
     await client.query(
       `UPDATE search_totals SET passages = passages + $1, text_length = text_length + $2,
          title_length = title_length + $3`,
       [passages.length, textLengths, titleLengths],
     );
+  }
+
+  /**
+   * Cuts the postings lists of `terms` back to their best POSTINGS_KEPT, raising each floor to
+   * the impact of the last one kept (every posting above the floor stays listed).
+   */
+  private async trimPostings(client: pg.PoolClient, terms: readonly string[]): Promise<void> {
+    if (terms.length === 0) return;
+    await client.query(
+      `WITH ranked AS (
+         SELECT term, impact, seq,
+                row_number() OVER (PARTITION BY term ORDER BY impact DESC, seq) AS rank
+         FROM search_postings WHERE term = ANY($1::text[])
+       ), gone AS (
+         DELETE FROM search_postings s USING ranked r
+         WHERE r.rank > $2 AND s.term = r.term AND s.impact = r.impact AND s.seq = r.seq
+       )
+       UPDATE search_terms t SET postings = least(t.postings, $2), floor = r.impact
+       FROM ranked r WHERE r.rank = $2 AND t.term = r.term`,
+      [terms, POSTINGS_KEPT],
+    );
+  }
+
+  /**
+   * Makes the postings lists of `terms` afresh from every passage holding them (the GIN index
+   * finds those): their best POSTINGS_KEPT, the floor at the last one when the list is full.
+   */
+  private async rebuildPostings(client: pg.PoolClient, terms: readonly string[]): Promise<void> {
+    for (let from = 0; from < terms.length; from += MAX_REBUILD) {
+      const some = terms.slice(from, from + MAX_REBUILD);
+      await client.query(
+        `WITH gone AS (DELETE FROM search_postings WHERE term = ANY($1::text[]))
+         UPDATE search_terms SET postings = 0, floor = 0 WHERE term = ANY($1::text[])`,
+        [some],
+      );
+      await client.query(
+        `WITH ranked AS (
+           SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
+                  p.seq, p.month,
+                  row_number() OVER (PARTITION BY u.lexeme
+                    ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
+                    AS rank
+           FROM search_passages p, unnest(p.terms) AS u
+           WHERE p.terms @@ $2::tsquery AND u.lexeme = ANY($1::text[])
+         ), kept AS (
+           INSERT INTO search_postings (term, impact, seq, month)
+           SELECT term, impact, seq, month FROM ranked WHERE rank <= $3
+           RETURNING term, impact
+         )
+         UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= $3 THEN k.low ELSE 0 END
+         FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
+         WHERE t.term = k.term`,
+        [some, some.map(lexeme).join(' | '), POSTINGS_KEPT],
+      );
+    }
   }
 
   /**
@@ -574,7 +830,7 @@ export class PostgresSearch {
 
   /**
    * Deletes the passages matching `condition` (over `params`) and takes them out of the term
-   * statistics. Terms left in no passage keep a row with frequencies 0, marked with `version`,
+   * statistics and the postings lists. Terms left in no passage keep a row with frequencies 0, marked with `version`,
    * so processes mirroring the frequencies see them go.
    */
   private async deletePassages(
@@ -584,26 +840,44 @@ export class PostgresSearch {
     version: number,
   ): Promise<void> {
     const next = params.length + 1;
-    const removed = await client.query<{ passages: number; text: number; title: number }>(
+    const removed = await client.query<{
+      passages: number;
+      text: number;
+      title: number;
+      depleted: string[] | null;
+    }>(
       `WITH gone AS (
          DELETE FROM search_passages WHERE ${condition}
-         RETURNING terms, text_length, title_length
-       ), counts AS (
-         SELECT u.lexeme,
-                count(*) FILTER (WHERE 'D' = ANY (u.weights)) AS text_df,
-                count(*) FILTER (WHERE 'A' = ANY (u.weights)) AS title_df
+         RETURNING seq, terms, text_length, title_length
+       ), lexemes AS (
+         SELECT u.lexeme, u.weights, gone.seq,
+                search_impact(u.weights, gone.text_length, gone.title_length) AS impact
          FROM gone, unnest(gone.terms) AS u
-         GROUP BY u.lexeme
+       ), unlisted AS (
+         DELETE FROM search_postings s USING lexemes l
+         WHERE s.term = l.lexeme AND s.impact = l.impact AND s.seq = l.seq
+         RETURNING s.term
+       ), counts AS (
+         SELECT l.lexeme,
+                count(*) FILTER (WHERE 'D' = ANY (l.weights)) AS text_df,
+                count(*) FILTER (WHERE 'A' = ANY (l.weights)) AS title_df,
+                coalesce(max(u.n), 0) AS postings
+         FROM lexemes l
+         LEFT JOIN (SELECT term, count(*) AS n FROM unlisted GROUP BY term) u ON u.term = l.lexeme
+         GROUP BY l.lexeme
        ), updated AS (
          UPDATE search_terms t
          SET text_df = t.text_df - c.text_df, title_df = t.title_df - c.title_df,
-             changed = $${next}
+             postings = t.postings - c.postings, changed = $${next}
          FROM counts c WHERE t.term = c.lexeme
-         RETURNING 1
+         RETURNING t.term, t.text_df + t.title_df AS reach, t.postings, t.floor
        )
-       SELECT count(*) AS passages, coalesce(sum(text_length), 0)::bigint AS text,
-              coalesce(sum(title_length), 0)::bigint AS title
-       FROM gone`,
+       SELECT (SELECT count(*) FROM gone) AS passages,
+              (SELECT coalesce(sum(text_length), 0) FROM gone)::bigint AS text,
+              (SELECT coalesce(sum(title_length), 0) FROM gone)::bigint AS title,
+              (SELECT array_agg(term) FROM updated
+               WHERE floor > 0 AND postings < ${POSTINGS_REFILL} AND reach > ${POSTINGS_MIN_REACH})
+                AS depleted`,
       [...params, version],
     );
     const row = removed.rows[0];
@@ -612,6 +886,8 @@ export class PostgresSearch {
          title_length = title_length - $3`,
       [row?.passages ?? 0, row?.text ?? 0, row?.title ?? 0],
     );
+    // A list that lost most of its postings is made again, so its top holds the best ones.
+    await this.rebuildPostings(client, row?.depleted ?? []);
   }
 
   /**
@@ -750,6 +1026,8 @@ export class PostgresSearch {
       titleFactor: [] as number[],
       /** Passages holding the lexeme (in text or title), at most. */
       reach: [] as number[],
+      /** 1 for a query term itself, its expansion weight for an expansion. */
+      weight: [] as number[],
     };
     const idf = (df: number): number => Math.log(1 + (totals.passages - df + 0.5) / (df + 0.5));
     const textBoost = 1;
@@ -762,6 +1040,7 @@ export class PostgresSearch {
       rows.textFactor.push(found.textDf === 0 ? 0 : weight * textBoost * idf(found.textDf));
       rows.titleFactor.push(found.titleDf === 0 ? 0 : weight * titleBoost * idf(found.titleDf));
       rows.reach.push(found.textDf + found.titleDf);
+      rows.weight.push(weight);
     };
     for (const [g, group] of groups.entries()) {
       for (const term of group) {
@@ -787,10 +1066,54 @@ export class PostgresSearch {
         : `(${[...new Set(at.map((i) => lexeme(rows.lexeme[i]!)))].join(' | ')})`;
     const at = groups.map((_, g) => rows.group.flatMap((group, i) => (group === g ? [i] : [])));
     const full = at.map(queryOf);
+    const filtered =
+      filters.since !== undefined ||
+      filters.until !== undefined ||
+      filters.lang !== undefined ||
+      (filters.source?.trim() ?? '') !== '';
     let candidates: string;
+    let top: { months: (string | null)[]; seqs: string[] } | null = null;
     if (scoring.combineWith === 'AND') {
       if (full.includes(null)) return [];
       candidates = full.join(' & ');
+    } else if (!filtered && this.commonLoad(rows.lexeme, rows.reach, rare) > this.topK.exactBelow) {
+      // Top-k: the best passages of each common lexeme's postings list, by summed impact; the
+      // passages holding common lexemes of `together` groups at once (the fewest groups whose
+      // co-occurrences are expected to stay within `together`: what ranks first, as the
+      // score grows with the words matched, yet tops no single word's list); and every passage
+      // holding a sparse lexeme (few, and what a question hinges on). All scored exactly
+      // below. A filtered question takes the exact path: the best postings of its words may
+      // all lie outside its dates, outlet or language.
+      const sparse = Math.max(rare, POSTINGS_MIN_REACH);
+      top = await this.topPassages(rows, sparse, totals.passages);
+      const common = at.map((indexes) => queryOf(indexes.filter((i) => rows.reach[i]! > sparse)));
+      const shares = at.map((indexes) =>
+        Math.min(
+          1,
+          [...new Map(indexes.map((i) => [rows.lexeme[i]!, rows.reach[i]!])).values()]
+            .filter((reach) => reach > sparse)
+            .reduce((sum, reach) => sum + reach, 0) / totals.passages,
+        ),
+      );
+      const together = togetherQuery(common, shares, totals.passages, this.topK.together);
+      // A sparse expansion (mostly a fuzzy neighbour) is read only for a word not in the corpus
+      // itself: each one read costs a GIN lookup per month, and a passage holding one word's
+      // near-miss alone rarely ranks.
+      const found = groups.map((_, g) =>
+        rows.group.some((group, i) => group === g && rows.weight[i] === 1),
+      );
+      candidates = [
+        ...new Set(
+          rows.lexeme
+            .filter(
+              (_, i) =>
+                rows.reach[i]! <= sparse && (rows.weight[i] === 1 || !found[rows.group[i]!]),
+            )
+            .map(lexeme),
+        ),
+        ...(together === null ? [] : [together]),
+      ].join(' | ');
+      if (candidates === '' && top.seqs.length === 0) return [];
     } else {
       const floor =
         coverage === undefined || coverage.total <= 0 || coverage.min <= 0
@@ -806,7 +1129,7 @@ export class PostgresSearch {
               .join(' | ')
           : [covering, ...[...rareLexemes].map(lexeme)].filter((q) => q !== '').join(' | ');
     }
-    if (candidates === '') return [];
+    if (candidates === '' && top === null) return [];
 
     const params: unknown[] = [
       rows.lexeme,
@@ -851,6 +1174,24 @@ export class PostgresSearch {
     if (scoring.combineWith === 'AND')
       passing.push(`s.groups = ${parameter(groups.length === 32 ? -1 : 2 ** groups.length - 1)}`);
     const limitParam = parameter(limit);
+    // The chosen passages found by seq in their month's partition (undated ones in the
+    // default partition), and those holding a sparse lexeme through the GIN index.
+    const passagesOf = (chosen: { months: (string | null)[]; seqs: string[] }): string => {
+      const months = parameter(chosen.months);
+      const seqs = parameter(chosen.seqs);
+      return `(
+        SELECT p.* FROM unnest(${months}::date[], ${seqs}::bigint[]) AS k (month, seq)
+        JOIN search_passages p ON p.month = k.month AND p.seq = k.seq
+        UNION ALL
+        SELECT p.* FROM unnest(${months}::date[], ${seqs}::bigint[]) AS k (month, seq)
+        JOIN search_passages_undated p ON k.month IS NULL AND p.seq = k.seq
+        UNION ALL
+        (SELECT p.* FROM search_passages p
+         WHERE numnode($6::tsquery) > 0 AND p.terms @@ $6::tsquery
+           AND p.seq <> ALL (${seqs}::bigint[])
+         LIMIT ${parameter(this.topK.together)})
+      ) p`;
+    };
 
     const found = await this.indexedQuery<{
       doc_id: string;
@@ -870,8 +1211,8 @@ export class PostgresSearch {
                 p.text_length, p.title_length,
                 ts_filter(setweight(ts_filter(p.terms, '{d}'), 'b', $1::text[]), '{b}') AS text_hits,
                 ts_filter(setweight(ts_filter(p.terms, '{a}'), 'b', $1::text[]), '{b}') AS title_hits
-         FROM search_passages p
-         WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
+         FROM ${top === null ? 'search_passages p' : passagesOf(top)}
+         ${top === null ? `WHERE p.terms @@ $6::tsquery ${where.map((w) => `AND ${w}`).join(' ')}` : ''}
        ), s AS (
          SELECT c.doc_id, c.ordinal, c.seq, c.start_offset, c.end_offset,
                 sum(CASE WHEN t.title
@@ -911,6 +1252,72 @@ export class PostgresSearch {
         matchedTerms: queryTerms.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n),
       };
     });
+  }
+
+  /** Passages the exact path would read for a question's common lexemes, at most. */
+  private commonLoad(lexemes: readonly string[], reach: readonly number[], rare: number): number {
+    const seen = new Set<string>();
+    let load = 0;
+    lexemes.forEach((term, i) => {
+      if (reach[i]! > rare && !seen.has(term)) {
+        seen.add(term);
+        load += reach[i]!;
+      }
+    });
+    return load;
+  }
+
+  /**
+   * The best `topK.candidates` passages by the impacts of the question's common lexemes (those
+   * in more than `sparse` passages): the top of each one's postings list, weighed by its IDF and
+   * expansion weight, summed per passage and multiplied by the query terms it matched there.
+   */
+  private async topPassages(
+    rows: {
+      readonly lexeme: readonly string[];
+      readonly bit: readonly number[];
+      readonly reach: readonly number[];
+      readonly weight: readonly number[];
+    },
+    sparse: number,
+    passages: number,
+  ): Promise<{ months: (string | null)[]; seqs: string[] }> {
+    const lists = new Map<string, { n: number; factor: number; bit: number }>();
+    rows.lexeme.forEach((term, i) => {
+      const reach = rows.reach[i]!;
+      const weight = rows.weight[i]!;
+      if (reach <= sparse) return;
+      const n = Math.min(
+        POSTINGS_KEPT,
+        Math.max(MIN_POSTINGS_READ, Math.round(this.topK.postingsPerLexeme * weight)),
+      );
+      const factor = weight * Math.log(1 + (passages - reach + 0.5) / (reach + 0.5));
+      const known = lists.get(term);
+      if (known === undefined || known.factor < factor)
+        lists.set(term, { n, factor, bit: rows.bit[i]! });
+    });
+    if (lists.size === 0) return { months: [], seqs: [] };
+    const found = await this.pool.query<{ seq: string; month: string | null }>(
+      `SELECT seq::text, to_char(month, 'YYYY-MM-DD') AS month FROM (
+         SELECT t.seq, t.month, sum(q.factor * t.impact) * count(DISTINCT q.bit) AS score
+         FROM unnest($1::text[], $2::int[], $3::float8[], $4::int[]) AS q (lexeme, n, factor, bit)
+         CROSS JOIN LATERAL (
+           SELECT s.seq, s.month, s.impact FROM search_postings s
+           WHERE s.term = q.lexeme ORDER BY s.impact DESC, s.seq LIMIT q.n
+         ) t
+         GROUP BY t.seq, t.month
+       ) c
+       ORDER BY score DESC, seq
+       LIMIT $5`,
+      [
+        [...lists.keys()],
+        [...lists.values()].map((l) => l.n),
+        [...lists.values()].map((l) => l.factor),
+        [...lists.values()].map((l) => l.bit),
+        this.topK.candidates,
+      ],
+    );
+    return { months: found.rows.map((r) => r.month), seqs: found.rows.map((r) => r.seq) };
   }
 
   /**

@@ -15,7 +15,11 @@ import type { AnswerFilters, Article } from '../../src/core/types.js';
 import type { IndexedPassage } from '../../src/index/search-index.js';
 import { migratePostgres, openPostgres, type PgPool } from '../../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../../src/index/postgres-schema.js';
-import { PostgresSearch, type PostgresSearchQuery } from '../../src/index/postgres.js';
+import {
+  PostgresSearch,
+  type PostgresSearchQuery,
+  type TopKOptions,
+} from '../../src/index/postgres.js';
 import { PostgresSearchIndex } from '../../src/index/postgres-index.js';
 import { makeNewsArticle } from '../fixtures.js';
 import { useTestDatabase } from '../pg/database.js';
@@ -32,13 +36,13 @@ afterAll(async () => {
 });
 
 /** Empties the search tables between specifications. */
-async function freshSearch(): Promise<PostgresSearch> {
+async function freshSearch(topK?: TopKOptions): Promise<PostgresSearch> {
   await pool.query(
-    `TRUNCATE search_articles, search_passages, search_terms;
+    `TRUNCATE search_articles, search_passages, search_terms, search_postings;
      UPDATE search_totals SET passages = 0, text_length = 0, title_length = 0,
        bulgarian_articles = 0, russian_articles = 0, version = version + 1`,
   );
-  return new PostgresSearch(pool);
+  return new PostgresSearch(pool, null, topK);
 }
 
 type Doc = { id: string; text: string; title: string };
@@ -305,6 +309,172 @@ describe('PostgresSearch', () => {
     expect(hits[0]!.article.text).toBe(text);
     expect(text.slice(hits[0]!.passage.start, hits[0]!.passage.end)).toBe(text);
     expect(hits[0]!.article.title).toBe("O'Brien \\ Путин");
+  });
+});
+
+const FILLER =
+  'harvest silo wheat barley tonnage vessel cargo quay berth freight ferry tanker'.split(' ');
+
+/**
+ * `count` one-paragraph articles about grain exports of varied lengths (so their postings have
+ * varied impacts), dated over the first half of 2022.
+ */
+function grainArticles(count: number, prefix = 'g'): Article[] {
+  return Array.from({ length: count }, (_, i) =>
+    makeNewsArticle(
+      `${prefix}${i}`,
+      `Grain exports ${FILLER.slice(0, i % FILLER.length).join(' ')} through the port.`,
+      { date: `2022-0${(i % 6) + 1}-1${i % 10}` },
+    ),
+  );
+}
+
+/**
+ * Broken invariants of the postings lists: a listed posting whose passage is gone or whose
+ * impact is not the passage's, a count that is not the list's length, or a posting above its
+ * term's floor missing from the list.
+ */
+async function postingsProblems(): Promise<string[]> {
+  const found = await pool.query<{ problem: string }>(
+    `SELECT 'stale ' || s.term || ' ' || s.seq AS problem
+     FROM search_postings s
+     LEFT JOIN search_passages p ON p.seq = s.seq
+     LEFT JOIN LATERAL (SELECT u.weights FROM unnest(p.terms) AS u WHERE u.lexeme = s.term) u ON true
+     WHERE u.weights IS NULL OR search_impact(u.weights, p.text_length, p.title_length) <> s.impact
+     UNION ALL
+     SELECT 'count ' || t.term FROM search_terms t
+     LEFT JOIN (SELECT term, count(*) AS n FROM search_postings GROUP BY term) c ON c.term = t.term
+     WHERE t.postings <> coalesce(c.n, 0)
+     UNION ALL
+     SELECT 'missing ' || u.lexeme || ' ' || p.seq
+     FROM search_passages p CROSS JOIN LATERAL unnest(p.terms) AS u
+     JOIN search_terms t ON t.term = u.lexeme
+     WHERE t.text_df + t.title_df > 100
+       AND search_impact(u.weights, p.text_length, p.title_length) > t.floor
+       AND NOT EXISTS (SELECT 1 FROM search_postings s WHERE s.term = u.lexeme AND s.seq = p.seq)`,
+  );
+  return found.rows.map((r) => r.problem);
+}
+
+describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
+  const tight: TopKOptions = { postingsPerLexeme: 10, candidates: 20, together: 20, exactBelow: 0 };
+
+  it("scores only the top of common words' lists, yet finds a passage with a rare word deep in them, scored exactly", async () => {
+    const search = await freshSearch(tight);
+    const deep = makeNewsArticle(
+      'deep',
+      `Grain exports ${[...FILLER, ...FILLER, ...FILLER].join(' ')} from Zaporizhzhia through the port.`,
+    );
+    const articles = [...grainArticles(400), deep];
+    await search.upsert(articles);
+    const reference = referenceIndex(articles);
+    const exact = async (question: string): Promise<Map<string, number>> =>
+      new Map(
+        (await new PostgresSearch(pool).searchArticles(queryOf(question))).map((h) => [
+          h.passage.id,
+          h.score,
+        ]),
+      );
+
+    // Common words only: the candidates are the top of their lists, not all 401 passages.
+    const common = await search.searchArticles(queryOf('grain exports port'));
+    const all = await exact('grain exports port');
+    expect(all.size).toBe(401);
+    expect(common.length).toBeGreaterThan(0);
+    expect(common.length).toBeLessThanOrEqual(tight.candidates);
+    expect(common[0]!.passage.id).toBe([...all.keys()][0]);
+    for (const hit of common) expect(hit.score).toBeCloseTo(all.get(hit.passage.id)!, 9);
+
+    // The rare word's passage is the longest, so last in every common word's list: still first.
+    const rare = await search.searchArticles(queryOf('grain exports Zaporizhzhia'));
+    expect(rare[0]!.article.id).toBe('deep');
+    const scores = await exact('grain exports Zaporizhzhia');
+    for (const hit of rare) expect(hit.score).toBeCloseTo(scores.get(hit.passage.id)!, 9);
+    expect(rare.length).toBeLessThanOrEqual(tight.candidates + 1);
+
+    // A filtered question is answered over every passage its filters let through.
+    for (const filters of [{ since: '2022-06-01' }, { source: 'sputnik', until: '2022-01-31' }])
+      expect(await compare(search, reference, 'grain exports port', { filters })).toBeGreaterThan(
+        tight.candidates,
+      );
+  });
+
+  it("finds a passage that tops no word's list but holds all the question's words", async () => {
+    const convoys = grainArticles(300, 'c').map((a) => ({
+      ...a,
+      text: a.text.replace('Grain exports', 'Convoy insurance'),
+    }));
+    const everything = makeNewsArticle(
+      'all',
+      `Grain exports ${[...FILLER, ...FILLER, ...FILLER].join(' ')} need convoy insurance.`,
+    );
+    const articles = [...grainArticles(300), ...convoys, everything];
+    const question = 'grain exports convoy insurance';
+    const best = async (together: number): Promise<string | undefined> => {
+      const search = await freshSearch({ ...tight, together });
+      await search.upsert(articles);
+      return (await search.searchArticles(queryOf(question)))[0]?.article.id;
+    };
+    // Each word is in half the passages: all four together are expected in 601/16 ≈ 38.
+    expect(await best(40)).toBe('all');
+    expect(await best(0)).not.toBe('all');
+  });
+
+  it('keeps the postings lists exact through trims, removals and changed articles', async () => {
+    // A first load of many articles is a bulk load: the GIN index and the lists made at its end.
+    const articles = grainArticles(1_600);
+    await (await freshSearch(tight)).upsert(articles);
+    expect(await postingsProblems()).toEqual([]);
+    // The best 1,000 impacts of each list: what a search reads, whichever way it was written.
+    const tops = async (): Promise<unknown[]> =>
+      (
+        await pool.query(
+          `SELECT term, impact, count(*) AS n FROM (
+             SELECT term, impact,
+                    row_number() OVER (PARTITION BY term ORDER BY impact DESC) AS rank
+             FROM search_postings) r
+           WHERE rank <= 1000 GROUP BY term, impact ORDER BY 1, 2`,
+        )
+      ).rows;
+    const bulk = await tops();
+    const gin = await pool.query("SELECT to_regclass('search_passages_terms') AS gin");
+    expect(gin.rows[0]!.gin).toBe('search_passages_terms');
+
+    // Written a few at a time, the lists pass 100 passages, are made then, and grow; past
+    // 1,500 postings a list is trimmed to its best 1,000.
+    const search = await freshSearch(tight);
+    await search.upsert(articles.slice(0, 150));
+    for (let from = 150; from < articles.length; from += 150)
+      await search.upsert(articles.slice(from, from + 150));
+    const grain = groupsOf('grain')[0]![0]!;
+    const listed = await pool.query<{ postings: number; floor: number }>(
+      'SELECT postings, floor FROM search_terms WHERE term = $1',
+      [grain],
+    );
+    expect(listed.rows[0]!.postings).toBe(1_000);
+    expect(listed.rows[0]!.floor).toBeGreaterThan(0);
+    expect(await postingsProblems()).toEqual([]);
+    expect(await tops()).toEqual(bulk);
+
+    // Removing the shortest passages (the top of the lists) empties them below half: rebuilt.
+    const shortest = articles.filter((_, i) => i % FILLER.length < 6).map((a) => a.id);
+    await search.remove(shortest);
+    const changed = articles
+      .filter((_, i) => i % FILLER.length === 8 && i < 300)
+      .map((a) => ({ ...a, text: `${a.text} Grain grain grain.` }));
+    await search.upsert([...changed, ...grainArticles(30, 'late')]);
+    expect(await postingsProblems()).toEqual([]);
+    const best = await search.searchArticles(queryOf('grain'));
+    expect(changed.map((a) => a.id)).toContain(best[0]!.article.id);
+
+    // The lists go with the passages.
+    await search.remove(articles.map((a) => a.id));
+    expect(await postingsProblems()).toEqual([]);
+    const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM search_postings');
+    const lateGrain = await pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM search_postings s JOIN search_passages p USING (seq) WHERE p.doc_id LIKE 'late%'",
+    );
+    expect(left.rows[0]!.n).toBe(lateGrain.rows[0]!.n);
   });
 });
 
