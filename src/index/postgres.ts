@@ -180,6 +180,30 @@ export const TOP_K: TopKOptions = {
   exactBelow: 30_000,
 };
 
+/**
+ * SQL filling the postings lists of the lexemes `where` selects (over passages `p` and their
+ * lexemes `u`) with each one's best `kept` postings by impact, and recording each list's
+ * length and floor (its lowest impact once full) in `search_terms`.
+ */
+function rankPostings(where: string, kept: string): string {
+  return `WITH ranked AS (
+     SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
+            p.seq, p.month,
+            row_number() OVER (PARTITION BY u.lexeme
+              ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
+              AS rank
+     FROM search_passages p, unnest(p.terms) AS u
+     WHERE ${where}
+   ), kept AS (
+     INSERT INTO search_postings (term, impact, seq, month)
+     SELECT term, impact, seq, month FROM ranked WHERE rank <= ${kept}
+     RETURNING term, impact
+   )
+   UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= ${kept} THEN k.low ELSE 0 END
+   FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
+   WHERE t.term = k.term`;
+}
+
 /** Clauses a candidate tsquery may have before a looser one is used instead. */
 const MAX_CLAUSES = 64;
 /**
@@ -432,22 +456,10 @@ export class PostgresSearch {
       'UPDATE search_terms SET postings = 0, floor = 0 WHERE postings <> 0 OR floor <> 0',
     );
     await client.query(
-      `WITH ranked AS (
-         SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
-                p.seq, p.month,
-                row_number() OVER (PARTITION BY u.lexeme
-                  ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
-                  AS rank
-         FROM search_passages p, unnest(p.terms) AS u
-         WHERE u.lexeme IN (SELECT term FROM search_terms WHERE text_df + title_df > $1)
-       ), kept AS (
-         INSERT INTO search_postings (term, impact, seq, month)
-         SELECT term, impact, seq, month FROM ranked WHERE rank <= $2
-         RETURNING term, impact
-       )
-       UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= $2 THEN k.low ELSE 0 END
-       FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
-       WHERE t.term = k.term`,
+      rankPostings(
+        'u.lexeme IN (SELECT term FROM search_terms WHERE text_df + title_df > $1)',
+        '$2',
+      ),
       [POSTINGS_MIN_REACH, POSTINGS_KEPT],
     );
     await client.query(
@@ -743,22 +755,7 @@ export class PostgresSearch {
         [some],
       );
       await client.query(
-        `WITH ranked AS (
-           SELECT u.lexeme AS term, search_impact(u.weights, p.text_length, p.title_length) AS impact,
-                  p.seq, p.month,
-                  row_number() OVER (PARTITION BY u.lexeme
-                    ORDER BY search_impact(u.weights, p.text_length, p.title_length) DESC, p.seq)
-                    AS rank
-           FROM search_passages p, unnest(p.terms) AS u
-           WHERE p.terms @@ $2::tsquery AND u.lexeme = ANY($1::text[])
-         ), kept AS (
-           INSERT INTO search_postings (term, impact, seq, month)
-           SELECT term, impact, seq, month FROM ranked WHERE rank <= $3
-           RETURNING term, impact
-         )
-         UPDATE search_terms t SET postings = k.n, floor = CASE WHEN k.n >= $3 THEN k.low ELSE 0 END
-         FROM (SELECT term, count(*)::int AS n, min(impact) AS low FROM kept GROUP BY term) k
-         WHERE t.term = k.term`,
+        rankPostings('p.terms @@ $2::tsquery AND u.lexeme = ANY($1::text[])', '$3'),
         [some, some.map(lexeme).join(' | '), POSTINGS_KEPT],
       );
     }

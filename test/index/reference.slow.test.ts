@@ -18,6 +18,7 @@ import {
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { necessaryGroups, TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { Article } from '../../src/core/types.js';
+import { seededRandom } from '../fixtures.js';
 
 /** The index terms of a text as one string per field, for MiniSearch to split on spaces. */
 function termString(text: string, article: Article): string {
@@ -138,18 +139,6 @@ async function roundTrip(library: Library): Promise<Library> {
 
 /** Segments of at most about 500 passages: the 3,000 synthetic passages in six or more. */
 const segmented = (): SegmentedIndex => new SegmentedIndex({ segmentPassages: 500 });
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so every run builds the same corpus. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The sentences of the bundled corpus's English articles (the repository's own fixture text). */
 function seedSentences(): string[] {

@@ -3,25 +3,13 @@ import { Library } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../../src/text/analyze.js';
 import type { Article } from '../../src/core/types.js';
-import { makeNewsArticle } from '../fixtures.js';
+import { makeNewsArticle, seededRandom } from '../fixtures.js';
 
 const WORDS = (
   'grain ships left odesa port under a corridor agreed in istanbul while talks on prisoners ' +
   'stalled and the kremlin said exports would resume once insurers returned to the black sea ' +
   'farmers stored wheat barley maize sunflower oil in silos near mykolaiv kherson and izmail'
 ).split(' ');
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** 240 articles of two or three paragraphs of random words, one a day from January 2022. */
 function articles(): Article[] {
