@@ -80,11 +80,12 @@ export interface TermStatistics {
   frequencies(term: string): readonly [number, number];
 }
 
-/** MiniSearch's default weights of prefix and fuzzy expansions (its `weights` search option). */
-const PREFIX_WEIGHT = 0.375;
-const FUZZY_WEIGHT = 0.45;
+/** MiniSearch's default weight of a prefix expansion (its `weights.prefix` search option). */
+export const PREFIX_WEIGHT = 0.375;
+/** MiniSearch's default weight of a fuzzy expansion (its `weights.fuzzy` search option). */
+export const FUZZY_WEIGHT = 0.45;
 /** MiniSearch's default largest edit distance (its `maxFuzzy`). */
-const MAX_FUZZY = 6;
+export const MAX_FUZZY = 6;
 
 /** One query term as MiniSearch expands it: exact, and prefix and fuzzy when asked for. */
 interface Leaf {

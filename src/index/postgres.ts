@@ -21,7 +21,14 @@ import type pg from 'pg';
 import type { Article, Passage } from '../core/types.js';
 import type { IndexHit, IndexedPassage, PassageKey, TermGroupSearch } from './search-index.js';
 import { splitPassages } from '../text/passages.js';
-import { necessaryGroups, TITLE_BOOST } from './minisearch-index.js';
+// MiniSearch's expansion weights and fuzzy cap, as the in-process scorer uses them.
+import {
+  FUZZY_WEIGHT,
+  MAX_FUZZY,
+  necessaryGroups,
+  PREFIX_WEIGHT,
+  TITLE_BOOST,
+} from './minisearch-index.js';
 import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
 
 /** The PostgreSQL channel announcing a change of the searchable corpus. */
@@ -30,10 +37,6 @@ export const SEARCH_CHANGED_CHANNEL = 'search_changed';
 /** Advisory-lock key (any constant) serialising writers of the search tables. */
 const WRITE_LOCK = 0x5645_5253; // "VERS"
 
-/** MiniSearch's expansion weights and fuzzy cap, as the in-process scorer uses them. */
-const PREFIX_WEIGHT = 0.375;
-const FUZZY_WEIGHT = 0.45;
-const MAX_FUZZY = 6;
 /** Distinct terms and groups a query may have (as the in-process scorer). */
 const MAX_TERMS = 64;
 const MAX_GROUPS = 32;
