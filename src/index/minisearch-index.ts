@@ -95,7 +95,7 @@ interface Leaf {
   readonly maxDistance: number;
 }
 
-/** The persisted form (see serialize). */
+/** The persisted form (see toJSON). */
 interface SerializedIndex {
   /** Per slot: slot, docId, ordinal, date, source, lang, field lengths, term ids per field. */
   readonly slots: [
@@ -558,10 +558,6 @@ export class MiniSearchIndex implements SearchIndex {
       if (lang !== undefined && entry.lang !== lang) return false;
       return source === undefined || entry.source.includes(source);
     };
-  }
-
-  serialize(): Promise<Uint8Array> {
-    return Promise.resolve(new TextEncoder().encode(this.toJSON()));
   }
 
   /**

@@ -126,13 +126,6 @@ export class PostgresSearchIndex implements SearchIndex {
     return hits.map(({ key, score, matchedTerms }) => ({ key, score, matchedTerms }));
   }
 
-  /** A marker: the index lives in the database, so a snapshot holds only its version. */
-  serialize(): Promise<Uint8Array> {
-    return Promise.resolve(
-      new TextEncoder().encode(JSON.stringify({ backend: 'postgres', version: this.version })),
-    );
-  }
-
   /**
    * Resolves when every write queued so far is in the database (rejects with the first write
    * that failed; the queue is emptied, as its order can no longer be kept).

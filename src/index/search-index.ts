@@ -89,6 +89,4 @@ export interface SearchIndex {
   documentFrequency(term: string): number;
   /** Passages held. */
   readonly passageCount: number;
-  /** The index as bytes for `load` (a backend that persists elsewhere may return a marker). */
-  serialize(): Promise<Uint8Array>;
 }

@@ -312,24 +312,6 @@ export class SegmentedIndex implements SearchIndex {
     segment.index = restored;
     for (const docId of restored.docIds()) this.segmentOfDoc.set(docId, segment);
   }
-
-  /**
-   * The index as bytes: the segment table, then one line per segment with its JSON, so no
-   * string holds more than one segment.
-   */
-  serialize(): Promise<Uint8Array> {
-    const encoder = new TextEncoder();
-    const lines = [...this.segments.values()].map((s) =>
-      encoder.encode(`${JSON.stringify([s.id, [...s.months]])}\t${s.index.toJSON()}\n`),
-    );
-    const bytes = new Uint8Array(lines.reduce((sum, line) => sum + line.length, 0));
-    let at = 0;
-    for (const line of lines) {
-      bytes.set(line, at);
-      at += line.length;
-    }
-    return Promise.resolve(bytes);
-  }
 }
 
 /** Hit lists of segments merged into one ranking, best first, at most `limit`. */

@@ -66,7 +66,6 @@ describe('Library on a SearchIndex given from outside', () => {
       get passageCount() {
         return inner.passageCount;
       },
-      serialize: () => inner.serialize(),
     };
     const key = { termProcessingVersion: 1, fingerprint: 'x' };
     const article = makeNewsArticle('c', 'The quarry reopened.');
