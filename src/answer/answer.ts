@@ -33,7 +33,14 @@ import type {
   QuoteResult,
   Span,
 } from '../core/types.js';
-import { answerTypeOf, FRAGMENT_FACTOR, isFragment, pickQuote, type QuoteHints } from './pick.js';
+import {
+  answerTypeOf,
+  FRAGMENT_FACTOR,
+  isFragment,
+  isUnsearchedSpeechVerb,
+  pickQuote,
+  type QuoteHints,
+} from './pick.js';
 import { correctSpelling } from './spelling.js';
 import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
@@ -113,13 +120,22 @@ export function weighQuery(
   const context = library.queryContext(question);
   const words: QueryWord[] = [];
   const seen = new Set<string>();
+  const answerType = answerTypeOf(question);
   const tokens = tokenize(question);
   const inOptional = (t: Token): boolean =>
     optional.some((s) => t.start >= s.start && t.end <= s.end);
-  for (const token of tokens) {
-    const ownTerms = isCyrillicStopWord(normalizeWord(token.text))
+  const termsOf = (token: Token): readonly string[] =>
+    isCyrillicStopWord(normalizeWord(token.text))
       ? []
       : withVerbForms(token.text, queryTermsOfWord(token.text, context));
+  // "What did Bennett say?": the answer is a sentence reporting Bennett's words, found by the
+  // answer type; "say" as a search word would rank passages using the verb itself first.
+  const speechVerb = (token: Token): boolean =>
+    answerType === 'speech' && isUnsearchedSpeechVerb(normalizeWord(token.text));
+  const dropSpeechVerb = tokens.some((t) => !speechVerb(t) && termsOf(t).length > 0);
+  for (const token of tokens) {
+    if (dropSpeechVerb && speechVerb(token)) continue;
+    const ownTerms = termsOf(token);
     const terms =
       namesAnySpelling && ownTerms.length > 0
         ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]
@@ -146,7 +162,7 @@ export function weighQuery(
     words,
     context,
     hints: {
-      answerType: answerTypeOf(question),
+      answerType,
       questionWords: new Set(tokenize(question).map((t) => normalizeWord(t.text))),
     },
   };

@@ -7,7 +7,14 @@
 import { splitSentences } from '../text/sentences.js';
 import type { Article, Passage, Span } from '../core/types.js';
 import { scanWords, termContextOfArticle } from '../text/analyze.js';
-import { isAnswerCandidate, type AnswerType, type QuoteHints } from './pick.js';
+import {
+  isAnswerCandidate,
+  speakersOf,
+  speaksForQuestion,
+  type AnswerType,
+  type QuoteHints,
+  type SentenceWord,
+} from './pick.js';
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 
@@ -22,7 +29,8 @@ interface AnalyzedSentence {
   readonly candidates: Readonly<Record<AnswerType, readonly string[]>>;
 }
 
-const ANY_TYPE: readonly AnswerType[] = ['time', 'quantity', 'place', 'name'];
+/** The answer types read word by word (a sentence's speakers are read by speakersOf). */
+const WORD_TYPES: readonly Exclude<AnswerType, 'speech'>[] = ['time', 'quantity', 'place', 'name'];
 
 /** A passage's sentences and, in reading order, each content word's index terms. */
 export interface PassageAnalysis {
@@ -54,20 +62,23 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
     const terms = new Set<string>();
     const forms = new Set<string>();
     const candidates: Record<AnswerType, string[]> = {
+      speech: [],
       time: [],
       quantity: [],
       place: [],
       name: [],
     };
     const { count, table } = scanWords(article.text, span.start, span.end, context);
+    const words: SentenceWord[] = [];
     for (let k = 0; k < count; k++) {
       const info = table.value(table.found[k]!);
       forms.add(info.normalized);
       const start = table.starts[k]!;
       const end = table.ends[k]!;
+      words.push({ text: article.text.slice(start, end), normalized: info.normalized });
       const previous =
         k === 0 ? null : article.text.slice(table.starts[k - 1]!, table.ends[k - 1]!);
-      for (const answerType of ANY_TYPE)
+      for (const answerType of WORD_TYPES)
         if (
           isAnswerCandidate(article.text, start, end, info.normalized, previous, {
             answerType,
@@ -80,6 +91,7 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
       sequence.push(termsOfWord);
       for (const term of termsOfWord) terms.add(term);
     }
+    candidates.speech = speakersOf(words);
     return { span, terms, forms, words: count, candidates };
   });
   const analysis = { sentences, sequence };
@@ -142,7 +154,9 @@ export function typedSentenceCoverage(
       single > 0 &&
       type !== null &&
       hints !== null &&
-      a.candidates[type].some((word) => !hints.questionWords.has(word))
+      (type === 'speech'
+        ? speaksForQuestion(a.candidates.speech, hints)
+        : a.candidates[type].some((word) => !hints.questionWords.has(word)))
     )
       single += bonus * total;
     best = Math.max(best, single);

@@ -45,15 +45,29 @@ export function highlightTerms(
 }
 
 /**
- * What kind of string a question asks for, when its wording says so: a time ("when", "кога"),
- * a quantity ("how many", "колко"), a place ("where", "къде") or a person or thing named
- * ("who", "which chancellor", "кой").
+ * What kind of string a question asks for, when its wording says so: what someone said ("what
+ * did Bennett say", "какво каза"), a time ("when", "кога"), a quantity ("how many", "колко"), a
+ * place ("where", "къде") or a person or thing named ("who", "which chancellor", "кой").
  */
-export type AnswerType = 'time' | 'quantity' | 'place' | 'name';
+export type AnswerType = 'speech' | 'time' | 'quantity' | 'place' | 'name';
 
 const B = '(?<![\\p{L}])';
 const E = '(?![\\p{L}])';
+/**
+ * Verbs of speech as a question asks with them ("what did … say", "какво каза …"): the answer
+ * is the sentence reporting the words, whatever verb the article reports them with.
+ */
+const SPEECH_QUESTION_VERB =
+  'say|said|tell|told|state|stated|claim|claimed|announce|announced|declare|declared|warn|warned|promise|promised|reply|replied|respond|responded|comment|commented|write|written|каза|казва|заяви|заявява|сподели|обеща|отговори|написа|сказал|сказала|сказали|заявил|заявила|заявили|говорил|ответил|пообещал|написал|сказав|заявив|відповів|пообіцяв|написав';
+
 const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
+  [
+    'speech',
+    new RegExp(
+      `${B}(?:what (?:did|does|do|has|have|had|will|would)|какво|что|що)${E}[^?!.]{0,80}?${B}(?:${SPEECH_QUESTION_VERB})${E}`,
+      'iu',
+    ),
+  ],
   [
     'quantity',
     new RegExp(
@@ -77,6 +91,15 @@ const TYPE_PATTERNS: readonly (readonly [AnswerType, RegExp])[] = [
     ),
   ],
 ];
+
+/**
+ * Whether `word` (normalised) is "say": in a question about what someone said it is not a
+ * search word, as "said", the form articles report with, is a stop word, so "say" would only
+ * find its rarer forms ("They didn't say no") — the answer type finds the report instead.
+ */
+export function isUnsearchedSpeechVerb(word: string): boolean {
+  return word === 'say' || word === 'says';
+}
 
 /** The answer type a question's wording asks for, or null (see AnswerType). */
 export function answerTypeOf(question: string): AnswerType | null {
@@ -102,6 +125,46 @@ const NUMBER_WORD =
 
 const TIME_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|morning|evening|night|week|month|year|january|february|march|april|may|june|july|august|september|october|november|december|понеделник|вторник|сряда|четвъртък|петък|събота|неделя|днес|вчера|утре|понедельник|среда|четверг|пятница|суббота|воскресенье|сегодня|вчера|завтра|понеділок|вівторок|середа|четвер|пʼятниця|субота|неділя|сьогодні|учора|завтра|януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)$/iu;
+
+/**
+ * Words that report speech in an article ("said", "told", "заяви", "сказал"): a sentence
+ * holding one is a candidate answer to what someone said.
+ */
+const SPEECH_WORD =
+  /^(?:said|says|told|tells|stated|states|added|adding|announced|declared|warned|stressed|noted|insisted|promised|replied|responded|according|quoted|каза|казва|заяви|заявява|заявил|заявила|добави|подчерта|посочи|отбеляза|сподели|обеща|отговори|съобщи|сказал|сказала|сказали|заявили|добавил|подчеркнул|отметил|сообщил|сообщила|ответил|пообещал|сказав|заявив|заявила|додав|наголосив|зазначив|повідомив|відповів)$/iu;
+
+/** How far before a verb reporting speech its speaker may stand: "Bennett has reportedly told". */
+const SPEAKER_BEFORE = 3;
+
+/** A word of a sentence as written and normalised. */
+export interface SentenceWord {
+  readonly text: string;
+  readonly normalized: string;
+}
+
+/**
+ * Who may be speaking in a sentence: the capitalised words (normalised) up to SPEAKER_BEFORE
+ * words before a verb reporting speech ("Lapid said", "Bennett has reportedly told") and the
+ * run of capitalised words right after it ("said Prime Minister Naftali Bennett"). A sentence
+ * answers "what did Bennett say?" when Bennett is among them, not when it reports someone
+ * else's words about him ("Zelensky said he expected Bennett to …").
+ */
+export function speakersOf(words: readonly SentenceWord[]): string[] {
+  const speakers: string[] = [];
+  words.forEach((verb, v) => {
+    if (!SPEECH_WORD.test(verb.text)) return;
+    for (let k = Math.max(0, v - SPEAKER_BEFORE); k < v; k++)
+      if (CAPITAL.test(words[k]!.text)) speakers.push(words[k]!.normalized);
+    for (let k = v + 1; k < words.length && CAPITAL.test(words[k]!.text); k++)
+      speakers.push(words[k]!.normalized);
+  });
+  return speakers;
+}
+
+/** Whether a sentence with these speakers (speakersOf) reports the words of someone the question names. */
+export function speaksForQuestion(speakers: readonly string[], hints: QuoteHints): boolean {
+  return hints.answerType === 'speech' && speakers.some((w) => hints.questionWords.has(w));
+}
 
 /** Words before a place: "headed to Berlin", "in Gomel", "в Москва". */
 const PLACE_PREPOSITION =
@@ -132,7 +195,8 @@ export function isAnswerCandidate(
   hints: QuoteHints,
 ): boolean {
   const type = hints.answerType;
-  if (type === null || hints.questionWords.has(normalized)) return false;
+  // What someone said is a matter of the sentence's speaker (speakersOf), not of one word.
+  if (type === null || type === 'speech' || hints.questionWords.has(normalized)) return false;
   const word = text.slice(start, end);
   if (type === 'quantity') return NUMBER_WORD.test(word);
   if (type === 'time') return NUMBER_WORD.test(word) || TIME_WORD.test(word);
@@ -162,8 +226,14 @@ export function pickQuote(
     const exact = new Set<string>();
     let candidate = false;
     const { count, table } = scanWords(text, span.start, span.end, context);
+    const words: SentenceWord[] = [];
     for (let k = 0; k < count; k++) {
       const info = table.value(table.found[k]!);
+      if (hints.answerType === 'speech')
+        words.push({
+          text: text.slice(table.starts[k]!, table.ends[k]!),
+          normalized: info.normalized,
+        });
       const asWritten = hints.questionWords.has(info.normalized);
       for (const term of info.terms)
         if (weights.has(term)) {
@@ -179,6 +249,7 @@ export function pickQuote(
         hints,
       );
     }
+    candidate ||= speaksForQuestion(speakersOf(words), hints);
     return { span, terms, exact, words: count, candidate, fragment: isFragment(text, span) };
   });
   if (sentences.length === 0) return { span: passage, highlights: [] };
