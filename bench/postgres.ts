@@ -27,9 +27,9 @@ import { migratePostgres, openPostgres } from '../src/db/postgres.js';
 import { SEARCH_MIGRATIONS } from '../src/index/postgres-schema.js';
 import { PostgresSearch, TOP_K, type PostgresSearchQuery } from '../src/index/postgres.js';
 import { PostgresSearchIndex } from '../src/index/postgres-index.js';
-import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../src/text/analyze.js';
+import { queryTermsOfWord, tokenize } from '../src/text/analyze.js';
 import { BM25_PARAMS, Library } from '../src/library/library.js';
-import { MIN_COVERAGE, RANKING } from '../src/answer/answer.js';
+import { expansionRules, MIN_COVERAGE } from '../src/answer/answer.js';
 import type { Article } from '../src/core/types.js';
 
 function option(name: string, fallback: string): string {
@@ -78,8 +78,8 @@ async function candidateQuery(
     groups,
     combineWith: 'OR',
     bm25: BM25_PARAMS,
-    prefix: (term) => !isNameKeyTerm(term) && term.length >= RANKING.prefixMinLength,
-    fuzzy: (term) => (term.length >= RANKING.fuzzyMinLength ? 0.2 : false),
+    // Only rare terms expand, as the answer path asks (rankPassages).
+    ...expansionRules((term) => frequencies.get(term) ?? 0, passages),
     coverage: { weights, total: weights.reduce((a, b) => a + b, 0), min: MIN_COVERAGE },
     limit: 200,
   };

@@ -259,6 +259,24 @@ export const RANKING: RankingParams = {
 };
 
 /**
+ * Which query terms a search expands, and how: prefix matches for stems of
+ * `prefixMinLength`+ letters, 1 edit per 5 letters for terms of `fuzzyMinLength`+, both only
+ * for rare terms (see `expansionMaxShare`); name keys never by prefix.
+ */
+export function expansionRules(
+  documentFrequency: (term: string) => number,
+  passageCount: number,
+  params: RankingParams = RANKING,
+): { prefix: (term: string) => boolean; fuzzy: (term: string) => number | false } {
+  const commonDf = Math.max(params.expansionMaxShare * passageCount, params.expansionMinPassages);
+  const rare = (term: string): boolean => documentFrequency(term) <= commonDf;
+  return {
+    prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength && rare(term),
+    fuzzy: (term) => (term.length >= params.fuzzyMinLength && rare(term) ? 0.2 : false),
+  };
+}
+
+/**
  * Ranks passages for a question: the BM25 score (MiniSearch's formula) scaled by how much of the question
  * the passage covers, how much of it one sentence holds, and how many of its word pairs occur
  * as phrases; passages under MIN_COVERAGE dropped, and further passages from the same article
@@ -276,19 +294,13 @@ export async function rankPassages(
   const required = query.words.filter((w) => !w.optional);
   const total = required.reduce((sum, w) => sum + w.weight, 0);
   const candidates: RankedPassage[] = [];
-  const commonDf = Math.max(
-    params.expansionMaxShare * library.passageCount,
-    params.expansionMinPassages,
-  );
-  const rare = (term: string): boolean => library.documentFrequency(term) <= commonDf;
   const hits = await library.searchTermGroups(
     query.words.map((w) => w.terms),
     {
       ...options,
       limit: candidateLimit,
       bm25: params.bm25,
-      prefix: (term) => !isNameKeyTerm(term) && term.length >= params.prefixMinLength && rare(term),
-      fuzzy: (term) => (term.length >= params.fuzzyMinLength && rare(term) ? 0.2 : false),
+      ...expansionRules((term) => library.documentFrequency(term), library.passageCount, params),
       // The coverage floor below (optional words weigh nothing), applied inside the index so it
       // orders only passing hits.
       coverage: {
