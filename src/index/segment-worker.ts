@@ -146,18 +146,23 @@ async function handle(message: ToWorker): Promise<void> {
 // One message at a time, in order: a restore (which pauses between slices) must not let a
 // later add reach its segment before the segment exists.
 let queue = Promise.resolve();
+/** Set once an add or remove failed: nothing more is answered (see below). */
+let stopped = false;
 port.on('message', (message: ToWorker) => {
-  queue = queue.then(() =>
-    handle(message).catch((error: unknown) => {
-      if ('request' in message) {
-        post({ request: message.request, error: String(error) });
-        return;
-      }
-      // A failed add or remove leaves the segments out of step with the main thread's tables:
-      // the worker stops, and the pool fails every search from then on.
-      setImmediate(() => {
-        throw error;
-      });
-    }),
+  queue = queue.then(
+    () =>
+      stopped ||
+      handle(message).catch((error: unknown) => {
+        if ('request' in message) {
+          post({ request: message.request, error: String(error) });
+          return;
+        }
+        // A failed add or remove leaves the segments out of step with the main thread's tables:
+        // the worker stops, and the pool fails every search from then on.
+        stopped = true;
+        setImmediate(() => {
+          throw error;
+        });
+      }),
   );
 });
