@@ -444,7 +444,9 @@ async function runChild(
     );
     const completeTimes = await timeEach(partials, budgetMs, (p) => void instance.complete(p));
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    // Before close: index worker threads count in the process's RSS while they run.
+    const rssBytes = process.memoryUsage.rss();
+    peakRss = Math.max(peakRss, rssBytes);
     const builtEarlier = instance.builtEarlier?.() ?? false;
     await instance.close?.();
     const workers = Number(process.env['BENCH_INDEX_WORKERS'] ?? '') || 0;
@@ -459,7 +461,7 @@ async function runChild(
       indexHeapBytes,
       indexHeapBytesPerPassage: indexHeapBytes / corpus.passages,
       heapUsedBytes: heapUsed,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes,
       peakRssBytes: peakRss,
       saveMs,
       savedBytes,

@@ -174,7 +174,7 @@ function readShards(env: NodeJS.ProcessEnv, databaseUrl: string | null): Shards 
 }
 
 /** More index workers than this only catches a typo: each holds a share of the index. */
-export const MAX_INDEX_WORKERS = 64;
+const MAX_INDEX_WORKERS = 64;
 
 function readIndexWorkers(env: NodeJS.ProcessEnv): number {
   const raw = readOptional(env, 'INDEX_WORKERS');

@@ -149,20 +149,19 @@ let queue = Promise.resolve();
 /** Set once an add or remove failed: nothing more is answered (see below). */
 let stopped = false;
 port.on('message', (message: ToWorker) => {
-  queue = queue.then(
-    () =>
-      stopped ||
-      handle(message).catch((error: unknown) => {
-        if ('request' in message) {
-          post({ request: message.request, error: String(error) });
-          return;
-        }
-        // A failed add or remove leaves the segments out of step with the main thread's tables:
-        // the worker stops, and the pool fails every search from then on.
-        stopped = true;
-        setImmediate(() => {
-          throw error;
-        });
-      }),
-  );
+  queue = queue.then(async () => {
+    if (stopped) return;
+    await handle(message).catch((error: unknown) => {
+      if ('request' in message) {
+        post({ request: message.request, error: String(error) });
+        return;
+      }
+      // A failed add or remove leaves the segments out of step with the main thread's tables:
+      // the worker stops, and the pool fails every search from then on.
+      stopped = true;
+      setImmediate(() => {
+        throw error;
+      });
+    });
+  });
 });

@@ -306,7 +306,9 @@ export class SegmentWorkers {
   restore(segment: number, bytes: Uint8Array): Promise<RestoredSegment> {
     const request = this.nextRequest++;
     const own =
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? bytes
+        : bytes.slice();
     return this.exchange(
       this.slot(segment),
       request,

@@ -39,6 +39,9 @@ import {
  */
 const DEFAULT_SEGMENT_PASSAGES = 100_000;
 
+/** Items of a restored segment's tables taken between two pauses. */
+const RESTORE_SLICE = 20_000;
+
 /** The month key of undated passages. */
 const UNDATED = 'undated';
 
@@ -137,13 +140,17 @@ class WorkerSegment {
 
   /** Takes the figures of the segment as its worker restored it, yielding between slices. */
   *restored(segment: RestoredSegment): Generator<void> {
-    segment.terms.forEach((term, i) => this.table.move(term, segment.text[i]!, segment.title[i]!));
-    yield;
-    segment.docIds.forEach((docId, i) => {
+    for (let i = 0; i < segment.terms.length; i++) {
+      this.table.move(segment.terms[i]!, segment.text[i]!, segment.title[i]!);
+      if ((i + 1) % RESTORE_SLICE === 0) yield;
+    }
+    for (let i = 0; i < segment.docIds.length; i++) {
+      const docId = segment.docIds[i]!;
       let held = this.ordinals.get(docId);
       if (held === undefined) this.ordinals.set(docId, (held = new Set()));
       held.add(segment.ordinals[i]!);
-    });
+      if ((i + 1) % RESTORE_SLICE === 0) yield;
+    }
     this.passageCount = segment.docIds.length;
     this.lengthSums[0] = segment.averageLengths[0] * this.passageCount;
     this.lengthSums[1] = segment.averageLengths[1] * this.passageCount;
@@ -346,7 +353,8 @@ export class SegmentedIndex implements SearchIndex {
     }
     return {
       documentCount,
-      averageLengths: documentCount === 0 ? [0, 0] : [sums[0] / documentCount, sums[1] / documentCount],
+      averageLengths:
+        documentCount === 0 ? [0, 0] : [sums[0] / documentCount, sums[1] / documentCount],
     };
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
-import { IndexWorkerError, SegmentWorkers } from '../../src/index/segment-workers.js';
+import { SegmentWorkers } from '../../src/index/segment-workers.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../../src/text/analyze.js';
 import type { Article } from '../../src/core/types.js';
 import { makeNewsArticle, seededRandom } from '../fixtures.js';
@@ -93,7 +93,9 @@ describe.each([0, 1, 2])('SegmentedIndex with %i worker threads', (workers) => {
           const options = { ...variant, coverage, limit: Infinity };
           const ours = await segmented.searchTermGroups(groups, options);
           for (const terms of groups)
-            expect(segmented.documentFrequency(terms[0]!)).toBe(single.documentFrequency(terms[0]!));
+            expect(segmented.documentFrequency(terms[0]!)).toBe(
+              single.documentFrequency(terms[0]!),
+            );
           const theirs = await single.searchTermGroups(groups, options);
           const scores = new Map(theirs.map((h) => [h.passage.id, h]));
           expect(ours.map((h) => h.passage.id).sort()).toEqual([...scores.keys()].sort());
