@@ -133,11 +133,6 @@ export class SegmentWorkers {
     for (let i = 0; i < count; i++) this.slots.push(this.spawn(i));
   }
 
-  /** Workers in the pool. */
-  get size(): number {
-    return this.slots.length;
-  }
-
   private spawn(number: number): Slot {
     const worker = startWorker();
     const slot: Slot = {
