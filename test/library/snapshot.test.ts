@@ -261,6 +261,27 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
       loadedInWorkers.upsert([]);
       await loadedInWorkers.saveSnapshot(KEY, again);
       expect(again.files.get(MAIN_SNAPSHOT_FILE)).toEqual(plain.files.get(MAIN_SNAPSHOT_FILE));
+      // A damaged segment file fails the load in workers too, and the pool serves a rebuild.
+      const damaged = memoryFiles();
+      for (const [name, bytes] of plain.files) damaged.files.set(name, bytes.slice());
+      const segment = damaged.files.get('segment-1.snap')!;
+      segment[segment.length - 10] ^= 1;
+      await expect(
+        Library.loadSnapshot(
+          damaged.files.get(MAIN_SNAPSHOT_FILE)!,
+          KEY,
+          damaged,
+          undefined,
+          pools[1],
+        ),
+      ).rejects.toBeInstanceOf(SnapshotError);
+      const rebuilt = Library.build(
+        articles,
+        new SegmentedIndex({ segmentPassages: 5, workers: pools[1]! }),
+      );
+      const found = await rebuilt.search('grain odesa');
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.length).toBe((await inThread.search('grain odesa')).length);
     } finally {
       await Promise.all(pools.map((pool) => pool.close()));
     }
