@@ -265,7 +265,7 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
       const damaged = memoryFiles();
       for (const [name, bytes] of plain.files) damaged.files.set(name, bytes.slice());
       const segment = damaged.files.get('segment-1.snap')!;
-      segment[segment.length - 10] ^= 1;
+      segment[segment.length - 10]! ^= 1;
       await expect(
         Library.loadSnapshot(
           damaged.files.get(MAIN_SNAPSHOT_FILE)!,
