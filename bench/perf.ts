@@ -1,6 +1,7 @@
 /**
  * `npm run bench:perf -- [--sizes 10k,100k,1m] [--runs 3] [--systems verbatim,minisearch,fts5]
- *  [--queries 1000] [--budget 60] [--out bench/results/perf.json] [--pg-data DIR]`
+ *  [--queries 1000] [--budget 60] [--out bench/results/perf.json] [--pg-data DIR]
+ *  [--workers 0,1,2] [--segment-passages N]`
  *
  * Speed and memory of Verbatim beside two baselines, measured in the same run on the same
  * synthetic corpus (bench/synthetic.ts) with SQuAD dev questions:
@@ -10,6 +11,10 @@
  *   a private server (bench/postgres-adapter.ts); its CPU per question includes the server's.
  *   `--pg-data DIR` keeps the server's data there, so a large database is built once (a run
  *   that finds it built reports no build figures).
+ * `--workers` runs Verbatim once per number of index worker threads (INDEX_WORKERS; 0, the
+ * default, keeps the segments in the main thread), reported as `verbatim` and `verbatim-wN`;
+ * `--segment-passages` sets the segment cap, so a 100k corpus can have several segments. CPU per
+ * question is the whole process's, worker threads included.
  * For each size and system a fresh child process builds the index, persists and reloads it,
  * and times `/ask` end to end (search + quote + render) and autocomplete, so heap figures are
  * clean. Each figure is the median over `--runs` children. Results go to
@@ -20,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRandom, ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 
 const SYSTEMS = ['verbatim', 'minisearch', 'fts5', 'postgres'] as const;
@@ -35,7 +41,8 @@ const MIN_TIMED = 100;
 
 /** One system's figures from one child process. */
 export interface RunFigures {
-  system: SystemName;
+  /** The system, `verbatim-wN` for Verbatim with N index worker threads. */
+  system: string;
   passages: number;
   articles: number;
   /** UTF-8 bytes of article text. */
@@ -55,6 +62,8 @@ export interface RunFigures {
   savedBytes: number;
   /** Loading the persisted index (and store) in a fresh state, ready to answer. */
   loadMs: number;
+  /** The main thread's longest event-loop delay during the load. */
+  loadLoopDelayMaxMs: number;
   /**
    * Why the index could not be saved (e.g. a JSON text past V8's string length limit); the
    * questions are then timed on the built index and there is no load figure.
@@ -414,7 +423,10 @@ async function runChild(
     const saveMs = performance.now() - saveStarted;
     gc();
     const loadIndexStarted = performance.now();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     if (saveError === undefined) await instance.load(workDir, corpus.dir, corpus.files);
+    loopDelay.disable();
     const loadMs = saveError === undefined ? performance.now() - loadIndexStarted : NaN;
     gc();
 
@@ -432,11 +444,14 @@ async function runChild(
     );
     const completeTimes = await timeEach(partials, budgetMs, (p) => void instance.complete(p));
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    // Before close: index worker threads count in the process's RSS while they run.
+    const rssBytes = process.memoryUsage.rss();
+    peakRss = Math.max(peakRss, rssBytes);
     const builtEarlier = instance.builtEarlier?.() ?? false;
     await instance.close?.();
+    const workers = Number(process.env['BENCH_INDEX_WORKERS'] ?? '') || 0;
     return {
-      system,
+      system: system === 'verbatim' && workers > 0 ? `verbatim-w${workers}` : system,
       passages: corpus.passages,
       articles: corpus.articles,
       textBytes: corpus.textBytes,
@@ -446,11 +461,12 @@ async function runChild(
       indexHeapBytes,
       indexHeapBytesPerPassage: indexHeapBytes / corpus.passages,
       heapUsedBytes: heapUsed,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes,
       peakRssBytes: peakRss,
       saveMs,
       savedBytes,
       loadMs,
+      loadLoopDelayMaxMs: saveError === undefined ? loopDelay.max / 1e6 : NaN,
       ...(saveError === undefined ? {} : { saveError }),
       askP50Ms: percentile(askTimes, 0.5),
       askP99Ms: percentile(askTimes, 0.99),
@@ -477,6 +493,10 @@ interface Args {
   out: string;
   /** The `postgres` system's kept data directory, or null for a fresh server per child. */
   pgData: string | null;
+  /** Verbatim's runs: one per number of index worker threads. */
+  workers: number[];
+  /** The segment cap (BENCH_SEGMENT_PASSAGES), or null for the default. */
+  segmentPassages: number | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -488,6 +508,8 @@ function parseArgs(argv: readonly string[]): Args {
     budget: 60,
     out: DEFAULT_OUT,
     pgData: null,
+    workers: [0],
+    segmentPassages: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -500,6 +522,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--budget') args.budget = Number(value);
     else if (flag === '--out') args.out = path.resolve(value);
     else if (flag === '--pg-data') args.pgData = path.resolve(value);
+    else if (flag === '--workers') args.workers = value.split(',').map(Number);
+    else if (flag === '--segment-passages') args.segmentPassages = Number(value);
     else if (flag === '--systems') {
       args.systems = value.split(',').map((s) => {
         if (!(SYSTEMS as readonly string[]).includes(s)) throw new Error(`unknown system "${s}"`);
@@ -522,6 +546,7 @@ const FIGURES: readonly (keyof RunFigures)[] = [
   'saveMs',
   'savedBytes',
   'loadMs',
+  'loadLoopDelayMaxMs',
   'askP50Ms',
   'askP99Ms',
   'askMeanMs',
@@ -540,6 +565,7 @@ function spawnChild(
   queries: number,
   budgetSeconds: number,
   pgData: string | null,
+  env: Record<string, string> = {},
 ): RunFigures {
   const heapMb = Math.max(4_096, Math.ceil(size / 1_000) * 12);
   const child = spawnSync(
@@ -561,7 +587,7 @@ function spawnChild(
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', ...env },
     },
   );
   if (child.status !== 0)
@@ -651,16 +677,21 @@ async function main(): Promise<void> {
       `corpus ${fmtSize(size)}: ${corpus.articles} articles, ${corpus.passages} passages, ${fmtBytes(corpus.textBytes)} of text`,
     );
     const bySystem: Record<string, Medians> = {};
-    const runsBySystem = new Map<SystemName, RunFigures[]>();
+    const runsBySystem = new Map<string, RunFigures[]>();
     for (let run = 0; run < args.runs; run++) {
       for (const system of args.systems) {
-        const figures = spawnChild(system, size, args.queries, args.budget, args.pgData);
-        raw.push(figures);
-        runsBySystem.set(system, [...(runsBySystem.get(system) ?? []), figures]);
-        console.error(
-          `${fmtSize(size)} ${system} run ${run + 1}/${args.runs}: build ${fmtMs(figures.buildMs)}, heap ${fmtBytes(figures.indexHeapBytes)}, ` +
-            `load ${fmtMs(figures.loadMs)}, ask p99 ${fmtMs(figures.askP99Ms)}, complete p99 ${fmtMs(figures.completeP99Ms)}, answered ${figures.answered}/${figures.queries}`,
-        );
+        for (const workers of system === 'verbatim' ? args.workers : [0]) {
+          const env: Record<string, string> = { BENCH_INDEX_WORKERS: String(workers) };
+          if (args.segmentPassages !== null)
+            env['BENCH_SEGMENT_PASSAGES'] = String(args.segmentPassages);
+          const figures = spawnChild(system, size, args.queries, args.budget, args.pgData, env);
+          raw.push(figures);
+          runsBySystem.set(figures.system, [...(runsBySystem.get(figures.system) ?? []), figures]);
+          console.error(
+            `${fmtSize(size)} ${figures.system} run ${run + 1}/${args.runs}: build ${fmtMs(figures.buildMs)}, heap ${fmtBytes(figures.indexHeapBytes)}, ` +
+              `load ${fmtMs(figures.loadMs)} (loop delay max ${fmtMs(figures.loadLoopDelayMaxMs)}), ask p50/p99 ${fmtMs(figures.askP50Ms)}/${fmtMs(figures.askP99Ms)}, ask CPU p50/p99 ${fmtMs(figures.askCpuP50Ms)}/${fmtMs(figures.askCpuP99Ms)}, complete p99 ${fmtMs(figures.completeP99Ms)}, answered ${figures.answered}/${figures.queries}`,
+          );
+        }
       }
     }
     for (const [system, runs] of runsBySystem) {

@@ -12,9 +12,12 @@ import { TERM_PROCESSING_VERSION } from '../src/text/analyze.js';
 import { suggestCompletions } from '../src/answer/keywords.js';
 import { Library } from '../src/library/library.js';
 import { SegmentedIndex } from '../src/index/segmented-index.js';
+import { SegmentWorkers } from '../src/index/segment-workers.js';
 
 /** BENCH_SEGMENT_PASSAGES overrides the segment cap, to measure other sizes of segments. */
 const SEGMENT_PASSAGES = Number(process.env['BENCH_SEGMENT_PASSAGES'] ?? '') || undefined;
+/** BENCH_INDEX_WORKERS: the segments in this many worker threads (INDEX_WORKERS); 0: none. */
+const INDEX_WORKERS = Number(process.env['BENCH_INDEX_WORKERS'] ?? '') || 0;
 
 /** What bench/perf.ts calls; see its System interface. */
 export interface VerbatimSystem {
@@ -23,6 +26,21 @@ export interface VerbatimSystem {
   load(dir: string, corpusDir: string): Promise<void>;
   ask(question: string): Promise<{ text: string; results: number }>;
   complete(partial: string): readonly string[];
+  close(): Promise<void>;
+}
+
+/** A pool of INDEX_WORKERS workers, if any. */
+function newWorkers(): SegmentWorkers | undefined {
+  return INDEX_WORKERS > 0 ? new SegmentWorkers(INDEX_WORKERS) : undefined;
+}
+
+/** The segmented index's options: the benchmark's segment cap and a new pool, if any. */
+function segmentOptions(): ConstructorParameters<typeof SegmentedIndex>[0] {
+  const workers = newWorkers();
+  return {
+    ...(SEGMENT_PASSAGES === undefined ? {} : { segmentPassages: SEGMENT_PASSAGES }),
+    ...(workers === undefined ? {} : { workers }),
+  };
 }
 
 /** A Verbatim instance for one benchmark child. */
@@ -38,12 +56,8 @@ export function createVerbatimSystem(options: {
       const started = performance.now();
       const { articles } = await loadCorpus(corpusDir);
       const readMs = performance.now() - started;
-      library = Library.build(
-        articles,
-        new SegmentedIndex(
-          SEGMENT_PASSAGES === undefined ? {} : { segmentPassages: SEGMENT_PASSAGES },
-        ),
-      );
+      await library.close();
+      library = Library.build(articles, new SegmentedIndex(segmentOptions()));
       library.warm(); // as the bot does at start
       return { readMs };
     },
@@ -59,8 +73,15 @@ export function createVerbatimSystem(options: {
     },
     async load(dir, corpusDir) {
       // A start-up with an unchanged corpus: fingerprint the files, load the snapshot.
+      await library.close();
       library = Library.build([]);
-      const opened = await openLibrary({ corpusDir, dataDir: dir, logger: SILENT_LOGGER });
+      const workers = newWorkers();
+      const opened = await openLibrary({
+        corpusDir,
+        dataDir: dir,
+        logger: SILENT_LOGGER,
+        ...(workers === undefined ? {} : { workers }),
+      });
       if (opened.how !== 'loaded')
         throw new Error(`expected the persisted index to load, got "${opened.how}"`);
       library = opened.library;
@@ -72,6 +93,9 @@ export function createVerbatimSystem(options: {
     },
     complete(partial) {
       return suggestCompletions(library, partial, options.completionLimit);
+    },
+    close() {
+      return library.close();
     },
   };
 }

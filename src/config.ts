@@ -44,6 +44,11 @@ export interface Config {
    * shared tables in DATABASE_URL, one corpus for every bot process).
    */
   readonly searchBackend: SearchBackend;
+  /**
+   * Worker threads holding and searching the in-process index's segments side by side; 0 keeps
+   * them in the main thread (the default).
+   */
+  readonly indexWorkers: number;
   /** Let feeds fetch loopback and private addresses (self-hosted feeds, tests). */
   readonly feedsAllowPrivate: boolean;
   /** Discord user ids allowed to add, remove and poll feeds. */
@@ -168,6 +173,21 @@ function readShards(env: NodeJS.ProcessEnv, databaseUrl: string | null): Shards 
   return { ids: ids.sort((a, b) => a - b), count };
 }
 
+/** More index workers than this only catches a typo: each holds a share of the index. */
+const MAX_INDEX_WORKERS = 64;
+
+function readIndexWorkers(env: NodeJS.ProcessEnv): number {
+  const raw = readOptional(env, 'INDEX_WORKERS');
+  if (raw === null) return 0;
+  const workers = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(workers >= 0 && workers <= MAX_INDEX_WORKERS))
+    throw new ConfigError(
+      'INDEX_WORKERS',
+      `expected a whole number of worker threads from 0 to ${MAX_INDEX_WORKERS}, got ${shapeOf(raw)}`,
+    );
+  return workers;
+}
+
 function readOptional(env: NodeJS.ProcessEnv, key: string): string | null {
   const raw = env[key]?.trim();
   return raw === undefined || raw === '' ? null : raw;
@@ -240,6 +260,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
     databaseUrl,
     searchBackend: searchBackend as SearchBackend,
+    indexWorkers: readIndexWorkers(env),
     feedsAllowPrivate: readFlag(env, 'FEEDS_ALLOW_PRIVATE', false),
     ownerIds: readOwnerIds(env),
     feedPollMinutes: readPollMinutes(env),

@@ -15,11 +15,19 @@ describe('readConfig', () => {
       watchCorpus: true,
       databaseUrl: null,
       searchBackend: 'memory',
+      indexWorkers: 0,
       feedsAllowPrivate: false,
       ownerIds: [],
       feedPollMinutes: 15,
       shards: null,
     });
+  });
+
+  it('keeps the index in the main thread by default and in INDEX_WORKERS worker threads when set', () => {
+    expect(readConfig({ INDEX_WORKERS: ' 2 ' }, '/app').indexWorkers).toBe(2);
+    expect(readConfig({ INDEX_WORKERS: '0' }, '/app').indexWorkers).toBe(0);
+    for (const bad of ['-1', 'two', '1.5', '65'])
+      expect(() => readConfig({ INDEX_WORKERS: bad }, '/app')).toThrow(/^INDEX_WORKERS: expected/);
   });
 
   it('reads the shards this process serves; only some of them need a shared DATABASE_URL', () => {

@@ -24,18 +24,22 @@ export async function openConfiguredCorpus(
   otherDir: string | null = null,
 ): Promise<ConfiguredCorpus> {
   if (otherDir !== null) {
-    const opened = await openCorpus(otherDir, logger);
-    return { opened, close: async () => undefined };
+    const opened = await openCorpus(otherDir, logger, Date.now, {
+      indexWorkers: config.indexWorkers,
+    });
+    return { opened, close: () => opened.library.close() };
   }
   const searchDatabase = await openSearchDatabase(config);
   try {
     const opened = await openCorpus(config.corpusDir, logger, Date.now, {
       dataDir: config.dataDir,
+      indexWorkers: config.indexWorkers,
       ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
     });
     return {
       opened,
       close: async () => {
+        await opened.library.close();
         await opened.shared?.close();
         await searchDatabase?.end();
       },

@@ -95,6 +95,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
       .then((searchDatabase) =>
         openCorpus(config.corpusDir, logger, () => now().getTime(), {
           dataDir: config.dataDir,
+          indexWorkers: config.indexWorkers,
           ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
         }),
       )
@@ -103,6 +104,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
         throw error;
       });
     closeSearch = async () => {
+      await opened.library.close();
       await opened.shared?.close();
     };
     // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.

@@ -80,6 +80,14 @@ export interface TermStatistics {
   frequencies(term: string): readonly [number, number];
 }
 
+/** A search after MiniSearch's stage 1 (see MiniSearchIndex.firstStage). */
+export interface FirstStage {
+  /** The terms whose global frequencies `finish` will ask for when it rescores. */
+  neededTerms(): string[];
+  /** The hits, scored with `global` statistics, or with the index's own when null. */
+  finish(global: TermStatistics | null): IndexHit[];
+}
+
 /** MiniSearch's default weight of a prefix expansion (its `weights.prefix` search option). */
 export const PREFIX_WEIGHT = 0.375;
 /** MiniSearch's default weight of a fuzzy expansion (its `weights.fuzzy` search option). */
@@ -355,6 +363,20 @@ export class MiniSearchIndex implements SearchIndex {
       : [this.frequencies[TEXT][id] ?? 0, this.frequencies[TITLE][id] ?? 0];
   }
 
+  /** Each term some passage holds, with its document frequency in the text and the title. */
+  *termFrequencies(): Generator<readonly [string, number, number]> {
+    for (let id = 0; id < this.terms.length; id++) {
+      const text = this.frequencies[TEXT][id] ?? 0;
+      const title = this.frequencies[TITLE][id] ?? 0;
+      if (text + title > 0) yield [this.terms[id]!, text, title];
+    }
+  }
+
+  /** The keys of the passages held. */
+  *passageKeys(): Generator<PassageKey> {
+    for (const entry of this.slots) if (entry !== undefined) yield entry.key;
+  }
+
   /** The articles this index holds passages of. */
   docIds(): IterableIterator<string> {
     return this.slotsByDoc.keys();
@@ -377,7 +399,18 @@ export class MiniSearchIndex implements SearchIndex {
    * and fuzzy matches, with the corpus-wide frequencies and average lengths.
    */
   searchWith(query: TermGroupSearch, global: TermStatistics | null): IndexHit[] {
-    if (query.groups.length === 0 || query.limit <= 0) return [];
+    return this.firstStage(query, global !== null).finish(global);
+  }
+
+  /**
+   * Stage 1 of `searchWith` (MiniSearch's search), and the rest to finish it. Split so that a
+   * segment held in a worker thread can ask for the global frequencies of the terms stage 1
+   * found (prefix and fuzzy expansions are only known here) before it scores: `rescoring`
+   * says whether `finish` will be given global statistics.
+   */
+  firstStage(query: TermGroupSearch, rescoring: boolean): FirstStage {
+    if (query.groups.length === 0 || query.limit <= 0)
+      return { neededTerms: () => [], finish: () => [] };
     const passes = this.filterOf(query.filters ?? {});
     const options: SearchOptions = {
       boost: { title: TITLE_BOOST },
@@ -394,15 +427,33 @@ export class MiniSearchIndex implements SearchIndex {
       queryOf(asked, whole ? query.combineWith : 'OR'),
       options,
     );
-    if (whole && global === null)
-      return this.hitsOf(
-        results.map((r) => ({ slot: r.id as number, score: r.score, queryTerms: r.queryTerms })),
-        query,
-      );
+    if (whole && !rescoring)
+      return {
+        neededTerms: () => [],
+        finish: () =>
+          this.hitsOf(
+            results.map((r) => ({
+              slot: r.id as number,
+              score: r.score,
+              queryTerms: r.queryTerms,
+            })),
+            query,
+          ),
+      };
     const inFirst = new Set(first);
     const rest = whole ? [] : query.groups.filter((_, g) => !inFirst.has(g));
-    const rescore = global === null ? null : { global, leaves: leavesOf(asked, query) };
-    return this.hitsOf(this.addScores(results, rest, query.bm25, rescore), query);
+    return {
+      neededTerms: () => {
+        const needed = new Set<string>();
+        for (const terms of rest) for (const term of terms) needed.add(term);
+        for (const result of results) for (const term of result.terms) needed.add(term);
+        return [...needed].filter((term) => this.termIds.has(term));
+      },
+      finish: (global) => {
+        const rescore = global === null ? null : { global, leaves: leavesOf(asked, query) };
+        return this.hitsOf(this.addScores(results, rest, query.bm25, rescore), query);
+      },
+    };
   }
 
   /**

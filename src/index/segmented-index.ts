@@ -15,9 +15,21 @@
  * Every segment scores with the corpus-wide statistics (frequencies summed over the segments,
  * passage count, average field lengths), so the merged ranking is the one a single MiniSearch
  * over all passages would give (up to the order of floating-point additions and of ties).
+ *
+ * With a pool of workers (src/index/segment-workers.ts) the segments' MiniSearch indexes live in
+ * the workers and are searched there side by side; the main thread keeps what the synchronous
+ * parts of SearchIndex need: the segment table, each segment's passage keys and field-length
+ * sums, and the corpus-wide document frequency of every term per field, kept from the passages
+ * added and removed and from each restored segment's term table.
  */
 import { MiniSearchIndex, type TermStatistics } from './minisearch-index.js';
 import type { IndexHit, IndexedPassage, SearchIndex, TermGroupSearch } from './search-index.js';
+import {
+  mergeHits,
+  type GlobalCounts,
+  type RestoredSegment,
+  type SegmentWorkers,
+} from './segment-workers.js';
 
 /**
  * Passages a segment grows to before a new month opens another: small enough that a segment's
@@ -27,15 +39,130 @@ import type { IndexHit, IndexedPassage, SearchIndex, TermGroupSearch } from './s
  */
 const DEFAULT_SEGMENT_PASSAGES = 100_000;
 
+/** Items of a restored segment's tables taken between two pauses. */
+const RESTORE_SLICE = 20_000;
+
 /** The month key of undated passages. */
 const UNDATED = 'undated';
 
 /** One segment: its index and months, and the token of its persisted file (null: changed). */
 interface Segment {
   readonly id: string;
-  index: MiniSearchIndex;
+  index: MiniSearchIndex | WorkerSegment;
   readonly months: Set<string>;
   token: string | null;
+}
+
+/** Each distinct term of `terms` once. */
+function distinct(terms: readonly string[]): Set<string> {
+  return new Set(terms);
+}
+
+/** Corpus-wide document frequencies per field, by term (the main thread's, with workers). */
+class FrequencyTable {
+  private readonly ids = new Map<string, number>();
+  private text: Int32Array = new Int32Array(1024);
+  private title: Int32Array = new Int32Array(1024);
+
+  /** Moves `term`'s frequencies by `text` and `title`. */
+  move(term: string, text: number, title: number): void {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(term, id);
+      if (id >= this.text.length) {
+        const grown = (old: Int32Array): Int32Array => {
+          const next = new Int32Array(old.length * 2);
+          next.set(old);
+          return next;
+        };
+        this.text = grown(this.text);
+        this.title = grown(this.title);
+      }
+    }
+    this.text[id]! += text;
+    this.title[id]! += title;
+  }
+
+  get(term: string): readonly [number, number] {
+    const id = this.ids.get(term);
+    return id === undefined ? [0, 0] : [this.text[id]!, this.title[id]!];
+  }
+}
+
+/**
+ * What the main thread keeps of a segment held in a worker: passage keys, passage count and
+ * field-length sums; its adds and removes are posted to the worker and counted in `table`.
+ */
+class WorkerSegment {
+  passageCount = 0;
+  /** Distinct terms of the text and of the title, summed over the passages. */
+  readonly lengthSums: [number, number] = [0, 0];
+  private readonly ordinals = new Map<string, Set<number>>();
+
+  constructor(
+    readonly number: number,
+    private readonly workers: SegmentWorkers,
+    private readonly table: FrequencyTable,
+  ) {}
+
+  add(passages: readonly IndexedPassage[]): void {
+    for (const passage of passages) {
+      let held = this.ordinals.get(passage.docId);
+      if (held === undefined) this.ordinals.set(passage.docId, (held = new Set()));
+      held.add(passage.ordinal);
+      this.count(passage, 1);
+    }
+    this.workers.add(this.number, passages);
+  }
+
+  remove(passages: readonly IndexedPassage[]): void {
+    const held: IndexedPassage[] = [];
+    for (const passage of passages) {
+      const ordinals = this.ordinals.get(passage.docId);
+      if (ordinals?.delete(passage.ordinal) !== true) continue;
+      if (ordinals.size === 0) this.ordinals.delete(passage.docId);
+      this.count(passage, -1);
+      held.push(passage);
+    }
+    if (held.length > 0) this.workers.remove(this.number, held);
+  }
+
+  private count(passage: IndexedPassage, delta: 1 | -1): void {
+    const text = distinct(passage.textTerms);
+    const title = distinct(passage.titleTerms);
+    for (const term of text) this.table.move(term, delta, 0);
+    for (const term of title) this.table.move(term, 0, delta);
+    this.lengthSums[0] += delta * text.size;
+    this.lengthSums[1] += delta * title.size;
+    this.passageCount += delta;
+  }
+
+  /** Takes the figures of the segment as its worker restored it, yielding between slices. */
+  *restored(segment: RestoredSegment): Generator<void> {
+    for (let i = 0; i < segment.terms.length; i++) {
+      this.table.move(segment.terms[i]!, segment.text[i]!, segment.title[i]!);
+      if ((i + 1) % RESTORE_SLICE === 0) yield;
+    }
+    for (let i = 0; i < segment.docIds.length; i++) {
+      const docId = segment.docIds[i]!;
+      let held = this.ordinals.get(docId);
+      if (held === undefined) this.ordinals.set(docId, (held = new Set()));
+      held.add(segment.ordinals[i]!);
+      if ((i + 1) % RESTORE_SLICE === 0) yield;
+    }
+    this.passageCount = segment.docIds.length;
+    this.lengthSums[0] = segment.averageLengths[0] * this.passageCount;
+    this.lengthSums[1] = segment.averageLengths[1] * this.passageCount;
+  }
+
+  holds(docId: string): boolean {
+    return this.ordinals.has(docId);
+  }
+
+  docIds(): IterableIterator<string> {
+    return this.ordinals.keys();
+  }
 }
 
 /** What the segment table persists besides each segment's own file. */
@@ -72,9 +199,23 @@ export class SegmentedIndex implements SearchIndex {
   private readonly segmentOfDoc = new Map<string, Segment>();
   private nextId = 0;
   readonly segmentPassages: number;
+  /** The pool holding the segments' indexes; null: they are in this thread. */
+  private readonly workers: SegmentWorkers | null;
+  /** With workers: the corpus-wide document frequencies (see the module comment). */
+  private readonly frequencies = new FrequencyTable();
 
-  constructor(options: { readonly segmentPassages?: number } = {}) {
+  constructor(
+    options: { readonly segmentPassages?: number; readonly workers?: SegmentWorkers } = {},
+  ) {
     this.segmentPassages = options.segmentPassages ?? DEFAULT_SEGMENT_PASSAGES;
+    this.workers = options.workers ?? null;
+  }
+
+  /** A new segment's index: in this thread, or in a worker. */
+  private newIndex(): MiniSearchIndex | WorkerSegment {
+    return this.workers === null
+      ? new MiniSearchIndex()
+      : new WorkerSegment(this.workers.assign(), this.workers, this.frequencies);
   }
 
   get passageCount(): number {
@@ -181,7 +322,7 @@ export class SegmentedIndex implements SearchIndex {
     if (segment === undefined) {
       segment = {
         id: String(this.nextId++),
-        index: new MiniSearchIndex(),
+        index: this.newIndex(),
         months: new Set(),
         token: null,
       };
@@ -193,18 +334,42 @@ export class SegmentedIndex implements SearchIndex {
   }
 
   documentFrequency(term: string): number {
+    if (this.workers !== null) return this.frequencies.get(term)[0];
     let count = 0;
-    for (const segment of this.segments.values()) count += segment.index.fieldFrequencies(term)[0];
+    for (const { index } of this.segments.values())
+      if (index instanceof MiniSearchIndex) count += index.fieldFrequencies(term)[0];
     return count;
+  }
+
+  /** Passages and average field lengths over the segments held in workers. */
+  private globalCounts(): GlobalCounts {
+    let documentCount = 0;
+    const sums: [number, number] = [0, 0];
+    for (const { index } of this.segments.values()) {
+      if (!(index instanceof WorkerSegment)) continue;
+      documentCount += index.passageCount;
+      sums[0] += index.lengthSums[0];
+      sums[1] += index.lengthSums[1];
+    }
+    return {
+      documentCount,
+      averageLengths:
+        documentCount === 0 ? [0, 0] : [sums[0] / documentCount, sums[1] / documentCount],
+    };
   }
 
   /** The corpus-wide statistics, frequencies summed over the segments once per term. */
   statistics(): TermStatistics {
+    if (this.workers !== null) {
+      const { documentCount, averageLengths } = this.globalCounts();
+      return { documentCount, averageLengths, frequencies: (term) => this.frequencies.get(term) };
+    }
     let documentCount = 0;
     let textSum = 0;
     let titleSum = 0;
     const segments = [...this.segments.values()];
     for (const { index } of segments) {
+      if (!(index instanceof MiniSearchIndex)) continue;
       const count = index.passageCount;
       documentCount += count;
       textSum += index.averageFieldLengths[0] * count;
@@ -221,6 +386,7 @@ export class SegmentedIndex implements SearchIndex {
         if (found === undefined) {
           const sum: [number, number] = [0, 0];
           for (const { index } of segments) {
+            if (!(index instanceof MiniSearchIndex)) continue;
             const [text, title] = index.fieldFrequencies(term);
             sum[0] += text;
             sum[1] += title;
@@ -241,13 +407,19 @@ export class SegmentedIndex implements SearchIndex {
   }
 
   /** One segment's hits for `query`, scored with `global` (null: the only segment). */
-  searchSegment(id: string, query: TermGroupSearch, global: TermStatistics | null): IndexHit[] {
-    return this.segments.get(id)?.index.searchWith(query, global) ?? [];
+  private searchSegment(
+    id: string,
+    query: TermGroupSearch,
+    global: TermStatistics | null,
+  ): IndexHit[] {
+    const index = this.segments.get(id)?.index;
+    return index instanceof MiniSearchIndex ? index.searchWith(query, global) : [];
   }
 
   search(query: TermGroupSearch): Promise<IndexHit[]> {
     const ids = this.segmentsFor(query);
     const nonEmpty = [...this.segments.values()].filter((s) => s.index.passageCount > 0).length;
+    if (this.workers !== null) return this.searchWorkers(ids, query, nonEmpty <= 1);
     // A lone segment's own statistics are the corpus's: MiniSearch's scores stand as they are.
     const global = nonEmpty <= 1 ? null : this.statistics();
     return Promise.resolve(
@@ -256,6 +428,31 @@ export class SegmentedIndex implements SearchIndex {
         query.limit,
       ),
     );
+  }
+
+  /** `search` with the segments in workers, each worker searching its segments in `ids`. */
+  private async searchWorkers(
+    ids: readonly string[],
+    query: TermGroupSearch,
+    alone: boolean,
+  ): Promise<IndexHit[]> {
+    if (ids.length === 0 || query.groups.length === 0 || query.limit <= 0) return [];
+    const numbers = ids.map((id) => (this.segments.get(id)!.index as WorkerSegment).number);
+    const lists = await this.workers!.search(
+      numbers,
+      query,
+      alone ? null : this.globalCounts(),
+      (terms) => {
+        const found = new Float64Array(2 * terms.length);
+        terms.forEach((term, i) => {
+          const [text, title] = this.frequencies.get(term);
+          found[2 * i] = text;
+          found[2 * i + 1] = title;
+        });
+        return found;
+      },
+    );
+    return mergeHits(lists, query.limit);
   }
 
   /** Ids of the segments changed since they were last persisted (see `persisted`). */
@@ -268,11 +465,14 @@ export class SegmentedIndex implements SearchIndex {
     return this.segmentOfDoc.get(docId)?.id;
   }
 
-  /** One segment's index as JSON text (MiniSearchIndex.toJSON). */
-  segmentJSON(id: string): string {
+  /** One segment's index as JSON text (MiniSearchIndex.toJSON), made in its worker if any. */
+  segmentJSON(id: string): Promise<string> {
     const segment = this.segments.get(id);
     if (segment === undefined) throw new RangeError(`no segment ${id}`);
-    return segment.index.toJSON();
+    const index = segment.index;
+    return index instanceof MiniSearchIndex
+      ? Promise.resolve(index.toJSON())
+      : this.workers!.json(index.number);
   }
 
   /** Records that segment `id` is persisted as it is now, in a file known by `token`. */
@@ -294,11 +494,14 @@ export class SegmentedIndex implements SearchIndex {
   }
 
   /** An empty index with `table`'s segments, to be filled by `restoreSegment`. */
-  static fromTable(table: SegmentTable): SegmentedIndex {
-    const index = new SegmentedIndex({ segmentPassages: table.segmentPassages });
+  static fromTable(table: SegmentTable, workers?: SegmentWorkers): SegmentedIndex {
+    const index = new SegmentedIndex({
+      segmentPassages: table.segmentPassages,
+      ...(workers === undefined ? {} : { workers }),
+    });
     index.nextId = table.nextId;
     for (const { id, months, token } of table.segments) {
-      const segment: Segment = { id, index: new MiniSearchIndex(), months: new Set(months), token };
+      const segment: Segment = { id, index: index.newIndex(), months: new Set(months), token };
       index.segments.set(id, segment);
       for (const month of months) index.segmentOfMonth.set(month, segment);
     }
@@ -312,14 +515,55 @@ export class SegmentedIndex implements SearchIndex {
     segment.index = restored;
     for (const docId of restored.docIds()) this.segmentOfDoc.set(docId, segment);
   }
-}
 
-/** Hit lists of segments merged into one ranking, best first, at most `limit`. */
-function mergeHits(lists: readonly (readonly IndexHit[])[], limit: number): IndexHit[] {
-  if (lists.length === 1) return lists[0]!.slice(0, limit);
-  // Stable: ties keep segment order.
-  return lists
-    .flat()
-    .sort((a, b) => b.score - a.score)
-    .slice(0, limit);
+  /** Whether the segments are held in worker threads. */
+  get inWorkers(): boolean {
+    return this.workers !== null;
+  }
+
+  /**
+   * The segments in the order to restore them, one list per worker (their restores run side by
+   * side), or one list without workers.
+   */
+  restoreLists(): string[][] {
+    const lists = new Map<number, string[]>();
+    for (const segment of this.segments.values()) {
+      const worker =
+        segment.index instanceof WorkerSegment ? this.workers!.workerOf(segment.index.number) : 0;
+      const list = lists.get(worker);
+      if (list === undefined) lists.set(worker, [segment.id]);
+      else list.push(segment.id);
+    }
+    return [...lists.values()];
+  }
+
+  /**
+   * Restores segment `id` in its worker from `json`, the UTF-8 bytes of its MiniSearchIndex
+   * JSON (handed over: not to be used afterwards), awaiting `pause` between slices of taking
+   * its figures here (see `fromTable`).
+   */
+  async restoreSegmentInWorker(
+    id: string,
+    json: Uint8Array,
+    pause: () => Promise<void>,
+  ): Promise<void> {
+    const segment = this.segments.get(id);
+    if (segment === undefined || !(segment.index instanceof WorkerSegment))
+      throw new RangeError(`no segment ${id} in a worker`);
+    const index = segment.index;
+    const restored = await this.workers!.restore(index.number, json);
+    for (const _ of index.restored(restored)) await pause();
+    for (const docId of index.docIds()) this.segmentOfDoc.set(docId, segment);
+  }
+
+  /** Lets the workers go of this index's segments (an index that is not used after all). */
+  discard(): void {
+    for (const { index } of this.segments.values())
+      if (index instanceof WorkerSegment) this.workers!.drop(index.number);
+  }
+
+  /** Ends the workers holding the segments, if any; the index cannot search afterwards. */
+  async close(): Promise<void> {
+    await this.workers?.close();
+  }
 }

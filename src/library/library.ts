@@ -20,13 +20,20 @@ import { WordTable } from '../text/word-table.js';
 import { crc32 } from 'node:zlib';
 import { MiniSearchIndex } from '../index/minisearch-index.js';
 import { SegmentedIndex, type SegmentTable } from '../index/segmented-index.js';
+import type { SegmentWorkers } from '../index/segment-workers.js';
 import type {
   Bm25Params,
   CoverageFloor,
   IndexedPassage,
   SearchIndex,
 } from '../index/search-index.js';
-import { decodeSnapshot, encodeSnapshot, SnapshotError, type SnapshotKey } from './snapshot.js';
+import {
+  decodeSnapshot,
+  decodeSnapshotParts,
+  encodeSnapshot,
+  SnapshotError,
+  type SnapshotKey,
+} from './snapshot.js';
 import { runSteps, runStepsAsync, type Steps } from '../core/steps.js';
 
 export type { Bm25Params } from '../index/search-index.js';
@@ -232,7 +239,7 @@ export class Library {
     for (const id of index.changedSegments()) {
       const parts = {
         tables: JSON.stringify(this.articleTables(bySegment.get(id) ?? [])),
-        index: index.segmentJSON(id),
+        index: await index.segmentJSON(id),
       };
       // From the content, so the same Library always writes the same bytes.
       const token = `${crc32(parts.index, crc32(parts.tables)).toString(16)}-${parts.tables.length + parts.index.length}`;
@@ -284,29 +291,66 @@ export class Library {
     key: SnapshotKey,
     files: Pick<SnapshotFiles, 'read'>,
     pause: () => Promise<void> = () => Promise.resolve(),
+    workers?: SegmentWorkers,
   ): Promise<Library> {
     const parts = decodeSnapshot(main, key);
     const table = JSON.parse(parts.index) as SegmentTable;
-    const index = SegmentedIndex.fromTable(table);
+    const index = SegmentedIndex.fromTable(table, workers);
     const library = new Library(index);
-    await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
-    for (const { id, token } of table.segments) {
-      let bytes: Uint8Array;
-      try {
-        bytes = await files.read(segmentSnapshotFile(id));
-      } catch (error) {
-        throw new SnapshotError(`segment ${id} unreadable: ${String(error)}`);
-      }
-      const segment = decodeSnapshot(bytes, segmentKey(key, token));
-      await pause();
-      index.restoreSegment(id, await MiniSearchIndex.fromJSON(segment.index));
-      await pause();
-      await runStepsAsync(
-        library.restoreArticleSteps(JSON.parse(segment.tables) as ArticleTables),
-        pause,
+    try {
+      await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
+      const tokens = new Map(table.segments.map(({ id, token }) => [id, token]));
+      let failed = false;
+      // One list per worker, restored side by side; without workers, one list.
+      await Promise.all(
+        index.restoreLists().map(async (ids) => {
+          for (const id of ids) {
+            if (failed) return;
+            try {
+              await library.restoreSegment(id, tokens.get(id)!, key, files, pause);
+            } catch (error) {
+              failed = true;
+              throw error;
+            }
+          }
+        }),
       );
+    } catch (error) {
+      index.discard();
+      throw error;
     }
     return library;
+  }
+
+  /** Restores segment `id` of a snapshot being loaded: its index and its articles. */
+  private async restoreSegment(
+    id: string,
+    token: string,
+    key: SnapshotKey,
+    files: Pick<SnapshotFiles, 'read'>,
+    pause: () => Promise<void>,
+  ): Promise<void> {
+    const index = this.index as SegmentedIndex;
+    let bytes: Uint8Array;
+    try {
+      bytes = await files.read(segmentSnapshotFile(id));
+    } catch (error) {
+      throw new SnapshotError(`segment ${id} unreadable: ${String(error)}`);
+    }
+    let tables: string;
+    if (index.inWorkers) {
+      // The worker decodes and parses MiniSearch's JSON: this thread only checks the file.
+      const segment = decodeSnapshotParts(bytes, segmentKey(key, token));
+      tables = segment.tables;
+      await index.restoreSegmentInWorker(id, segment.index, pause);
+    } else {
+      const segment = decodeSnapshot(bytes, segmentKey(key, token));
+      tables = segment.tables;
+      await pause();
+      index.restoreSegment(id, await MiniSearchIndex.fromJSON(segment.index));
+    }
+    await pause();
+    await runStepsAsync(this.restoreArticleSteps(JSON.parse(tables) as ArticleTables), pause);
   }
 
   /** Fills the Library's article tables from a snapshot's, yielding every RESTORE_SLICE. */
@@ -365,6 +409,14 @@ export class Library {
     for (const article of articles)
       counts.set(article.date, (counts.get(article.date) ?? 0) + article.text.split('\n\n').length);
     this.index.planMonths(counts);
+  }
+
+  /**
+   * Lets go of what the index holds outside this thread (its segment workers); the Library
+   * cannot search afterwards. An index kept elsewhere (PostgreSQL) is closed by its owner.
+   */
+  async close(): Promise<void> {
+    if (this.index instanceof SegmentedIndex) await this.index.close();
   }
 
   /** Number of indexed passages. */

@@ -10,6 +10,8 @@ import { createProgressReporter } from './progress.js';
 import { openLibrary } from './snapshot-store.js';
 import { loadCorpus, type CorpusFile } from './load.js';
 import { openSharedCorpus, type SharedCorpus } from './shared-corpus.js';
+import { SegmentedIndex } from '../index/segmented-index.js';
+import { SegmentWorkers } from '../index/segment-workers.js';
 
 /** A served corpus: the Library and what loading it found. */
 export interface OpenedCorpus {
@@ -35,6 +37,12 @@ export interface OpenCorpusOptions {
    * (src/library/shared-corpus.ts). Takes the place of `dataDir`'s snapshot.
    */
   readonly sharedSearch?: pg.Pool;
+  /**
+   * INDEX_WORKERS: worker threads holding and searching the in-process index's segments
+   * (src/index/segment-workers.ts); 0 or absent keeps them in this thread. The Library's
+   * `close` ends them.
+   */
+  readonly indexWorkers?: number;
 }
 
 /** Says at start when the corpus is past what MiniSearch in this process answers in time. */
@@ -73,16 +81,35 @@ export async function openCorpus(
       shared,
     };
   }
-  if (options.dataDir !== undefined) {
+  const workers =
+    (options.indexWorkers ?? 0) > 0 ? new SegmentWorkers(options.indexWorkers!) : undefined;
+  try {
+    return await openInProcess(dir, logger, now, options.dataDir, workers);
+  } catch (error) {
+    await workers?.close();
+    throw error;
+  }
+}
+
+/** `openCorpus` on the in-process index, its segments in `workers` if given. */
+async function openInProcess(
+  dir: string,
+  logger: Logger,
+  now: () => number,
+  dataDir: string | undefined,
+  workers: SegmentWorkers | undefined,
+): Promise<OpenedCorpus> {
+  if (dataDir !== undefined) {
     const progress = createProgressReporter({
       logger,
       tty: process.stderr.isTTY ? process.stderr : null,
     });
     const opened = await openLibrary({
       corpusDir: dir,
-      dataDir: options.dataDir,
+      dataDir,
       logger,
       onProgress: progress,
+      ...(workers === undefined ? {} : { workers }),
     });
     progress.finish();
     logger.debug(`index ${opened.how}: ${opened.library.passageCount} passages`);
@@ -97,7 +124,10 @@ export async function openCorpus(
   }
   const loaded = await loadCorpus(dir);
   for (const problem of loaded.problems) logger.warn(`corpus: ${formatProblem(problem)}`);
-  const library = Library.build(loaded.articles);
+  const library = Library.build(
+    loaded.articles,
+    new SegmentedIndex(workers === undefined ? {} : { workers }),
+  );
   warnPastEnvelope(library, logger);
   return { library, problems: loaded.problems, files: loaded.files, loadedAt: now(), shared: null };
 }

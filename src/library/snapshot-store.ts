@@ -22,6 +22,8 @@ import { SnapshotError, readSnapshotKey, type SnapshotKey } from './snapshot.js'
 import type { Article } from '../core/types.js';
 import { diffFiles, fingerprintFiles, type CorpusChanges } from './fingerprint.js';
 import type { ProgressListener } from './progress.js';
+import { SegmentedIndex } from '../index/segmented-index.js';
+import type { SegmentWorkers } from '../index/segment-workers.js';
 
 /** The folder of the snapshot files, relative to DATA_DIR: the main file and one per segment. */
 const SNAPSHOT_DIR = 'index';
@@ -59,6 +61,8 @@ export interface OpenLibraryOptions {
   readonly dataDir: string | null;
   readonly logger: Logger;
   readonly onProgress?: ProgressListener;
+  /** Worker threads to hold the index's segments (src/index/segment-workers.ts); absent: none. */
+  readonly workers?: SegmentWorkers;
 }
 
 interface Manifest {
@@ -128,14 +132,15 @@ function addWithProgress(
 async function buildLibrary(
   corpusDir: string,
   files: readonly CorpusFile[],
-  onProgress?: ProgressListener,
+  onProgress: ProgressListener | undefined,
+  workers: SegmentWorkers | undefined,
 ): Promise<{ library: Library; problems: IngestProblem[] }> {
   const { articles, problems } = await readFiles(
     corpusDir,
     files.map((f) => f.path),
     new Map(),
   );
-  const library = Library.build([]);
+  const library = Library.build([], new SegmentedIndex(workers === undefined ? {} : { workers }));
   addWithProgress(library, articles, onProgress);
   return { library, problems };
 }
@@ -262,7 +267,7 @@ async function readPersisted(
  * when anything was (re)built. Corpus problems are logged as warnings, never thrown.
  */
 export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLibrary> {
-  const { corpusDir, dataDir, logger, onProgress } = options;
+  const { corpusDir, dataDir, logger, onProgress, workers } = options;
   const scan = await scanCorpus(corpusDir);
   const persisted = dataDir === null ? null : await readPersisted(dataDir, logger);
   let library: Library | null = null;
@@ -277,6 +282,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
         persisted.key,
         snapshotFiles(dataDir!),
         () => new Promise((resolve) => setImmediate(resolve)),
+        workers,
       );
     } catch (error) {
       logger.warn(`persisted index unusable (${(error as Error).message}); rebuilding`);
@@ -301,7 +307,7 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
       `corpus changed: ${changes.changed.length} file(s) re-read, ${changes.removed.length} removed, ${changes.unchanged.length} unchanged`,
     );
   } else {
-    const built = await buildLibrary(corpusDir, scan.files, onProgress);
+    const built = await buildLibrary(corpusDir, scan.files, onProgress, workers);
     library = built.library;
     problems = [...scan.problems, ...built.problems];
   }

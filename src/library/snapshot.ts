@@ -92,6 +92,18 @@ export function readSnapshotKey(bytes: Uint8Array): SnapshotKey {
 
 /** The parts of a snapshot written under `key`; throws SnapshotError when anything differs. */
 export function decodeSnapshot(bytes: Uint8Array, key: SnapshotKey): SnapshotParts {
+  const parts = decodeSnapshotParts(bytes, key);
+  return { tables: parts.tables, index: new TextDecoder().decode(parts.index) };
+}
+
+/**
+ * `decodeSnapshot` with the index part left as UTF-8 bytes (a view of `bytes`), for a reader
+ * that decodes it elsewhere (a segment's worker).
+ */
+export function decodeSnapshotParts(
+  bytes: Uint8Array,
+  key: SnapshotKey,
+): { tables: string; index: Uint8Array } {
   const { header, bodyStart } = readHeader(bytes);
   if (header.termProcessingVersion !== key.termProcessingVersion)
     throw new SnapshotError(
@@ -104,9 +116,8 @@ export function decodeSnapshot(bytes: Uint8Array, key: SnapshotKey): SnapshotPar
     throw new SnapshotError('snapshot checksum mismatch');
   const newline = body.indexOf(10);
   if (newline < 0) throw new SnapshotError('snapshot has no index part');
-  const decoder = new TextDecoder();
   return {
-    tables: decoder.decode(body.subarray(0, newline)),
-    index: decoder.decode(body.subarray(newline + 1)),
+    tables: new TextDecoder().decode(body.subarray(0, newline)),
+    index: body.subarray(newline + 1),
   };
 }

@@ -11,12 +11,22 @@ const DATA_DIR = mkdtempSync(path.join(tmpdir(), 'verbatim-ask-data-'));
 function ask(
   args: string[],
   input?: string,
+  env: Record<string, string> = {},
 ): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(TSX, ['src/cli/ask.ts', ...args], {
     cwd: ROOT,
     input: input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: 'corpus', DATA_DIR, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      DISCORD_TOKEN: '',
+      CORPUS_DIR: 'corpus',
+      DATA_DIR,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    // A worker thread left running would keep the process from exiting.
+    timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -49,6 +59,18 @@ describe('npm run ask', () => {
       lang: 'en',
     });
     expect(answer.results[0]?.['quote']).toContain('Zeev Elkin');
+  });
+
+  it('answers the same with the index in worker threads (INDEX_WORKERS), built or loaded, and exits', () => {
+    const question = ['--json', 'Who accompanied Bennett to the Kremlin?'];
+    const inThread = ask(question);
+    const fresh = mkdtempSync(path.join(tmpdir(), 'verbatim-ask-workers-'));
+    for (let run = 0; run < 2; run++) {
+      // The first run builds and saves the index in the workers, the second loads it there.
+      const inWorkers = ask(question, undefined, { INDEX_WORKERS: '2', DATA_DIR: fresh });
+      expect(inWorkers.status).toBe(0);
+      expect(JSON.parse(inWorkers.stdout)).toEqual(JSON.parse(inThread.stdout));
+    }
   });
 
   it('prints no results, and exits 0, for a question the corpus cannot answer', () => {

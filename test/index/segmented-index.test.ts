@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
+import { SegmentWorkers } from '../../src/index/segment-workers.js';
 import { isNameKeyTerm, queryTermsOfWord, tokenize } from '../../src/text/analyze.js';
 import type { Article } from '../../src/core/types.js';
 import { makeNewsArticle, seededRandom } from '../fixtures.js';
@@ -53,10 +54,20 @@ const QUESTIONS = [
   'wheat barley kremlin corridor',
 ];
 
-describe('SegmentedIndex', () => {
+/** Segments in this thread (0), or in a pool of 1 or 2 worker threads. */
+describe.each([0, 1, 2])('SegmentedIndex with %i worker threads', (workers) => {
+  const pools: SegmentWorkers[] = [];
+  /** A segmented index of `segmentPassages`, on a new pool of `workers` threads if any. */
+  const segmentedIndex = (segmentPassages: number): SegmentedIndex => {
+    if (workers === 0) return new SegmentedIndex({ segmentPassages });
+    const pool = new SegmentWorkers(workers);
+    pools.push(pool);
+    return new SegmentedIndex({ segmentPassages, workers: pool });
+  };
+  afterAll(() => Promise.all(pools.map((pool) => pool.close())));
   const corpus = articles();
   const single = Library.build(corpus, new SegmentedIndex({ segmentPassages: Infinity }));
-  const index = new SegmentedIndex({ segmentPassages: 100 });
+  const index = segmentedIndex(100);
   const segmented = Library.build(corpus, index);
 
   it('groups months up to the cap, undated passages apart', () => {
@@ -81,6 +92,10 @@ describe('SegmentedIndex', () => {
           const coverage = { weights, total: weights.reduce((a, b) => a + b, 0), min };
           const options = { ...variant, coverage, limit: Infinity };
           const ours = await segmented.searchTermGroups(groups, options);
+          for (const terms of groups)
+            expect(segmented.documentFrequency(terms[0]!)).toBe(
+              single.documentFrequency(terms[0]!),
+            );
           const theirs = await single.searchTermGroups(groups, options);
           const scores = new Map(theirs.map((h) => [h.passage.id, h]));
           expect(ours.map((h) => h.passage.id).sort()).toEqual([...scores.keys()].sort());
@@ -99,7 +114,7 @@ describe('SegmentedIndex', () => {
 
   it('groups months in date order whatever order the articles come in (a folder of files by outlet)', () => {
     const byOutlet = [...corpus].sort((a, b) => (a.source ?? '').localeCompare(b.source ?? ''));
-    const reordered = new SegmentedIndex({ segmentPassages: 100 });
+    const reordered = segmentedIndex(100);
     Library.build(byOutlet, reordered);
     expect(reordered.segmentCount).toBe(index.segmentCount);
     const query = { groups: [['grain']], combineWith: 'OR' as const, bm25: BM25, limit: 10 };
@@ -125,7 +140,7 @@ describe('SegmentedIndex', () => {
   });
 
   it('keeps every article in its segment through removals and replacements', async () => {
-    const library = Library.build(corpus, new SegmentedIndex({ segmentPassages: 100 }));
+    const library = Library.build(corpus, segmentedIndex(100));
     const reference = Library.build(corpus, new SegmentedIndex({ segmentPassages: Infinity }));
     for (const l of [library, reference]) {
       l.remove(corpus.slice(0, 30).map((a) => a.id));

@@ -4,6 +4,7 @@ import { answerQuestion } from '../../src/answer/answer.js';
 import { suggestCompletions } from '../../src/answer/keywords.js';
 import { Library, MAIN_SNAPSHOT_FILE, type SnapshotFiles } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
+import { SegmentWorkers } from '../../src/index/segment-workers.js';
 import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../../src/library/snapshot.js';
 import type { Article } from '../../src/core/types.js';
 
@@ -200,6 +201,89 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
       expect(await answerQuestion(restored, question, { limit: 10 })).toEqual(
         await answerQuestion(original, question, { limit: 10 }),
       );
+    }
+  });
+
+  it('is the same with the segments in worker threads: the same bytes, loaded with or without workers', async () => {
+    // Passages of different lengths: no two score the same, so rankings have no ties to order.
+    const articles = ['2022-01', '2022-02', '2022-03', '2022-04'].flatMap((month, m) =>
+      Array.from({ length: 3 }, (_, i) =>
+        article(
+          `${month}-${i}`,
+          `Grain report ${'wheat '.repeat(3 * m + i)}.\n\nShips left Odesa ${'port '.repeat(3 * m + i)}.`,
+          {
+            date: `${month}-1${i}`,
+          },
+        ),
+      ),
+    );
+    const pools = [new SegmentWorkers(2), new SegmentWorkers(1)];
+    try {
+      const inThread = Library.build(articles, new SegmentedIndex({ segmentPassages: 5 }));
+      const inWorkers = Library.build(
+        articles,
+        new SegmentedIndex({ segmentPassages: 5, workers: pools[0]! }),
+      );
+      const plain = memoryFiles();
+      const fromWorkers = memoryFiles();
+      await inThread.saveSnapshot(KEY, plain);
+      await inWorkers.saveSnapshot(KEY, fromWorkers);
+      expect(fromWorkers.files.size).toBe(5);
+      expect(fromWorkers.files).toEqual(plain.files);
+      const loadedInWorkers = await Library.loadSnapshot(
+        plain.files.get(MAIN_SNAPSHOT_FILE)!,
+        KEY,
+        plain,
+        undefined,
+        pools[1],
+      );
+      const loadedInThread = await Library.loadSnapshot(
+        fromWorkers.files.get(MAIN_SNAPSHOT_FILE)!,
+        KEY,
+        fromWorkers,
+      );
+      for (const library of [inWorkers, loadedInWorkers, loadedInThread]) {
+        expect(library.stats()).toEqual(inThread.stats());
+        for (const word of ['grain', 'odesa', 'report'])
+          expect(library.documentFrequency(word)).toBe(inThread.documentFrequency(word));
+        for (const question of ['grain Odesa', 'ships port wheat']) {
+          // The same hits with the same scores; passages of equal score may come in any order.
+          const hits = await library.search(question);
+          const expected = await inThread.search(question);
+          expect(hits.length).toBeGreaterThan(0);
+          const scores = new Map(expected.map((hit) => [hit.passage.id, hit.score]));
+          expect(hits.map((hit) => hit.passage.id).sort()).toEqual([...scores.keys()].sort());
+          for (const hit of hits) expect(hit.score).toBeCloseTo(scores.get(hit.passage.id)!, 9);
+        }
+      }
+      // Saved again from the workers that restored it: still the same bytes.
+      const again = memoryFiles();
+      loadedInWorkers.upsert([]);
+      await loadedInWorkers.saveSnapshot(KEY, again);
+      expect(again.files.get(MAIN_SNAPSHOT_FILE)).toEqual(plain.files.get(MAIN_SNAPSHOT_FILE));
+      // A damaged segment file fails the load in workers too, and the pool serves a rebuild.
+      const damaged = memoryFiles();
+      for (const [name, bytes] of plain.files) damaged.files.set(name, bytes.slice());
+      const segment = damaged.files.get('segment-1.snap')!;
+      segment[segment.length - 10]! ^= 1;
+      await expect(
+        Library.loadSnapshot(
+          damaged.files.get(MAIN_SNAPSHOT_FILE)!,
+          KEY,
+          damaged,
+          undefined,
+          pools[1],
+        ),
+      ).rejects.toBeInstanceOf(SnapshotError);
+      const rebuilt = Library.build(
+        articles,
+        new SegmentedIndex({ segmentPassages: 5, workers: pools[1]! }),
+      );
+      const found = await rebuilt.search('grain odesa');
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.length).toBe((await inThread.search('grain odesa')).length);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
     }
   });
 });
