@@ -169,6 +169,12 @@ export interface TopKOptions {
    */
   readonly together: number;
   /**
+   * Postings the GIN index may read for the passages holding several words at once: the words
+   * in fewest passages are taken, as many as fit (at least two), since what that read costs is
+   * the lengths of the words' posting lists.
+   */
+  readonly togetherReach: number;
+  /**
    * A question whose common lexemes are found in at most this many passages in all is
    * answered exactly over every passage that can reach the coverage floor.
    */
@@ -180,6 +186,7 @@ export const TOP_K: TopKOptions = {
   postingsPerLexeme: 300,
   candidates: 1_000,
   together: 3_000,
+  togetherReach: 150_000,
   exactBelow: 30_000,
 };
 
@@ -278,6 +285,28 @@ function togetherQuery(
     if (query !== null && query !== '') return query;
   }
   return null;
+}
+
+/**
+ * `queries` (one per group, null for none) keeping only the groups in fewest passages (`shares`
+ * of them) whose shares sum to at most `budget`, and always the two rarest.
+ */
+function fewestPostings(
+  queries: readonly (string | null)[],
+  shares: readonly number[],
+  budget: number,
+): (string | null)[] {
+  const order = queries
+    .flatMap((q, g) => (q === null ? [] : [g]))
+    .sort((a, b) => (shares[a] ?? 0) - (shares[b] ?? 0));
+  const kept = new Set<number>();
+  let sum = 0;
+  for (const g of order) {
+    sum += shares[g] ?? 0;
+    if (kept.size >= 2 && sum > budget) break;
+    kept.add(g);
+  }
+  return queries.map((q, g) => (kept.has(g) ? q : null));
 }
 
 /** Occurrences per processed term of `text[start, end)`. */
@@ -1095,7 +1124,12 @@ export class PostgresSearch {
             .reduce((sum, reach) => sum + reach, 0) / totals.passages,
         ),
       );
-      const together = togetherQuery(common, shares, totals.passages, this.topK.together);
+      const together = togetherQuery(
+        fewestPostings(common, shares, this.topK.togetherReach / totals.passages),
+        shares,
+        totals.passages,
+        this.topK.together,
+      );
       // A sparse expansion (mostly a fuzzy neighbour) is read only for a word not in the corpus
       // itself: each one read costs a GIN lookup per month, and a passage holding one word's
       // near-miss alone rarely ranks.

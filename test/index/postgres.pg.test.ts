@@ -357,7 +357,13 @@ async function postingsProblems(): Promise<string[]> {
 }
 
 describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
-  const tight: TopKOptions = { postingsPerLexeme: 10, candidates: 20, together: 20, exactBelow: 0 };
+  const tight: TopKOptions = {
+    postingsPerLexeme: 10,
+    candidates: 20,
+    together: 20,
+    togetherReach: Infinity,
+    exactBelow: 0,
+  };
 
   it("scores only the top of common words' lists, yet finds a passage with a rare word deep in them, scored exactly", async () => {
     const search = await freshSearch(tight);
@@ -410,14 +416,21 @@ describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
     );
     const articles = [...grainArticles(300), ...convoys, everything];
     const question = 'grain exports convoy insurance';
-    const best = async (together: number): Promise<string | undefined> => {
-      const search = await freshSearch({ ...tight, together });
+    const best = async (
+      together: number,
+      togetherReach = Infinity,
+    ): Promise<string | undefined> => {
+      const search = await freshSearch({ ...tight, together, togetherReach });
       await search.upsert(articles);
       return (await search.searchArticles(queryOf(question)))[0]?.article.id;
     };
     // Each word is in half the passages: all four together are expected in 601/16 ≈ 38.
     expect(await best(40)).toBe('all');
     expect(await best(0)).not.toBe('all');
+    // Reading the lists of only two of the words (each in 301 passages), the four are never
+    // looked for together, and two of them co-occur in too many passages (~150) to be read.
+    expect(await best(40, 602)).not.toBe('all');
+    expect(await best(40, 1_204)).toBe('all');
   });
 
   it('keeps the postings lists exact through trims, removals and changed articles', async () => {
