@@ -1,6 +1,7 @@
 /**
  * `npm run bench:postgres -- [--size 100k] [--queries 300] [--index gin|rum|both] [--compare]
- *  [--compare-exact] [--data DIR] [--postings N] [--candidates N] [--together N] [--together-reach N] [--exact-below N]`
+ *  [--compare-exact] [--data DIR] [--postings N] [--candidates N] [--together N] [--together-reach N]
+ *  [--together-groups N] [--exact-below N]`
  *
  * The PostgreSQL search backend on the synthetic corpus (bench/synthetic.ts) with SQuAD dev
  * questions, on a private server started for the run (test/pg/server.ts) and stopped after:
@@ -15,7 +16,7 @@
  * and reuses what an earlier run built there (GIN only): a 1M-passage build is made once.
  * Beside wall-clock percentiles, the CPU time per question of the server and of this process:
  * on a shared machine the figure other work moves least. `--postings`, `--candidates`,
- * `--together`, `--together-reach` and `--exact-below` override the top-k search's settings (TOP_K in src/index/postgres.ts).
+ * `--together`, `--together-reach`, `--together-groups` and `--exact-below` override the top-k search's settings (TOP_K in src/index/postgres.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
       candidates: Number(option('candidates', String(TOP_K.candidates))),
       together: Number(option('together', String(TOP_K.together))),
       togetherReach: Number(option('together-reach', String(TOP_K.togetherReach))),
+      togetherGroups: Number(option('together-groups', String(TOP_K.togetherGroups))),
       exactBelow: Number(option('exact-below', String(TOP_K.exactBelow))),
     };
     const index = await PostgresSearchIndex.open(pool, { topK });

@@ -175,6 +175,12 @@ export interface TopKOptions {
    */
   readonly togetherReach: number;
   /**
+   * Question words the read for passages holding several at once takes at most (those in
+   * fewest passages, at least two): the GIN index tests every posting it reads against the
+   * whole query, an OR of one AND per set of words, whose size grows with their combinations.
+   */
+  readonly togetherGroups: number;
+  /**
    * A question whose common lexemes are found in at most this many passages in all is
    * answered exactly over every passage that can reach the coverage floor.
    */
@@ -187,6 +193,7 @@ export const TOP_K: TopKOptions = {
   candidates: 1_000,
   together: 3_000,
   togetherReach: 150_000,
+  togetherGroups: 6,
   exactBelow: 30_000,
 };
 
@@ -289,12 +296,14 @@ function togetherQuery(
 
 /**
  * `queries` (one per group, null for none) keeping only the groups in fewest passages (`shares`
- * of them) whose shares sum to at most `budget`, and always the two rarest.
+ * of them) whose shares sum to at most `budget`, at most `most` of them, and always the two
+ * rarest.
  */
 function fewestPostings(
   queries: readonly (string | null)[],
   shares: readonly number[],
   budget: number,
+  most: number,
 ): (string | null)[] {
   const order = queries
     .flatMap((q, g) => (q === null ? [] : [g]))
@@ -303,7 +312,7 @@ function fewestPostings(
   let sum = 0;
   for (const g of order) {
     sum += shares[g] ?? 0;
-    if (kept.size >= 2 && sum > budget) break;
+    if (kept.size >= 2 && (sum > budget || kept.size >= most)) break;
     kept.add(g);
   }
   return queries.map((q, g) => (kept.has(g) ? q : null));
@@ -1125,7 +1134,12 @@ export class PostgresSearch {
         ),
       );
       const together = togetherQuery(
-        fewestPostings(common, shares, this.topK.togetherReach / totals.passages),
+        fewestPostings(
+          common,
+          shares,
+          this.topK.togetherReach / totals.passages,
+          this.topK.togetherGroups,
+        ),
         shares,
         totals.passages,
         this.topK.together,

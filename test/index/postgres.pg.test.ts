@@ -362,6 +362,7 @@ describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
     candidates: 20,
     together: 20,
     togetherReach: Infinity,
+    togetherGroups: Infinity,
     exactBelow: 0,
   };
 
@@ -419,8 +420,9 @@ describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
     const best = async (
       together: number,
       togetherReach = Infinity,
+      togetherGroups = Infinity,
     ): Promise<string | undefined> => {
-      const search = await freshSearch({ ...tight, together, togetherReach });
+      const search = await freshSearch({ ...tight, together, togetherReach, togetherGroups });
       await search.upsert(articles);
       return (await search.searchArticles(queryOf(question)))[0]?.article.id;
     };
@@ -431,6 +433,9 @@ describe('PostgresSearch top-k (impact-ordered postings lists)', () => {
     // looked for together, and two of them co-occur in too many passages (~150) to be read.
     expect(await best(40, 602)).not.toBe('all');
     expect(await best(40, 1_204)).toBe('all');
+    // The same when at most two of the words may be read together, however many postings.
+    expect(await best(40, Infinity, 2)).not.toBe('all');
+    expect(await best(40, Infinity, 4)).toBe('all');
   });
 
   it('keeps the postings lists exact through trims, removals and changed articles', async () => {
