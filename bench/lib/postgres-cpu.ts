@@ -8,7 +8,9 @@ import path from 'node:path';
 
 /**
  * CPU milliseconds used so far by the server whose data directory is `dataDir`: its postmaster
- * and the backends it forked, read from /proc.
+ * and the backends it forked, read from /proc — those still running from their own times, those
+ * that have ended from the postmaster's times of its reaped children (a pool closing idle
+ * connections would otherwise take their CPU out of the sum).
  */
 export function serverCpuMs(dataDir: string): number {
   const postmaster = Number(
@@ -20,8 +22,9 @@ export function serverCpuMs(dataDir: string): number {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (Number(pid) === postmaster || Number(fields[1]) === postmaster)
-        ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(pid) === postmaster)
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended meanwhile.
     }

@@ -264,7 +264,7 @@ export function renderAboutEmbed(stats: LibraryStats, loadedAt: number, version:
         ? [
             {
               name: 'Index',
-              value: `MiniSearch in this process, past the ${ENVELOPE_PASSAGES.toLocaleString('en')} passages it answers within 300 ms; the PostgreSQL backend (SEARCH_BACKEND=postgres) keeps the corpus out of this process's memory and shares it between processes.`,
+              value: `MiniSearch in this process, past the ${ENVELOPE_PASSAGES.toLocaleString('en')} passages it answers within 300 ms; the PostgreSQL backend (SEARCH_BACKEND=postgres) keeps the corpus out of this process's memory, shares it between processes, and at 1,000,000 passages answers within 500 ms at p99 where this index takes seconds.`,
               inline: false,
             },
           ]
