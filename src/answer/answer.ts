@@ -727,13 +727,35 @@ function readQuestion(question: string): ReadQuestion {
  * question that is only a date or "latest" lists what was published then. What matched
  * nothing — a date, a filter, a page past the end — is said in `notices`. An empty question,
  * one of stop words only, or one whose best match falls under the confidence floor, has no
- * results and says why in `emptyReason`.
+ * results and says why in `emptyReason`. A Library still loading its snapshot answers from the
+ * segments in place, and the first notice says how many.
  */
 export async function answerQuestion(
   library: Library,
   question: string,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
+): Promise<Answer> {
+  const answer = await answerFromIndex(library, question, options, params);
+  const loading = library.loading();
+  // Answered from part of the index: said first, so no one takes a miss for the corpus's.
+  if (loading === null || (answer.emptyReason !== null && answer.emptyReason !== 'no-match'))
+    return answer;
+  return {
+    ...answer,
+    notices: [
+      `The library is still loading: ${loading.restored} of its ${loading.segments} parts are searched so far, the newest first, so older articles may be missing.`,
+      ...(answer.notices ?? []),
+    ],
+  };
+}
+
+/** `answerQuestion` over what the index holds now. */
+async function answerFromIndex(
+  library: Library,
+  question: string,
+  options: AnswerOptions,
+  params: RankingParams,
 ): Promise<Answer> {
   const query = question.normalize('NFC').trim();
   const limit = clampLimit(options.limit);

@@ -5,7 +5,7 @@
  */
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
-import { openCorpus } from '../library/open.js';
+import { openCorpus, type OpenedCorpus } from '../library/open.js';
 import { openSearchDatabase } from '../db/search-database.js';
 import { watchCorpus, type CorpusWatcher } from '../library/watch.js';
 import { openFeedRuntime, type FeedClock, type FeedRuntime } from '../feeds/runtime.js';
@@ -84,48 +84,72 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let digestsNotice: string | null = null;
   // SEARCH_BACKEND=postgres: the corpus is searched in, and shared through, the database.
   let closeSearch = async (): Promise<void> => undefined;
+  // What to do once the corpus opened here is all in place (see `opening`).
+  let whenOpen = async (_opened: OpenedCorpus): Promise<void> => undefined;
   // One pool per process on DATABASE_URL, for digests, buttons, feeds and the shared search.
   const database = openSharedDatabase(config);
   const closeDatabase = async (): Promise<void> => {
     await closeSearch();
     await database?.end();
   };
+  const startedAt = now().getTime();
+  // The corpus opened here (no `deps.library`): the bot serves it as soon as it can answer —
+  // with a persisted index, once the snapshot's main file is read, its segments still loading
+  // newest first — and the watcher and digests start once all of it is in place.
+  let opening: Promise<OpenedCorpus> | null = null;
   if (library === undefined) {
-    const opened = await openSearchDatabase(config, database ?? undefined)
-      .then((searchDatabase) =>
-        openCorpus(config.corpusDir, logger, () => now().getTime(), {
-          dataDir: config.dataDir,
-          indexWorkers: config.indexWorkers,
-          ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
-        }),
-      )
-      .catch(async (error: unknown) => {
-        await database?.end();
-        throw error;
-      });
-    closeSearch = async () => {
-      await opened.library.close();
-      await opened.shared?.close();
-    };
-    // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
-    opened.library.warm();
-    const served = (): Library => opened.library;
-    library = served;
-    loadedAt ??= () => opened.loadedAt;
-    if (config.watchCorpus) {
-      watcher = await watchCorpus(config.corpusDir, served, {
-        logger,
-        initialFiles: opened.files,
-        ...(opened.shared === null ? {} : { writer: opened.shared }),
-        // New and changed passages count as new material for digests.
-        onChange: (change) =>
-          void digests?.scheduler
-            .recordArrivals(change.upserted)
-            .catch((error: unknown) =>
-              logger.error('could not note new passages for digests', { error }),
-            ),
-      });
+    let searchable: (early: Library) => void = () => undefined;
+    const early = new Promise<Library>((resolve) => (searchable = resolve));
+    const corpus = openSearchDatabase(config, database ?? undefined).then((searchDatabase) =>
+      openCorpus(config.corpusDir, logger, () => now().getTime(), {
+        dataDir: config.dataDir,
+        indexWorkers: config.indexWorkers,
+        onSearchable: searchable,
+        ...(searchDatabase === null ? {} : { sharedSearch: searchDatabase }),
+      }),
+    );
+    opening = corpus;
+    let current: Library;
+    try {
+      current = await Promise.race([early, corpus.then((opened) => opened.library)]);
+    } catch (error) {
+      await database?.end();
+      throw error;
     }
+    const loading = current.loading();
+    if (loading !== null)
+      logger.info('answering from the index while its segments load, newest first', {
+        segments: loading.segments,
+      });
+    // The first autocomplete keystroke would otherwise pay for scanning the vocabulary.
+    current.warm();
+    let openedAt: number | null = null;
+    closeSearch = async () => {
+      const opened = await corpus.catch(() => null);
+      await current.close();
+      await opened?.shared?.close();
+    };
+    library = () => current;
+    loadedAt ??= () => openedAt ?? startedAt;
+    whenOpen = async (opened) => {
+      current = opened.library;
+      openedAt = opened.loadedAt;
+      current.warm();
+      if (config.watchCorpus) {
+        watcher = await watchCorpus(config.corpusDir, () => current, {
+          logger,
+          initialFiles: opened.files,
+          ...(opened.shared === null ? {} : { writer: opened.shared }),
+          // New and changed passages count as new material for digests.
+          onChange: (change) =>
+            void digests?.scheduler
+              .recordArrivals(change.upserted)
+              .catch((error: unknown) =>
+                logger.error('could not note new passages for digests', { error }),
+              ),
+        });
+      }
+    };
   }
   // The database is checked (and an unusable file kept aside, reported) before feeds open it.
   let databaseNotice: string | null = null;
@@ -147,10 +171,13 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   });
   if (feeds !== null && !config.watchCorpus && (await feeds.service.store.all()).length > 0)
     logger.warn('WATCH_CORPUS is off: feed articles reach the index only at the next start');
-  const startedAt = now().getTime();
   const buttons = await openButtonState(config, logger, database);
+  const served = library;
   const context: CommandContext = {
-    library: library(),
+    // Read at each use: the Library served while the corpus loads may be replaced once it is open.
+    get library() {
+      return served();
+    },
     config,
     logger,
     now,
@@ -200,12 +227,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   const stopReportingRateLimits = reportRateLimits(client.rest, logger);
 
   // All or nothing: a start that fails past this point leaves no client, watcher or database open.
-  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
-  let readyClient: Client<true>;
-  try {
-    await client.login(config.discordToken);
-    readyClient = await ready;
-  } catch (error) {
+  const abandon = async (): Promise<void> => {
     watcher?.close();
     await digests?.stop();
     await feeds?.close();
@@ -213,6 +235,14 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     await client.destroy();
     stopReportingRateLimits();
     await closeDatabase();
+  };
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  let readyClient: Client<true>;
+  try {
+    await client.login(config.discordToken);
+    readyClient = await ready;
+  } catch (error) {
+    await abandon();
     throw error;
   }
   logger.info('connected to Discord', {
@@ -235,6 +265,14 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     sync = 'failed';
   }
 
+  if (opening !== null) {
+    try {
+      await whenOpen(await opening);
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
+  }
   // Reconciles unfinished posts, runs slots missed while down (once each), then beats. If that
   // fails the bot still answers questions, with digests off and said to be off.
   try {

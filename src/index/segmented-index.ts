@@ -522,12 +522,21 @@ export class SegmentedIndex implements SearchIndex {
   }
 
   /**
-   * The segments in the order to restore them, one list per worker (their restores run side by
-   * side), or one list without workers.
+   * The segments in the order to restore them, newest months first (a Library served while it
+   * loads answers from the latest news first), one list per worker (their restores run side by
+   * side), or one list without workers; undated passages come last.
    */
   restoreLists(): string[][] {
+    const newest = (segment: Segment): string => {
+      let latest = '';
+      for (const month of segment.months) if (month !== UNDATED && month > latest) latest = month;
+      return latest;
+    };
+    const ordered = [...this.segments.values()]
+      .map((segment) => ({ segment, latest: newest(segment) }))
+      .sort((a, b) => (a.latest < b.latest ? 1 : a.latest > b.latest ? -1 : 0));
     const lists = new Map<number, string[]>();
-    for (const segment of this.segments.values()) {
+    for (const { segment } of ordered) {
       const worker =
         segment.index instanceof WorkerSegment ? this.workers!.workerOf(segment.index.number) : 0;
       const list = lists.get(worker);
@@ -556,10 +565,16 @@ export class SegmentedIndex implements SearchIndex {
     for (const docId of index.docIds()) this.segmentOfDoc.set(docId, segment);
   }
 
-  /** Lets the workers go of this index's segments (an index that is not used after all). */
+  /**
+   * Lets go of every segment's index, the workers' too: an index not used after all, or whose
+   * load failed, searches nothing afterwards.
+   */
   discard(): void {
-    for (const { index } of this.segments.values())
-      if (index instanceof WorkerSegment) this.workers!.drop(index.number);
+    for (const segment of this.segments.values()) {
+      if (segment.index instanceof WorkerSegment) this.workers!.drop(segment.index.number);
+      segment.index = new MiniSearchIndex();
+    }
+    this.segmentOfDoc.clear();
   }
 
   /** Ends the workers holding the segments, if any; the index cannot search afterwards. */

@@ -77,6 +77,8 @@ export const ENVELOPE_PASSAGES = 100_000;
 export interface LibraryStats {
   /** Whether the corpus is past ENVELOPE_PASSAGES on the in-process index. */
   readonly pastEnvelope: boolean;
+  /** While the snapshot loads (see `Library.loading`); the other figures count what is in place. */
+  readonly loading: LoadingState | null;
   readonly documents: number;
   readonly passages: number;
   readonly languages: Readonly<Record<string, number>>;
@@ -172,6 +174,22 @@ export interface SnapshotFiles {
   write(name: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** How `Library.loadSnapshot` yields, where it puts segments, and whom it tells. */
+export interface SnapshotLoadOptions {
+  /** Awaited between slices of the tables and between segments; default: none. */
+  readonly pause?: () => Promise<void>;
+  /** Worker threads to hold the segments (src/index/segment-workers.ts); absent: this thread. */
+  readonly workers?: SegmentWorkers;
+  /** Called once the main file is restored, with the Library that answers while segments load. */
+  readonly onSearchable?: (library: Library) => void;
+}
+
+/** How far a snapshot's load is: segments searchable out of all. */
+export interface LoadingState {
+  readonly restored: number;
+  readonly segments: number;
+}
+
 /** The snapshot's main file: the Library's tables and the segment table. */
 export const MAIN_SNAPSHOT_FILE = 'library.snap';
 
@@ -205,6 +223,9 @@ export class Library {
   private updating = 0;
   /** completeWord answers for short prefixes; emptied whenever surface words or counts change. */
   private readonly completionCache = new Map<string, string[]>();
+
+  /** While a snapshot loads: its segments in place out of all (see `loading`). */
+  private restoring: { restored: number; segments: number } | null = null;
 
   private constructor(private readonly index: SearchIndex) {}
 
@@ -281,24 +302,36 @@ export class Library {
 
   /**
    * A Library from a snapshot's main file and, read through `files`, its segment files; throws
-   * SnapshotError when any is damaged or does not match `key`. Awaits `pause` between slices of
-   * the tables and between segments, MiniSearch restoring each segment in chunks
+   * SnapshotError when any is damaged or does not match `key`. Awaits `options.pause` between
+   * slices of the tables and between segments, MiniSearch restoring each segment in chunks
    * (loadJSAsync), so a server keeps answering while it loads; each JSON parse (at most one
    * segment's) is one step.
+   *
+   * `options.onSearchable` receives the Library as soon as the main file is restored, before any
+   * segment: it searches the segments restored so far (newest months first, see
+   * `SegmentedIndex.restoreLists`) and says how far it is in `loading()`. A load that then fails
+   * leaves that Library with no segment to search, `loading()` at 0 of them.
+   *
+   * @example
+   * const library = await Library.loadSnapshot(main, key, files, {
+   *   onSearchable: (early) => serve(early), // answers from the newest segments meanwhile
+   * });
    */
   static async loadSnapshot(
     main: Uint8Array,
     key: SnapshotKey,
     files: Pick<SnapshotFiles, 'read'>,
-    pause: () => Promise<void> = () => Promise.resolve(),
-    workers?: SegmentWorkers,
+    options: SnapshotLoadOptions = {},
   ): Promise<Library> {
+    const pause = options.pause ?? (() => Promise.resolve());
     const parts = decodeSnapshot(main, key);
     const table = JSON.parse(parts.index) as SegmentTable;
-    const index = SegmentedIndex.fromTable(table, workers);
+    const index = SegmentedIndex.fromTable(table, options.workers);
     const library = new Library(index);
+    library.restoring = { restored: 0, segments: table.segments.length };
     try {
       await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
+      options.onSearchable?.(library);
       const tokens = new Map(table.segments.map(({ id, token }) => [id, token]));
       let failed = false;
       // One list per worker, restored side by side; without workers, one list.
@@ -308,6 +341,7 @@ export class Library {
             if (failed) return;
             try {
               await library.restoreSegment(id, tokens.get(id)!, key, files, pause);
+              library.restoring!.restored++;
             } catch (error) {
               failed = true;
               throw error;
@@ -317,12 +351,22 @@ export class Library {
       );
     } catch (error) {
       index.discard();
+      library.restoring.restored = 0;
       throw error;
     }
+    library.restoring = null;
     return library;
   }
 
-  /** Restores segment `id` of a snapshot being loaded: its index and its articles. */
+  /**
+   * How far a Library served while its snapshot loads is (see `loadSnapshot`): segments
+   * searchable out of all; null once every segment is in place (and for a built Library).
+   */
+  loading(): LoadingState | null {
+    return this.restoring === null ? null : { ...this.restoring };
+  }
+
+  /** Restores segment `id` of a snapshot being loaded: its articles, then its index. */
   private async restoreSegment(
     id: string,
     token: string,
@@ -337,20 +381,26 @@ export class Library {
     } catch (error) {
       throw new SnapshotError(`segment ${id} unreadable: ${String(error)}`);
     }
-    let tables: string;
+    // The articles go in first: a search during the load may find the segment's passages as
+    // soon as its index is in place.
     if (index.inWorkers) {
       // The worker decodes and parses MiniSearch's JSON: this thread only checks the file.
       const segment = decodeSnapshotParts(bytes, segmentKey(key, token));
-      tables = segment.tables;
+      await runStepsAsync(
+        this.restoreArticleSteps(JSON.parse(segment.tables) as ArticleTables),
+        pause,
+      );
       await index.restoreSegmentInWorker(id, segment.index, pause);
     } else {
       const segment = decodeSnapshot(bytes, segmentKey(key, token));
-      tables = segment.tables;
+      await pause();
+      await runStepsAsync(
+        this.restoreArticleSteps(JSON.parse(segment.tables) as ArticleTables),
+        pause,
+      );
       await pause();
       index.restoreSegment(id, await MiniSearchIndex.fromJSON(segment.index));
     }
-    await pause();
-    await runStepsAsync(this.restoreArticleSteps(JSON.parse(tables) as ArticleTables), pause);
   }
 
   /** Fills the Library's article tables from a snapshot's, yielding every RESTORE_SLICE. */
@@ -861,6 +911,7 @@ export class Library {
     }
     return {
       pastEnvelope: this.index instanceof SegmentedIndex && this.passageCount > ENVELOPE_PASSAGES,
+      loading: this.loading(),
       documents: this.articleById.size,
       passages: this.passageCount,
       languages,

@@ -43,6 +43,11 @@ export interface OpenCorpusOptions {
    * `close` ends them.
    */
   readonly indexWorkers?: number;
+  /**
+   * With `dataDir`: given the Library as soon as it answers from the segments of its snapshot
+   * restored so far, newest first (src/library/snapshot-store.ts), before `openCorpus` resolves.
+   */
+  readonly onSearchable?: (library: Library) => void;
 }
 
 /** Says at start when the corpus is past what MiniSearch in this process answers in time. */
@@ -84,7 +89,7 @@ export async function openCorpus(
   const workers =
     (options.indexWorkers ?? 0) > 0 ? new SegmentWorkers(options.indexWorkers!) : undefined;
   try {
-    return await openInProcess(dir, logger, now, options.dataDir, workers);
+    return await openInProcess(dir, logger, now, options, workers);
   } catch (error) {
     await workers?.close();
     throw error;
@@ -96,9 +101,10 @@ async function openInProcess(
   dir: string,
   logger: Logger,
   now: () => number,
-  dataDir: string | undefined,
+  options: Pick<OpenCorpusOptions, 'dataDir' | 'onSearchable'>,
   workers: SegmentWorkers | undefined,
 ): Promise<OpenedCorpus> {
+  const { dataDir, onSearchable } = options;
   if (dataDir !== undefined) {
     const progress = createProgressReporter({
       logger,
@@ -110,6 +116,7 @@ async function openInProcess(
       logger,
       onProgress: progress,
       ...(workers === undefined ? {} : { workers }),
+      ...(onSearchable === undefined ? {} : { onSearchable }),
     });
     progress.finish();
     logger.debug(`index ${opened.how}: ${opened.library.passageCount} passages`);

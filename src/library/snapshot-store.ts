@@ -63,6 +63,11 @@ export interface OpenLibraryOptions {
   readonly onProgress?: ProgressListener;
   /** Worker threads to hold the index's segments (src/index/segment-workers.ts); absent: none. */
   readonly workers?: SegmentWorkers;
+  /**
+   * Given the Library loaded from a snapshot as soon as it can answer, while its segments are
+   * still being restored (`Library.loadSnapshot`); not called when there is no usable snapshot.
+   */
+  readonly onSearchable?: (library: Library) => void;
 }
 
 interface Manifest {
@@ -267,7 +272,7 @@ async function readPersisted(
  * when anything was (re)built. Corpus problems are logged as warnings, never thrown.
  */
 export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLibrary> {
-  const { corpusDir, dataDir, logger, onProgress, workers } = options;
+  const { corpusDir, dataDir, logger, onProgress, workers, onSearchable } = options;
   const scan = await scanCorpus(corpusDir);
   const persisted = dataDir === null ? null : await readPersisted(dataDir, logger);
   let library: Library | null = null;
@@ -281,8 +286,11 @@ export async function openLibrary(options: OpenLibraryOptions): Promise<OpenedLi
         persisted.bytes,
         persisted.key,
         snapshotFiles(dataDir!),
-        () => new Promise((resolve) => setImmediate(resolve)),
-        workers,
+        {
+          pause: () => new Promise((resolve) => setImmediate(resolve)),
+          ...(workers === undefined ? {} : { workers }),
+          ...(onSearchable === undefined ? {} : { onSearchable }),
+        },
       );
     } catch (error) {
       logger.warn(`persisted index unusable (${(error as Error).message}); rebuilding`);

@@ -260,6 +260,15 @@ export function renderAboutEmbed(stats: LibraryStats, loadedAt: number, version:
       { name: 'Dates', value: range, inline: true },
       { name: 'Loaded', value: `<t:${Math.floor(loadedAt / 1000)}:f>`, inline: true },
       { name: 'Version', value: fitEscaped(version, 100), inline: true },
+      ...(stats.loading === null
+        ? []
+        : [
+            {
+              name: 'Loading',
+              value: `${stats.loading.restored} of ${stats.loading.segments} parts of the index searchable so far, the newest first; the figures above count those.`,
+              inline: false,
+            },
+          ]),
       ...(stats.pastEnvelope
         ? [
             {

@@ -48,10 +48,13 @@ export function captureLog(secret: string): CapturedLog {
   };
 }
 
-/** Starts the bot against `fake` with the given library getter and DATA_DIR. */
+/**
+ * Starts the bot against `fake` with the given library getter and DATA_DIR; without a getter the
+ * bot opens the bundled corpus itself, persisting its index in DATA_DIR.
+ */
 export async function startTestBot(options: {
   fake: FakeDiscord;
-  library: () => Library;
+  library?: () => Library;
   dataDir: string;
   logger: Logger;
   chat?: boolean;
@@ -73,7 +76,7 @@ export async function startTestBot(options: {
   return startBot({
     config,
     logger: options.logger,
-    library: options.library,
+    ...(options.library === undefined ? {} : { library: options.library }),
     loadedAt: () => Date.UTC(2026, 0, 2, 3, 4, 5),
     version: '9.9.9-test',
     commands: options.commands ?? COMMANDS,

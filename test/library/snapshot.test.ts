@@ -7,6 +7,7 @@ import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { SegmentWorkers } from '../../src/index/segment-workers.js';
 import { SnapshotError, readSnapshotKey, type SnapshotKey } from '../../src/library/snapshot.js';
 import type { Article } from '../../src/core/types.js';
+import { loadGated } from './gated-snapshot.js';
 
 const KEY: SnapshotKey = { termProcessingVersion: 7, fingerprint: 'abc123' };
 
@@ -48,7 +49,12 @@ function memoryFiles(): SnapshotFiles & {
 async function roundTrip(library: Library, pause?: () => Promise<void>): Promise<Library> {
   const store = memoryFiles();
   await library.saveSnapshot(KEY, store);
-  return Library.loadSnapshot(store.files.get(MAIN_SNAPSHOT_FILE)!, KEY, store, pause);
+  return Library.loadSnapshot(
+    store.files.get(MAIN_SNAPSHOT_FILE)!,
+    KEY,
+    store,
+    pause === undefined ? {} : { pause },
+  );
 }
 
 const QUESTIONS = [
@@ -87,8 +93,10 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
     await original.saveSnapshot(KEY, store);
     const bytes = store.files.get(MAIN_SNAPSHOT_FILE)!;
     let pauses = 0;
-    const restored = await Library.loadSnapshot(bytes, KEY, store, async () => {
-      pauses++;
+    const restored = await Library.loadSnapshot(bytes, KEY, store, {
+      pause: async () => {
+        pauses++;
+      },
     });
     expect(pauses).toBeGreaterThan(0);
     expect(restored.stats()).toEqual(original.stats());
@@ -234,8 +242,7 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
         plain.files.get(MAIN_SNAPSHOT_FILE)!,
         KEY,
         plain,
-        undefined,
-        pools[1],
+        { workers: pools[1]! },
       );
       const loadedInThread = await Library.loadSnapshot(
         fromWorkers.files.get(MAIN_SNAPSHOT_FILE)!,
@@ -267,13 +274,9 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
       const segment = damaged.files.get('segment-1.snap')!;
       segment[segment.length - 10]! ^= 1;
       await expect(
-        Library.loadSnapshot(
-          damaged.files.get(MAIN_SNAPSHOT_FILE)!,
-          KEY,
-          damaged,
-          undefined,
-          pools[1],
-        ),
+        Library.loadSnapshot(damaged.files.get(MAIN_SNAPSHOT_FILE)!, KEY, damaged, {
+          workers: pools[1]!,
+        }),
       ).rejects.toBeInstanceOf(SnapshotError);
       const rebuilt = Library.build(
         articles,
@@ -285,5 +288,52 @@ describe('Library.saveSnapshot / Library.loadSnapshot', () => {
     } finally {
       await Promise.all(pools.map((pool) => pool.close()));
     }
+  });
+});
+
+describe('Library.loadSnapshot while it loads', () => {
+  /** The bundled corpus in three segments: 2022-02, 2022-03 and 2023-10. */
+  async function threeSegments(): Promise<Library> {
+    const { articles } = await loadCorpus('corpus');
+    return Library.build(articles, new SegmentedIndex({ segmentPassages: 20 }));
+  }
+
+  it('answers from the newest segment before the older ones are in, and says so first', async () => {
+    const original = await threeSegments();
+    const { early, release, loaded } = await loadGated(original);
+    expect(early.loading()).toEqual({ restored: 1, segments: 3 });
+    expect(early.stats().loading).toEqual({ restored: 1, segments: 3 });
+
+    const gaza = await answerQuestion(early, 'Putin Netanyahu Gaza', { limit: 5 });
+    expect(gaza.results.length).toBeGreaterThan(0);
+    for (const result of gaza.results) expect(result.date).toBe('2023-10-16');
+    expect(gaza.notices?.[0]).toMatch(/still loading: 1 of its 3 parts are searched/);
+    // A question about March 2022 finds nothing yet, and the notice says why.
+    const kremlin = await answerQuestion(early, 'Who accompanied Bennett to the Kremlin?');
+    for (const result of kremlin.results) expect(result.date).toBe('2023-10-16');
+    expect(kremlin.notices?.[0]).toMatch(/still loading/);
+
+    release();
+    const library = await loaded;
+    expect(library).toBe(early);
+    expect(library.loading()).toBeNull();
+    for (const question of QUESTIONS)
+      expect(await answerQuestion(library, question, { limit: 10 })).toEqual(
+        await answerQuestion(original, question, { limit: 10 }),
+      );
+  });
+
+  it('leaves the Library it gave out searching nothing when a later segment is damaged', async () => {
+    const { early, release, loaded } = await loadGated(await threeSegments(), (files) => {
+      const oldest = files.get('segment-0.snap')!;
+      oldest[oldest.length - 10]! ^= 1;
+    });
+    const gaza = () => answerQuestion(early, 'Putin Netanyahu Gaza');
+    expect((await gaza()).results.length).toBeGreaterThan(0);
+    release();
+    await expect(loaded).rejects.toBeInstanceOf(SnapshotError);
+    expect(early.loading()).toEqual({ restored: 0, segments: 3 });
+    expect((await gaza()).results).toEqual([]);
+    expect((await gaza()).notices?.[0]).toMatch(/still loading: 0 of its 3 parts/);
   });
 });

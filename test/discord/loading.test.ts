@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/library/load.js';
+import { Library } from '../../src/library/library.js';
+import { SegmentedIndex } from '../../src/index/segmented-index.js';
+import { SILENT_LOGGER } from '../../src/core/log.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
+import { loadGated } from '../library/gated-snapshot.js';
+import { captureLog, removeDir, ROOT, startTestBot, tempDataDir } from './harness.js';
+import path from 'node:path';
+
+describe('the bot while its index loads', () => {
+  let fake: FakeDiscord;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    dataDir = tempDataDir();
+  });
+
+  afterAll(async () => {
+    await fake.close();
+    removeDir(dataDir);
+  });
+
+  it('answers /ask from the segments in place, the loading notice first, and /about says how far', async () => {
+    const { articles } = await loadCorpus(path.join(ROOT, 'corpus'));
+    const { early, release, loaded } = await loadGated(
+      Library.build(articles, new SegmentedIndex({ segmentPassages: 20 })),
+    );
+    const bot = await startTestBot({ fake, dataDir, logger: SILENT_LOGGER, library: () => early });
+    try {
+      const reply = await fake
+        .sendCommand('ask', [{ name: 'question', type: 3, value: 'Putin Netanyahu Gaza' }])
+        .reply();
+      const shown = JSON.stringify(reply);
+      expect(shown).toMatch(/still loading: 1 of its 3 parts are searched so far/);
+      expect(reply.embeds[0]?.description ?? '').toContain('Нетаняху');
+      const about = await fake.sendCommand('about', []).reply();
+      const field = about.embeds[0]?.fields?.find((f) => f.name === 'Loading');
+      expect(field?.value).toMatch(/^1 of 3 parts of the index searchable so far/);
+    } finally {
+      release();
+      await loaded;
+      await bot.stop();
+    }
+  });
+
+  it('serves a persisted index as soon as its main file is read, on a restart', async () => {
+    const first = await startTestBot({ fake, dataDir, logger: SILENT_LOGGER });
+    await first.stop();
+    const log = captureLog(fake.token);
+    const second = await startTestBot({ fake, dataDir, logger: log.logger });
+    try {
+      const said = log.lines.join('\n');
+      expect(said).toContain('answering from the index while its segments load');
+      expect(said.indexOf('answering from the index')).toBeLessThan(
+        said.indexOf('connected to Discord'),
+      );
+      const reply = await fake
+        .sendCommand('ask', [{ name: 'question', type: 3, value: 'Putin Netanyahu Gaza' }])
+        .reply();
+      expect(reply.embeds[0]?.description ?? '').toContain('Нетаняху');
+      expect(JSON.stringify(reply)).not.toContain('still loading');
+    } finally {
+      await second.stop();
+    }
+  });
+});
