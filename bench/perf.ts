@@ -1,7 +1,7 @@
 /**
  * `npm run bench:perf -- [--sizes 10k,100k,1m] [--runs 3] [--systems verbatim,minisearch,fts5]
  *  [--queries 1000] [--budget 60] [--out bench/results/perf.json] [--pg-data DIR]
- *  [--workers 0,1,2] [--segment-passages N]`
+ *  [--workers 0,1,2] [--segment-passages N] [--profile]`
  *
  * Speed and memory of Verbatim beside two baselines, measured in the same run on the same
  * synthetic corpus (bench/synthetic.ts) with SQuAD dev questions:
@@ -14,7 +14,10 @@
  * `--workers` runs Verbatim once per number of index worker threads (INDEX_WORKERS; 0, the
  * default, keeps the segments in the main thread), reported as `verbatim` and `verbatim-wN`;
  * `--segment-passages` sets the segment cap, so a 100k corpus can have several segments. CPU per
- * question is the whole process's, worker threads included.
+ * question is the whole process's, worker threads included. `--profile` samples Verbatim's
+ * timed questions with node:inspector (the main thread's, so run it with `--workers 0` to see
+ * the index too), prints the self time by area and by function, and keeps the profile as
+ * bench/results/profile-verbatim-w<N>-<size>.cpuprofile (for Chrome DevTools).
  * For each size and system a fresh child process builds the index, persists and reloads it,
  * and times `/ask` end to end (search + quote + render) and autocomplete, so heap figures are
  * clean. Each figure is the median over `--runs` children. Results go to
@@ -27,17 +30,22 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRandom, ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
+import { startProfile, summariseProfile, type ProfileLine } from './lib/profile.js';
 
 const SYSTEMS = ['verbatim', 'minisearch', 'fts5', 'postgres'] as const;
 type SystemName = (typeof SYSTEMS)[number];
 /** Run when `--systems` is not given: the ones that need no database server. */
 const DEFAULT_SYSTEMS: readonly SystemName[] = ['verbatim', 'minisearch', 'fts5'];
 const BENCH_ROOT = path.resolve(import.meta.dirname, '../data/bench');
-const DEFAULT_OUT = path.resolve(import.meta.dirname, 'results/perf.json');
+const RESULTS_DIR = path.resolve(import.meta.dirname, 'results');
+const DEFAULT_OUT = path.join(RESULTS_DIR, 'perf.json');
 const WARMUP_QUERIES = 50;
 const ANSWER_LIMIT = 5;
 const COMPLETION_LIMIT = 10;
 const MIN_TIMED = 100;
+/** A phase past this many budgets stops with fewer than MIN_TIMED inputs (at least FEWEST_TIMED). */
+const BUDGETS_AT_MOST = 10;
+const FEWEST_TIMED = 10;
 
 /** One system's figures from one child process. */
 export interface RunFigures {
@@ -64,6 +72,13 @@ export interface RunFigures {
   loadMs: number;
   /** The main thread's longest event-loop delay during the load. */
   loadLoopDelayMaxMs: number;
+  /** The main thread's event-loop delay p99 during the load. */
+  loadLoopDelayP99Ms: number;
+  /**
+   * From the load's start to the first answer, for a system that answers while it loads (a
+   * question asked as soon as it can answer); NaN for the others.
+   */
+  firstAnswerMs: number;
   /**
    * Why the index could not be saved (e.g. a JSON text past V8's string length limit); the
    * questions are then timed on the built index and there is no load figure.
@@ -80,6 +95,8 @@ export interface RunFigures {
   askCpuP99Ms: number;
   completeP50Ms: number;
   completeP99Ms: number;
+  /** Autocomplete inputs timed. */
+  completions: number;
   /** Questions with at least one result (sanity: every system answers most). */
   answered: number;
   queries: number;
@@ -97,8 +114,15 @@ interface System {
   build(corpusDir: string, files: readonly string[]): Promise<{ readMs: number }>;
   /** Writes the persisted index under `dir`, returns its size in bytes. */
   save(dir: string): Promise<number>;
-  /** Replaces the in-memory index with the one persisted under `dir`. */
-  load(dir: string, corpusDir: string, files: readonly string[]): Promise<void>;
+  /**
+   * Replaces the in-memory index with the one persisted under `dir`; a system that answers
+   * while it loads says when its first answer came, in ms from the load's start.
+   */
+  load(
+    dir: string,
+    corpusDir: string,
+    files: readonly string[],
+  ): Promise<void | { firstAnswerMs: number }>;
   /** Answers a question as /ask does; returns the rendered reply and the result count. */
   ask(question: string): AskReply | Promise<AskReply>;
   complete(partial: string): readonly string[];
@@ -340,7 +364,9 @@ function querySet(count: number): { questions: string[]; partials: string[] } {
 
 /**
  * Times `run` on each input after WARMUP_QUERIES untimed ones; stops early once `budgetMs` is
- * spent and at least MIN_TIMED inputs are timed (the baselines take seconds per query at 1M).
+ * spent and at least MIN_TIMED inputs are timed (the baselines take seconds per query at 1M), or
+ * once BUDGETS_AT_MOST budgets are spent and FEWEST_TIMED are (MiniSearch's autoSuggest at 1M
+ * takes seconds per input).
  */
 async function timeEach<T>(
   inputs: readonly T[],
@@ -361,7 +387,9 @@ async function timeEach<T>(
       const cpu = process.cpuUsage(cpuBefore);
       cpuTimes.push((cpu.user + cpu.system) / 1000 + otherCpuMs() - otherBefore);
     }
-    if (times.length >= MIN_TIMED && performance.now() - started > budgetMs) break;
+    const spent = performance.now() - started;
+    if (times.length >= MIN_TIMED && spent > budgetMs) break;
+    if (times.length >= FEWEST_TIMED && spent > budgetMs * BUDGETS_AT_MOST) break;
   }
   cpuTimes.sort((a, b) => a - b);
   return times.sort((a, b) => a - b);
@@ -425,7 +453,8 @@ async function runChild(
     const loadIndexStarted = performance.now();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    if (saveError === undefined) await instance.load(workDir, corpus.dir, corpus.files);
+    const loaded =
+      saveError === undefined ? await instance.load(workDir, corpus.dir, corpus.files) : undefined;
     loopDelay.disable();
     const loadMs = saveError === undefined ? performance.now() - loadIndexStarted : NaN;
     gc();
@@ -433,6 +462,8 @@ async function runChild(
     const { questions, partials } = querySet(queryCount);
     let answered = 0;
     const askCpuTimes: number[] = [];
+    // --profile: the timed questions (warm-up included) sampled in this thread.
+    const stopProfile = process.env['BENCH_PROFILE'] === '1' ? await startProfile() : null;
     const askTimes = await timeEach(
       questions,
       budgetMs,
@@ -442,6 +473,18 @@ async function runChild(
       askCpuTimes,
       () => instance.otherCpuMs?.() ?? 0,
     );
+    if (stopProfile !== null) {
+      const profile = await stopProfile();
+      const name = `profile-${system}-w${Number(process.env['BENCH_INDEX_WORKERS'] ?? '') || 0}-${size}.cpuprofile`;
+      fs.mkdirSync(RESULTS_DIR, { recursive: true });
+      fs.writeFileSync(path.join(RESULTS_DIR, name), JSON.stringify(profile));
+      const { functions, areas } = summariseProfile(profile);
+      const show = (lines: readonly ProfileLine[]): string =>
+        lines.map((l) => `  ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.name}`).join('\n');
+      console.error(
+        `${system} at ${size}: /ask self time by area (bench/results/${name})\n${show(areas)}\nby function:\n${show(functions)}`,
+      );
+    }
     const completeTimes = await timeEach(partials, budgetMs, (p) => void instance.complete(p));
     clearInterval(sampler);
     // Before close: index worker threads count in the process's RSS while they run.
@@ -467,6 +510,8 @@ async function runChild(
       savedBytes,
       loadMs,
       loadLoopDelayMaxMs: saveError === undefined ? loopDelay.max / 1e6 : NaN,
+      loadLoopDelayP99Ms: saveError === undefined ? loopDelay.percentile(99) / 1e6 : NaN,
+      firstAnswerMs: loaded?.firstAnswerMs ?? NaN,
       ...(saveError === undefined ? {} : { saveError }),
       askP50Ms: percentile(askTimes, 0.5),
       askP99Ms: percentile(askTimes, 0.99),
@@ -475,6 +520,7 @@ async function runChild(
       askCpuP99Ms: percentile(askCpuTimes, 0.99),
       completeP50Ms: percentile(completeTimes, 0.5),
       completeP99Ms: percentile(completeTimes, 0.99),
+      completions: completeTimes.length,
       answered,
       queries: askTimes.length,
     };
@@ -497,6 +543,8 @@ interface Args {
   workers: number[];
   /** The segment cap (BENCH_SEGMENT_PASSAGES), or null for the default. */
   segmentPassages: number | null;
+  /** Verbatim's timed questions profiled (node:inspector), summarised and kept in bench/results. */
+  profile: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -510,9 +558,14 @@ function parseArgs(argv: readonly string[]): Args {
     pgData: null,
     workers: [0],
     segmentPassages: null,
+    profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
+    if (flag === '--profile') {
+      args.profile = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     i++;
@@ -547,6 +600,8 @@ const FIGURES: readonly (keyof RunFigures)[] = [
   'savedBytes',
   'loadMs',
   'loadLoopDelayMaxMs',
+  'loadLoopDelayP99Ms',
+  'firstAnswerMs',
   'askP50Ms',
   'askP99Ms',
   'askMeanMs',
@@ -647,7 +702,7 @@ export function renderTable(results: Record<string, Record<string, Medians>>): s
       rows.push(
         `| ${fmtSize(Number(size))} | ${system} | ${fmtMs(m.buildMs)}${ratio('buildMs')} | ${fmtRate(m.passagesPerSecond)} | ` +
           `${system === 'fts5' ? 'n/a (native)' : `${fmtBytes(m.indexHeapBytes)} (${(m.indexHeapBytesPerPassage ?? 0).toFixed(0)} B)`}${system === 'fts5' ? '' : ratio('indexHeapBytes')} | ` +
-          `${fmtBytes(m.rssBytes)} | ${system === 'fts5' ? '— (on disk)' : system === 'postgres' ? '— (database)' : fmtMs(m.saveMs)} / ${fmtMs(m.loadMs)}${ratio('loadMs')} | ${fmtBytes(m.savedBytes)} | ` +
+          `${fmtBytes(m.rssBytes)} | ${system === 'fts5' ? '— (on disk)' : system === 'postgres' ? '— (database)' : fmtMs(m.saveMs)} / ${fmtMs(m.loadMs)}${ratio('loadMs')}${m.firstAnswerMs === undefined || m.firstAnswerMs === null || Number.isNaN(m.firstAnswerMs) ? '' : ` (first answer ${fmtMs(m.firstAnswerMs)})`} | ${fmtBytes(m.savedBytes)} | ` +
           `${fmtMs(m.askP50Ms)} / ${fmtMs(m.askP99Ms)}${ratio('askP99Ms')} | ${fmtMs(m.askCpuP50Ms)} / ${fmtMs(m.askCpuP99Ms)}${ratio('askCpuP99Ms')} | ${fmtMs(m.completeP50Ms)} / ${fmtMs(m.completeP99Ms)}${ratio('completeP99Ms')} |`,
       );
     }
@@ -682,6 +737,7 @@ async function main(): Promise<void> {
       for (const system of args.systems) {
         for (const workers of system === 'verbatim' ? args.workers : [0]) {
           const env: Record<string, string> = { BENCH_INDEX_WORKERS: String(workers) };
+          if (args.profile && system === 'verbatim') env['BENCH_PROFILE'] = '1';
           if (args.segmentPassages !== null)
             env['BENCH_SEGMENT_PASSAGES'] = String(args.segmentPassages);
           const figures = spawnChild(system, size, args.queries, args.budget, args.pgData, env);
@@ -689,7 +745,7 @@ async function main(): Promise<void> {
           runsBySystem.set(figures.system, [...(runsBySystem.get(figures.system) ?? []), figures]);
           console.error(
             `${fmtSize(size)} ${figures.system} run ${run + 1}/${args.runs}: build ${fmtMs(figures.buildMs)}, heap ${fmtBytes(figures.indexHeapBytes)}, ` +
-              `load ${fmtMs(figures.loadMs)} (loop delay max ${fmtMs(figures.loadLoopDelayMaxMs)}), ask p50/p99 ${fmtMs(figures.askP50Ms)}/${fmtMs(figures.askP99Ms)}, ask CPU p50/p99 ${fmtMs(figures.askCpuP50Ms)}/${fmtMs(figures.askCpuP99Ms)}, complete p99 ${fmtMs(figures.completeP99Ms)}, answered ${figures.answered}/${figures.queries}`,
+              `load ${fmtMs(figures.loadMs)} (first answer ${fmtMs(figures.firstAnswerMs)}, loop delay p99 ${fmtMs(figures.loadLoopDelayP99Ms)}, max ${fmtMs(figures.loadLoopDelayMaxMs)}), ask p50/p99 ${fmtMs(figures.askP50Ms)}/${fmtMs(figures.askP99Ms)}, ask CPU p50/p99 ${fmtMs(figures.askCpuP50Ms)}/${fmtMs(figures.askCpuP99Ms)}, complete p99 ${fmtMs(figures.completeP99Ms)} (${figures.completions} inputs), answered ${figures.answered}/${figures.queries}`,
           );
         }
       }
