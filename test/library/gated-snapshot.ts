@@ -5,6 +5,7 @@
  */
 import { Library, MAIN_SNAPSHOT_FILE } from '../../src/library/library.js';
 import type { SnapshotKey } from '../../src/library/snapshot.js';
+import type { SegmentWorkers } from '../../src/index/segment-workers.js';
 
 /** A load held after its first segment (see the module comment). */
 export interface GatedLoad {
@@ -19,12 +20,13 @@ export interface GatedLoad {
 const KEY: SnapshotKey = { termProcessingVersion: 1, fingerprint: 'gated' };
 
 /**
- * Saves `original` (with at least two segments) and loads it back, held after the first segment;
- * `damage` may change the saved files before the load.
+ * Saves `original` (with at least two segments) and loads it back, held after the first segment
+ * (its segments in `workers` if given); `damage` may change the saved files before the load.
  */
 export async function loadGated(
   original: Library,
   damage: (files: Map<string, Uint8Array>) => void = () => undefined,
+  workers?: SegmentWorkers,
 ): Promise<GatedLoad> {
   const files = new Map<string, Uint8Array>();
   await original.saveSnapshot(KEY, {
@@ -55,7 +57,10 @@ export async function loadGated(
         return bytes;
       },
     },
-    { onSearchable: (library) => (early = library) },
+    {
+      onSearchable: (library) => (early = library),
+      ...(workers === undefined ? {} : { workers }),
+    },
   );
   await Promise.race([holding, loaded]);
   if (early === null) throw new Error('the load never gave out a Library');

@@ -323,6 +323,24 @@ describe('Library.loadSnapshot while it loads', () => {
       );
   });
 
+  it('does the same with the segments in a worker thread', async () => {
+    const workers = new SegmentWorkers(1);
+    try {
+      const { early, release, loaded } = await loadGated(await threeSegments(), undefined, workers);
+      expect(early.loading()).toEqual({ restored: 1, segments: 3 });
+      const gaza = await answerQuestion(early, 'Putin Netanyahu Gaza', { limit: 5 });
+      expect(gaza.results.length).toBeGreaterThan(0);
+      for (const result of gaza.results) expect(result.date).toBe('2023-10-16');
+      release();
+      expect((await loaded).loading()).toBeNull();
+      const all = await answerQuestion(early, 'Bennett Kremlin', { limit: 10 });
+      expect(all.results.some((r) => r.date?.startsWith('2022-03'))).toBe(true);
+      expect(all.notices ?? []).not.toContainEqual(expect.stringMatching(/still loading/));
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('leaves the Library it gave out searching nothing when a later segment is damaged', async () => {
     const { early, release, loaded } = await loadGated(await threeSegments(), (files) => {
       const oldest = files.get('segment-0.snap')!;
