@@ -80,7 +80,7 @@ if (args.includes('--child')) {
       await pool.end();
     };
   } else {
-    // As the bot does: the Library answers once the snapshot's main file is read, its segments
+    // As the bot does: the Library answers once its newest segment is in, the other segments
     // still loading; one question every QUESTION_GAP_MS meanwhile, timed.
     const questions = loadSquadDev()
       .questions.slice(0, 100)

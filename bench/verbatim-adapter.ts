@@ -83,7 +83,7 @@ export function createVerbatimSystem(options: {
       library = Library.build([]);
       const workers = newWorkers();
       const started = performance.now();
-      // As the bot does: the Library answers as soon as the snapshot's main file is read.
+      // As the bot does: the Library answers as soon as its newest segment is in.
       let firstAnswer: Promise<number> = Promise.resolve(NaN);
       const opened = await openLibrary({
         corpusDir,

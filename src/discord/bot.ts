@@ -94,7 +94,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   };
   const startedAt = now().getTime();
   // The corpus opened here (no `deps.library`): the bot serves it as soon as it can answer —
-  // with a persisted index, once the snapshot's main file is read, its segments still loading
+  // with a persisted index, once the snapshot's main file and newest segment are in, the others still loading
   // newest first — and the watcher and digests start once all of it is in place.
   let opening: Promise<OpenedCorpus> | null = null;
   if (library === undefined) {

@@ -180,7 +180,7 @@ export interface SnapshotLoadOptions {
   readonly pause?: () => Promise<void>;
   /** Worker threads to hold the segments (src/index/segment-workers.ts); absent: this thread. */
   readonly workers?: SegmentWorkers;
-  /** Called once the main file is restored, with the Library that answers while segments load. */
+  /** Called once the newest segment is restored, with the Library that answers while the rest load. */
   readonly onSearchable?: (library: Library) => void;
 }
 
@@ -307,8 +307,8 @@ export class Library {
    * (loadJSAsync), so a server keeps answering while it loads; each JSON parse (at most one
    * segment's) is one step.
    *
-   * `options.onSearchable` receives the Library as soon as the main file is restored, before any
-   * segment: it searches the segments restored so far (newest months first, see
+   * `options.onSearchable` receives the Library as soon as its first segment, the newest, is
+   * restored: it searches the segments restored so far (newest months first, see
    * `SegmentedIndex.restoreLists`) and says how far it is in `loading()`. A load that then fails
    * leaves that Library with no segment to search, `loading()` at 0 of them.
    *
@@ -331,7 +331,7 @@ export class Library {
     library.restoring = { restored: 0, segments: table.segments.length };
     try {
       await runStepsAsync(library.restoreSteps(JSON.parse(parts.tables) as LibraryTables), pause);
-      options.onSearchable?.(library);
+      let told = false;
       const tokens = new Map(table.segments.map(({ id, token }) => [id, token]));
       let failed = false;
       // One list per worker, restored side by side; without workers, one list.
@@ -342,6 +342,10 @@ export class Library {
             try {
               await library.restoreSegment(id, tokens.get(id)!, key, files, pause);
               library.restoring!.restored++;
+              if (!told) {
+                told = true;
+                options.onSearchable?.(library);
+              }
             } catch (error) {
               failed = true;
               throw error;

@@ -45,7 +45,7 @@ describe('the bot while its index loads', () => {
     }
   });
 
-  it('serves a persisted index as soon as its main file is read, on a restart', async () => {
+  it('serves a persisted index as soon as its newest segment is in, on a restart', async () => {
     const first = await startTestBot({ fake, dataDir, logger: SILENT_LOGGER });
     await first.stop();
     const log = captureLog(fake.token);
