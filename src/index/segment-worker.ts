@@ -144,24 +144,40 @@ async function handle(message: ToWorker): Promise<void> {
 }
 
 // One message at a time, in order: a restore (which pauses between slices) must not let a
-// later add reach its segment before the segment exists.
+// later add reach its segment before the segment exists. A search, though, touches only
+// segments already restored, so while nothing but restores waits (a start-up) it is answered
+// between a restore's slices instead of after the whole restore.
 let queue = Promise.resolve();
+/** Adds, removes, drops and JSON requests waiting in `queue`: a search must come after them. */
+let writesWaiting = 0;
 /** Set once an add or remove failed: nothing more is answered (see below). */
 let stopped = false;
-port.on('message', (message: ToWorker) => {
-  queue = queue.then(async () => {
-    if (stopped) return;
-    await handle(message).catch((error: unknown) => {
-      if ('request' in message) {
-        post({ request: message.request, error: String(error) });
-        return;
-      }
-      // A failed add or remove leaves the segments out of step with the main thread's tables:
-      // the worker stops, and the pool fails every search from then on.
-      stopped = true;
-      setImmediate(() => {
-        throw error;
-      });
+/** Handles `message`, reporting its failure (see `stopped`). */
+async function run(message: ToWorker): Promise<void> {
+  if (stopped) return;
+  await handle(message).catch((error: unknown) => {
+    if ('request' in message) {
+      post({ request: message.request, error: String(error) });
+      return;
+    }
+    // A failed add or remove leaves the segments out of step with the main thread's tables:
+    // the worker stops, and the pool fails every search from then on.
+    stopped = true;
+    setImmediate(() => {
+      throw error;
     });
+  });
+}
+port.on('message', (message: ToWorker) => {
+  const reading = message.op === 'search' || message.op === 'frequencies';
+  if (reading && writesWaiting === 0) {
+    void run(message);
+    return;
+  }
+  const writing = !reading && message.op !== 'restore';
+  if (writing) writesWaiting++;
+  queue = queue.then(async () => {
+    await run(message);
+    if (writing) writesWaiting--;
   });
 });
