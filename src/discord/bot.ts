@@ -94,8 +94,8 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   };
   const startedAt = now().getTime();
   // The corpus opened here (no `deps.library`): the bot serves it as soon as it can answer —
-  // with a persisted index, once the snapshot's main file and newest segment are in, the others still loading
-  // newest first — and the watcher and digests start once all of it is in place.
+  // with a persisted index, once the snapshot's newest segment is in, the others still loading —
+  // and the watcher, digests and feeds start once all of it is in place.
   let opening: Promise<OpenedCorpus> | null = null;
   if (library === undefined) {
     let searchable: (early: Library) => void = () => undefined;

@@ -180,7 +180,7 @@ export interface SnapshotLoadOptions {
   readonly pause?: () => Promise<void>;
   /** Worker threads to hold the segments (src/index/segment-workers.ts); absent: this thread. */
   readonly workers?: SegmentWorkers;
-  /** Called once the newest segment is restored, with the Library that answers while the rest load. */
+  /** Called once the newest segment is in, with the Library that answers while the rest load. */
   readonly onSearchable?: (library: Library) => void;
 }
 
