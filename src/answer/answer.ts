@@ -2,6 +2,7 @@
  * The answer path: a question in, ranked verbatim quotes out. Everything that answers a user
  * (console, CLI, Discord, digests) goes through `answerQuestion` or `rankPassages`.
  */
+import { noteLoading } from './loading.js';
 import {
   isNameKeyTerm,
   normalizeWord,
@@ -736,18 +737,7 @@ export async function answerQuestion(
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
 ): Promise<Answer> {
-  const answer = await answerFromIndex(library, question, options, params);
-  const loading = library.loading();
-  // Answered from part of the index: said first, so no one takes a miss for the corpus's.
-  if (loading === null || (answer.emptyReason !== null && answer.emptyReason !== 'no-match'))
-    return answer;
-  return {
-    ...answer,
-    notices: [
-      `The library is still loading: ${loading.restored} of its ${loading.segments} parts are searched so far, the newest first, so older articles may be missing.`,
-      ...(answer.notices ?? []),
-    ],
-  };
+  return noteLoading(library, await answerFromIndex(library, question, options, params));
 }
 
 /** `answerQuestion` over what the index holds now. */

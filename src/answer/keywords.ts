@@ -3,6 +3,7 @@
  * "quoted phrases" must occur as consecutive words. Results come back as an Answer so they are
  * shown exactly like /ask's.
  */
+import { noteLoading } from './loading.js';
 import { highlightTerms } from './pick.js';
 import { clampLimit } from './answer.js';
 import type { Answer, AnswerOptions, QuoteResult, Span } from '../core/types.js';
@@ -75,11 +76,23 @@ function pickKeywordSentence(text: string, hit: Hit, terms: ReadonlySet<string>)
   return best;
 }
 
-/** Looks up passages holding every word and phrase of a keyword query. */
+/**
+ * Looks up passages holding every word and phrase of a keyword query; a Library still loading
+ * its snapshot answers from the segments in place, and the first notice says how many.
+ */
 export async function searchKeywords(
   library: Library,
   query: string,
   options: AnswerOptions = {},
+): Promise<Answer> {
+  return noteLoading(library, await findKeywords(library, query, options));
+}
+
+/** `searchKeywords` over what the index holds now. */
+async function findKeywords(
+  library: Library,
+  query: string,
+  options: AnswerOptions,
 ): Promise<Answer> {
   const trimmed = query.normalize('NFC').trim();
   const limit = clampLimit(options.limit);

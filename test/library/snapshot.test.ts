@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/library/load.js';
 import { answerQuestion } from '../../src/answer/answer.js';
-import { suggestCompletions } from '../../src/answer/keywords.js';
+import { searchKeywords, suggestCompletions } from '../../src/answer/keywords.js';
 import { Library, MAIN_SNAPSHOT_FILE, type SnapshotFiles } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { SegmentWorkers } from '../../src/index/segment-workers.js';
@@ -312,6 +312,10 @@ describe('Library.loadSnapshot while it loads', () => {
     const kremlin = await answerQuestion(early, 'Who accompanied Bennett to the Kremlin?');
     for (const result of kremlin.results) expect(result.date).toBe('2023-10-16');
     expect(kremlin.notices?.[0]).toMatch(/still loading/);
+    // /search's keyword lookup says it too.
+    const keywords = await searchKeywords(early, 'Нетаняху');
+    expect(keywords.results.length).toBeGreaterThan(0);
+    expect(keywords.notices?.[0]).toMatch(/still loading: 1 of its 3 parts/);
 
     release();
     const library = await loaded;
