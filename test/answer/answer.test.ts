@@ -143,8 +143,9 @@ describe('answerQuestion invariants', () => {
       ),
       { numRuns: 300 },
     );
-    // Most runs draw corpus words: the property was checked on real quotes, not empty answers.
-    expect(answered).toBeGreaterThan(50);
+    // The property must have been checked on real quotes, not empty answers. About a fifth of
+    // the runs answer (54–72 of 300 over five seeds); 25 keeps the check clear of that spread.
+    expect(answered).toBeGreaterThan(25);
   });
 
   it('quotes are verbatim even with markdown, mentions and odd Unicode in the text', async () => {
@@ -166,7 +167,9 @@ describe('answerQuestion invariants', () => {
       ),
       { numRuns: 200 },
     );
-    expect(answered).toBeGreaterThan(100);
+    // About half the runs answer (95–116 of 200 over eight seeds): random words after "zebra"
+    // often sink it under the coverage floor. A quarter keeps the check clear of that spread.
+    expect(answered).toBeGreaterThan(50);
   });
 });
 
