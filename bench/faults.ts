@@ -26,14 +26,11 @@ import { Library } from '../src/library/library.js';
 import { loadCorpus } from '../src/library/load.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
 import { SEED_CASES } from './lib/seed-cases.js';
+import { percentile } from './lib/metrics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench/results/faults.json');
 const WAIT_MS = 15_000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-}
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

@@ -23,16 +23,13 @@ import { SILENT_LOGGER } from '../src/core/log.js';
 import type { Library } from '../src/library/library.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/index.js';
 import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
+import { percentile } from './lib/metrics.js';
 
 const ACK_LIMIT_MS = 3_000;
 const LOOP_P99_LIMIT_MS = 50;
 /** How long to wait for an acknowledgement or a reply before counting it as lost. */
 const ACK_WAIT_MS = 15_000;
 const OUT = path.resolve(import.meta.dirname, 'results/perf.json');
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-}
 
 interface Burst {
   readonly sent: number;

@@ -31,6 +31,7 @@ import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRandom, ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { startProfile, summariseProfile, type ProfileLine } from './lib/profile.js';
+import { percentile } from './lib/metrics.js';
 
 const SYSTEMS = ['verbatim', 'minisearch', 'fts5', 'postgres'] as const;
 type SystemName = (typeof SYSTEMS)[number];
@@ -324,11 +325,6 @@ async function createVerbatim(): Promise<System> {
     answerLimit: ANSWER_LIMIT,
     completionLimit: COMPLETION_LIMIT,
   });
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
 function median(values: readonly number[]): number {

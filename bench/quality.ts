@@ -20,7 +20,9 @@ import { FigureCounter, type Figures } from './lib/metrics.js';
 import { runSeedCases, type SeedCaseResult } from './lib/seed-cases.js';
 import { runUserQuestions, userQuestionFigures } from '../test/fixtures/user-questions.js';
 import { loadCorpus } from '../src/library/load.js';
-import { answerQuestion } from '../src/answer/answer.js';
+import { answerQuestion, RANKING } from '../src/answer/answer.js';
+import { SimilarityReranker } from '../src/answer/similarity.js';
+import { SentenceEncoder } from '../src/text/sentence-encoder.js';
 import { buildVerbatim, passagesAsArticles } from './lib/verbatim.js';
 import { detectLanguage } from '../src/text/clean.js';
 import { loadLanguageDetector } from '../src/text/language.js';
@@ -177,7 +179,12 @@ async function buildUndeclared(set: BenchSet, backend: Backend): Promise<Engine>
   };
 }
 
-async function engines(set: BenchSet, only: string | null, backend: Backend): Promise<Engine[]> {
+async function engines(
+  set: BenchSet,
+  only: string | null,
+  backend: Backend,
+  reranker: SimilarityReranker,
+): Promise<Engine[]> {
   const stop = set.lang === 'ru' ? RUSSIAN_STOP_WORDS : ENGLISH_STOP_WORDS;
   let verbatim: Engine | null = null;
   const list: (() => Engine | Promise<Engine>)[] = [
@@ -192,6 +199,16 @@ async function engines(set: BenchSet, only: string | null, backend: Backend): Pr
         library: verbatim?.library as Library,
         withoutFloor: true,
       }),
+    // The sentence encoder knows English only: on a Russian set it would change nothing.
+    ...(set.lang === 'en'
+      ? [
+          () =>
+            buildVerbatim(set.passages, set.lang, {
+              library: verbatim?.library as Library,
+              reranker,
+            }),
+        ]
+      : []),
     () => buildMiniSearchDefaults(set.passages, stop),
     () => buildFts5(set.passages, stop),
   ];
@@ -237,6 +254,10 @@ async function main(): Promise<void> {
   const heldOut = { label: 'SQuAD held-out', ids: new Set(split.heldOut.map((q) => q.id)) };
   const tuning = { label: 'SQuAD tuning', ids: new Set(split.tune.map((q) => q.id)) };
   const backend = args.backend === 'postgres' ? await postgresBackend() : MEMORY;
+  const encoder = SentenceEncoder.start();
+  const reranker = new SimilarityReranker(encoder, (error) => {
+    throw error;
+  });
   if (args.sets.includes('squad'))
     runs.push({
       label: 'SQuAD dev',
@@ -252,7 +273,7 @@ async function main(): Promise<void> {
     runs.push({ label: 'XQuAD ru', set: xquadRu, questions: xquadRu.questions, subsets: [] });
   try {
     for (const run of runs) {
-      const list = await engines(run.set, args.only, backend);
+      const list = await engines(run.set, args.only, backend, reranker);
       for (const engine of list)
         rows.push(
           ...(await measure(run.label, engine, sample(run.questions, args.quick), run.subsets)),
@@ -278,6 +299,19 @@ async function main(): Promise<void> {
   const userFigures = userQuestionFigures(users);
   console.log(
     `${'user questions'.padEnd(16)} ${'Verbatim'.padEnd(44)} hit@1 ${userFigures.hit1.toFixed(3)}  hit@3 ${userFigures.hit3.toFixed(3)}  (${userFigures.questions} q)`,
+  );
+  const reranked = await runUserQuestions((question, options) =>
+    answerQuestion(seedLibrary, question, options, RANKING, reranker),
+  );
+  await encoder.close();
+  for (const u of reranked)
+    if (!u.hit1)
+      console.log(
+        `users, reranked ${u.hit3 ? 'top3' : 'MISS'}${u.row.must === true ? ' (must)' : ''}  ${u.row.q}  → ${u.detail}`,
+      );
+  const rerankedFigures = userQuestionFigures(reranked);
+  console.log(
+    `${'user questions'.padEnd(16)} ${'Verbatim, SEMANTIC_RERANK=true'.padEnd(44)} hit@1 ${rerankedFigures.hit1.toFixed(3)}  hit@3 ${rerankedFigures.hit3.toFixed(3)}  (${rerankedFigures.questions} q)`,
   );
   if (
     args.quick ||

@@ -32,6 +32,8 @@ export interface Config {
   readonly chatEnabled: boolean;
   /** Watch the corpus folder and re-index changes while running. */
   readonly watchCorpus: boolean;
+  /** Reorder the first passages of English answers by sentence embeddings (see similarity.ts). */
+  readonly semanticRerank: boolean;
   /**
    * PostgreSQL (postgres://…) shared by every bot process: digests, button state and feed state
    * live there instead of the SQLite file in DATA_DIR, with SEARCH_BACKEND=postgres the searchable
@@ -258,6 +260,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     logLevel: logLevel as LogLevel,
     chatEnabled: readBoolean(env, 'CHAT_ENABLED', false),
     watchCorpus: readBoolean(env, 'WATCH_CORPUS', true),
+    semanticRerank: readBoolean(env, 'SEMANTIC_RERANK', false),
     databaseUrl,
     searchBackend: searchBackend as SearchBackend,
     indexWorkers: readIndexWorkers(env),

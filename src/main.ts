@@ -6,6 +6,7 @@ import { loadConfigOrReport, runMain, EXIT_USAGE } from './cli/run.js';
 import { openConfiguredCorpus } from './cli/configured-corpus.js';
 import { createLogger } from './core/log.js';
 import { runConsole } from './cli/console.js';
+import { startReranker } from './answer/similarity.js';
 import { packageVersion } from './core/version.js';
 import type { BotHandle } from './discord/bot.js';
 
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
     const corpus = await openConfiguredCorpus(config, quiet);
     const { opened } = corpus;
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    const rerank = startReranker(config.semanticRerank, quiet);
     await runConsole({
       library: () => opened.library,
       input: process.stdin,
@@ -31,7 +33,9 @@ async function main(): Promise<number> {
       logger: quiet,
       loadedAt: opened.loadedAt,
       version: VERSION,
+      reranker: rerank.reranker,
     });
+    await rerank.close();
     await corpus.close();
     return 0;
   }

@@ -13,6 +13,7 @@ describe('readConfig', () => {
       logLevel: 'info',
       chatEnabled: false,
       watchCorpus: true,
+      semanticRerank: false,
       databaseUrl: null,
       searchBackend: 'memory',
       indexWorkers: 0,
@@ -21,6 +22,13 @@ describe('readConfig', () => {
       feedPollMinutes: 15,
       shards: null,
     });
+  });
+
+  it('reorders answers by sentence embeddings only with SEMANTIC_RERANK=true', () => {
+    expect(readConfig({ SEMANTIC_RERANK: 'true' }, '/app').semanticRerank).toBe(true);
+    expect(() => readConfig({ SEMANTIC_RERANK: 'sometimes' }, '/app')).toThrow(
+      'SEMANTIC_RERANK: expected true or false, got a value of 9 characters',
+    );
   });
 
   it('keeps the index in the main thread by default and in INDEX_WORKERS worker threads when set', () => {

@@ -58,3 +58,8 @@ export class FigureCounter {
     };
   }
 }
+
+/** The nearest-rank `p` quantile (0..1) of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
+}

@@ -43,6 +43,7 @@ import {
   type QuoteHints,
 } from './pick.js';
 import { correctSpelling } from './spelling.js';
+import type { SimilarityReranker } from './similarity.js';
 import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
 import { clampCount } from '../core/count.js';
@@ -729,15 +730,17 @@ function readQuestion(question: string): ReadQuestion {
  * nothing — a date, a filter, a page past the end — is said in `notices`. An empty question,
  * one of stop words only, or one whose best match falls under the confidence floor, has no
  * results and says why in `emptyReason`. A Library still loading its snapshot answers from the
- * segments in place, and the first notice says how many.
+ * segments in place, and the first notice says how many. With a `reranker`, the first passages
+ * of an English question are reordered by meaning (see similarity.ts).
  */
 export async function answerQuestion(
   library: Library,
   question: string,
   options: AnswerOptions = {},
   params: RankingParams = RANKING,
+  reranker: SimilarityReranker | null = null,
 ): Promise<Answer> {
-  return noteLoading(library, await answerFromIndex(library, question, options, params));
+  return noteLoading(library, await answerFromIndex(library, question, options, params, reranker));
 }
 
 /** `answerQuestion` over what the index holds now. */
@@ -746,6 +749,7 @@ async function answerFromIndex(
   question: string,
   options: AnswerOptions,
   params: RankingParams,
+  reranker: SimilarityReranker | null,
 ): Promise<Answer> {
   const query = question.normalize('NFC').trim();
   const limit = clampLimit(options.limit);
@@ -819,6 +823,7 @@ async function answerFromIndex(
       weighed = retried;
       if (guess !== '') notices.push(`Read ${guess}.`);
     }
+    if (reranker !== null) found = await reranker.rerank(read.cleaned, found);
     let reference: IsoDate | null = null;
     for (const r of found) {
       const date = r.hit.article.date;

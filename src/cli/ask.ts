@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { EXIT_USAGE, loadConfigOrReport, parseArgumentsOrReport, runMain } from './run.js';
 import { readDateBound } from '../answer/date-bounds.js';
 import { createLogger } from '../core/log.js';
-import { answerQuestion, MAX_LIMIT } from '../answer/answer.js';
+import { answerQuestion, MAX_LIMIT, RANKING } from '../answer/answer.js';
+import { type SimilarityReranker, startReranker } from '../answer/similarity.js';
 import { renderAnswer } from '../present/console.js';
 import type { Library } from '../library/library.js';
 import type { Answer, AnswerOptions } from '../core/types.js';
@@ -119,8 +120,9 @@ async function printAnswer(
   question: string,
   args: AskArguments,
   write: (s: string) => void,
+  reranker: SimilarityReranker | null,
 ): Promise<void> {
-  const answer = await answerQuestion(library, question, args.options);
+  const answer = await answerQuestion(library, question, args.options, RANKING, reranker);
   if (args.json) write(JSON.stringify(answerToJson(answer)) + '\n');
   else write(`${renderAnswer(answer, process.stdout.isTTY ? 'ansi' : 'markdown')}\n`);
 }
@@ -137,18 +139,24 @@ async function main(): Promise<number> {
     return EXIT_USAGE;
   }
   const corpus = await openConfiguredCorpus(config, logger, args.corpus);
+  const rerank = startReranker(config.semanticRerank, logger);
   try {
-    return await answerAll(corpus.opened.library, args);
+    return await answerAll(corpus.opened.library, args, rerank.reranker);
   } finally {
+    await rerank.close();
     await corpus.close();
   }
 }
 
 /** Answers the question on the command line, or each line of standard input. */
-async function answerAll(library: Library, args: AskArguments): Promise<number> {
+async function answerAll(
+  library: Library,
+  args: AskArguments,
+  reranker: SimilarityReranker | null,
+): Promise<number> {
   const write = (s: string): void => void process.stdout.write(s);
   if (args.question !== null) {
-    await printAnswer(library, args.question, args, write);
+    await printAnswer(library, args.question, args, write, reranker);
     return 0;
   }
   // One line at a time: a refused line is reported (and, with --json, answered with an error
@@ -170,7 +178,7 @@ async function answerAll(library: Library, args: AskArguments): Promise<number> 
         write(JSON.stringify({ query: null, error: error.message, results: [] }) + '\n');
       continue;
     }
-    await printAnswer(library, question, args, write);
+    await printAnswer(library, question, args, write, reranker);
   }
   return refused > 0 ? 1 : 0;
 }

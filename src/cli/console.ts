@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { userMessageFor } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { answerQuestion } from '../answer/answer.js';
+import { answerQuestion, RANKING } from '../answer/answer.js';
+import type { SimilarityReranker } from '../answer/similarity.js';
 import { renderAnswer, renderBanner, renderSources } from '../present/console.js';
 import { formatDate } from '../present/format.js';
 import { searchKeywords } from '../answer/keywords.js';
@@ -28,6 +29,8 @@ export interface ConsoleDeps {
   /** When the corpus was loaded, ms since epoch, for /about. */
   readonly loadedAt: number;
   readonly version: string;
+  /** Reorders English answers by meaning (SEMANTIC_RERANK); absent or null: word order only. */
+  readonly reranker?: SimilarityReranker | null;
 }
 
 /** The text of /help. */
@@ -81,7 +84,7 @@ export function readConsoleFilters(
 /** Answers one console line; returns null for /quit. */
 export async function answerConsoleLine(
   line: string,
-  deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version'>,
+  deps: Pick<ConsoleDeps, 'library' | 'interactive' | 'loadedAt' | 'version' | 'reranker'>,
   session: ConsoleSession = { last: null },
 ): Promise<string | null> {
   const library = deps.library();
@@ -104,7 +107,13 @@ export async function answerConsoleLine(
     }
     const answer =
       kind === 'ask'
-        ? await answerQuestion(library, question, { ...filters, offset })
+        ? await answerQuestion(
+            library,
+            question,
+            { ...filters, offset },
+            RANKING,
+            deps.reranker ?? null,
+          )
         : await searchKeywords(library, question, { ...filters, offset });
     session.last = { kind, question, shown: offset + answer.results.length, filters };
     const text = renderAnswer(answer, emphasis);

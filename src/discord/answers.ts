@@ -12,7 +12,8 @@ import {
 } from 'discord.js';
 import { readQuestion } from '../text/question.js';
 import { UsageError, UserFacingError } from '../core/errors.js';
-import { answerQuestion, clampLimit } from '../answer/answer.js';
+import { answerQuestion, clampLimit, RANKING } from '../answer/answer.js';
+import type { SimilarityReranker } from '../answer/similarity.js';
 import { readDateBound, type DateBound } from '../answer/date-bounds.js';
 import { searchKeywords } from '../answer/keywords.js';
 import type { Library } from '../library/library.js';
@@ -90,7 +91,12 @@ export function readAnswerRequest(
 }
 
 /** Runs the core for one page of a request. */
-function runAnswer(library: Library, request: AnswerRequest, offset: number): Promise<Answer> {
+function runAnswer(
+  library: Library,
+  request: AnswerRequest,
+  offset: number,
+  reranker: SimilarityReranker | null,
+): Promise<Answer> {
   const options: AnswerOptions = {
     offset,
     ...(request.limit !== undefined ? { limit: request.limit } : {}),
@@ -99,7 +105,7 @@ function runAnswer(library: Library, request: AnswerRequest, offset: number): Pr
     ...(request.source !== undefined ? { source: request.source } : {}),
   };
   return request.kind === 'ask'
-    ? answerQuestion(library, request.question, options)
+    ? answerQuestion(library, request.question, options, RANKING, reranker)
     : searchKeywords(library, request.question, options);
 }
 
@@ -188,7 +194,9 @@ export function answerInTurn(
   request: AnswerRequest,
   offset: number,
 ): Promise<Answer> {
-  return runOnAnswerQueue(context, () => runAnswer(context.library, request, offset));
+  return runOnAnswerQueue(context, () =>
+    runAnswer(context.library, request, offset, context.reranker ?? null),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@
  * at a fake Discord), the interaction dispatcher, chat-style questions when enabled, and the
  * command sync on ready. `startBot` resolves once the bot is connected and its commands synced.
  */
+import { startReranker } from '../answer/similarity.js';
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
 import { openCorpus, type OpenedCorpus } from '../library/open.js';
@@ -88,7 +89,9 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
   let whenOpen = async (_opened: OpenedCorpus): Promise<void> => undefined;
   // One pool per process on DATABASE_URL, for digests, buttons, feeds and the shared search.
   const database = openSharedDatabase(config);
+  const rerank = startReranker(config.semanticRerank, logger);
   const closeDatabase = async (): Promise<void> => {
+    await rerank.close();
     await closeSearch();
     await database?.end();
   };
@@ -188,6 +191,7 @@ export async function startBot(deps: BotDeps): Promise<BotHandle> {
     digests: () => digests?.scheduler ?? null,
     digestsNotice: () => digestsNotice,
     feeds: () => feeds?.service ?? null,
+    reranker: rerank.reranker,
     answerQueue: new TurnQueue(),
   };
 

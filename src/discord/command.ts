@@ -3,6 +3,7 @@
  * One typed array (`commands/index.ts`) lists the modules; the runtime dispatches through it and
  * the command sync puts exactly its definitions.
  */
+import type { SimilarityReranker } from '../answer/similarity.js';
 import type {
   AutocompleteInteraction,
   ButtonInteraction,
@@ -41,6 +42,8 @@ export interface CommandContext {
   readonly digestsNotice?: () => string | null;
   /** Feeds followed into the corpus (/feed); null or absent when the database could not be opened. */
   readonly feeds?: () => FeedService | null;
+  /** Reorders English answers by meaning (SEMANTIC_RERANK); absent or null: word order only. */
+  readonly reranker?: SimilarityReranker | null;
   /** Where answers are computed, one per event-loop turn; absent, they run at once. */
   readonly answerQueue?: TurnQueue;
 }

@@ -14,10 +14,9 @@
  * an IndexWorkerError instead of leaving it waiting. Workers keep the process alive only while
  * a request waits for them, so a pool never holds up an exit; `close` ends them.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VerbatimError } from '../core/errors.js';
+import { startWorker, workerEntry } from '../core/worker.js';
 import type { IndexedPassage, IndexHit, TermGroupSearch } from './search-index.js';
 
 /** A worker of the index stopped, or the pool was closed: the index cannot answer. */
@@ -86,29 +85,8 @@ export function mergeHits(lists: readonly (readonly IndexHit[])[], limit: number
     .slice(0, limit);
 }
 
-/** Under tsx or vitest this module is TypeScript, and so is the worker's entry. */
-const TYPESCRIPT = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(TYPESCRIPT ? './segment-worker.ts' : './segment-worker.js', import.meta.url);
-
-/**
- * A new worker on ENTRY. A TypeScript entry is imported once tsx's loader is registered in the
- * worker through tsx's API: `--import tsx` among a worker's Node options does not reach the
- * worker's own entry on Node 20.
- */
-function startWorker(): Worker {
-  if (!TYPESCRIPT) return new Worker(ENTRY);
-  // vitest's module runner has no import.meta.resolve, so tsx is found by CommonJS resolution;
-  // its ES module build sits beside the CommonJS one (whose register fails in a worker).
-  const api = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const script =
-    `import(${JSON.stringify(api)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); })`;
-  return new Worker(script, { eval: true });
-}
+/** The module each worker runs. */
+const ENTRY = workerEntry('segment-worker', import.meta.url);
 
 /** One worker and the requests waiting for it. */
 interface Slot {
@@ -134,7 +112,7 @@ export class SegmentWorkers {
   }
 
   private spawn(number: number): Slot {
-    const worker = startWorker();
+    const worker = startWorker(ENTRY);
     const slot: Slot = {
       worker,
       waiting: new Map(),

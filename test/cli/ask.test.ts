@@ -32,6 +32,20 @@ function ask(
 }
 
 describe('npm run ask', () => {
+  it('with SEMANTIC_RERANK=true answers through the sentence encoder and exits once done', () => {
+    const { status, stdout, stderr } = ask(
+      ['--json', 'Who accompanied Bennett to the Kremlin?'],
+      '',
+      { SEMANTIC_RERANK: 'true' },
+    );
+    expect(status).toBe(0);
+    // A failing encoder is logged and the answer keeps its word order: nothing may be logged.
+    expect(stderr).not.toMatch(/semantic rerank skipped/);
+    const answer = JSON.parse(stdout) as { results: { docId: string; quote: string }[] };
+    expect(answer.results[0]?.docId).toBe('001_0a8340bfe975144d');
+    expect(answer.results[0]?.quote).toContain('Zeev Elkin');
+  });
+
   it('prints exactly one JSON object whose first result quotes the Elkin sentence', () => {
     const { status, stdout } = ask(['--json', 'Who accompanied Bennett to the Kremlin?']);
     expect(status).toBe(0);

@@ -60,6 +60,8 @@ export async function startTestBot(options: {
   chat?: boolean;
   guildSync?: boolean;
   commands?: readonly Command[];
+  /** More configuration keys, as in `.env`. */
+  env?: Record<string, string>;
 }): Promise<BotHandle> {
   const config = readConfig(
     {
@@ -70,6 +72,7 @@ export async function startTestBot(options: {
       CHAT_ENABLED: options.chat ? 'true' : 'false',
       WATCH_CORPUS: 'false',
       ...(options.guildSync ? { DISCORD_GUILD_ID: options.fake.guildId } : {}),
+      ...options.env,
     },
     ROOT,
   );
