@@ -48,7 +48,7 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 
 /** A sentence encoder in its own worker thread; `close` ends it. */
 export class SentenceEncoder {
-  private readonly waiting = new Map<
+  private readonly requests = new Map<
     number,
     { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }
   >();
@@ -71,6 +71,11 @@ export class SentenceEncoder {
     worker.unref();
   }
 
+  /** Calls to `embed` not answered yet: the worker embeds them one after another. */
+  pending(): number {
+    return this.requests.size;
+  }
+
   /** Starts the worker; the model loads there in about a second, before the first reply. */
   static start(): SentenceEncoder {
     return new SentenceEncoder(startWorker(ENTRY));
@@ -86,8 +91,8 @@ export class SentenceEncoder {
     if (this.failure !== null) return Promise.reject(this.failure);
     const request = this.nextRequest++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(request, { resolve, reject });
-      if (this.waiting.size === 1) this.worker.ref();
+      this.requests.set(request, { resolve, reject });
+      if (this.requests.size === 1) this.worker.ref();
       const message: EncoderRequest = {
         request,
         texts: texts.map((t) => t.slice(0, MAX_ENCODED_CHARS)),
@@ -97,10 +102,10 @@ export class SentenceEncoder {
   }
 
   private settle(reply: EncoderReply): void {
-    const waiter = this.waiting.get(reply.request);
+    const waiter = this.requests.get(reply.request);
     if (waiter === undefined) return;
-    this.waiting.delete(reply.request);
-    if (this.waiting.size === 0) this.worker.unref();
+    this.requests.delete(reply.request);
+    if (this.requests.size === 0) this.worker.unref();
     if ('error' in reply) {
       waiter.reject(new EncoderError(`sentence encoder failed: ${reply.error}`));
       return;
@@ -116,8 +121,8 @@ export class SentenceEncoder {
 
   private fail(error: EncoderError): void {
     this.failure ??= error;
-    const waiters = [...this.waiting.values()];
-    this.waiting.clear();
+    const waiters = [...this.requests.values()];
+    this.requests.clear();
     for (const { reject } of waiters) reject(this.failure);
   }
 

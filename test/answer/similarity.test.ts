@@ -74,6 +74,18 @@ describe('SimilarityReranker', () => {
     expect(ids(await reranker.rerank('Who won the final?', mixed))).toEqual(ids(mixed));
   }, 60_000);
 
+  it('gives the word-based order at once, without asking, when the encoder is busy', async () => {
+    const library = Library.build(ARTICLES);
+    const ranked = await rankedWithScores(library, [3, 2.9, 2.8]);
+    const busy = Array.from({ length: 4 }, () => encoder.embed(['A sentence to keep it busy.']));
+    const reranking = new SimilarityReranker(encoder).rerank('Who won the final?', ranked);
+    expect(encoder.pending()).toBe(4);
+    expect((await reranking).map((r) => r.hit.article.id)).toEqual(['crowd', 'weather', 'winner']);
+    await Promise.all(busy);
+    const idle = await new SimilarityReranker(encoder).rerank('Who won the final?', ranked);
+    expect(idle[0]!.hit.article.id).toBe('winner');
+  }, 60_000);
+
   it('gives the word-based order and reports the error when the encoder fails', async () => {
     const closed = SentenceEncoder.start();
     await closed.close();
