@@ -22,7 +22,13 @@ import {
 } from './features.js';
 import { BM25_PARAMS, type Bm25Params, type Hit, type Library } from '../library/library.js';
 import { IndexHeap } from '../core/heap.js';
-import { describeDay, describeWindow, isBrowsingWord, parseQuestionDates } from '../text/dates.js';
+import {
+  describeDay,
+  describeWindow,
+  isBrowsingWord,
+  isNewsWord,
+  parseQuestionDates,
+} from '../text/dates.js';
 import { cleanQuestion } from '../text/question.js';
 import type {
   AlsoIn,
@@ -38,13 +44,14 @@ import {
   answerTypeOf,
   FRAGMENT_FACTOR,
   isFragment,
+  isSpeechQuestionVerb,
   isUnsearchedSpeechVerb,
   pickQuote,
   type QuoteHints,
 } from './pick.js';
 import { correctSpelling } from './spelling.js';
 import type { SimilarityReranker } from './similarity.js';
-import { isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
+import { declinedNameKeyTerms, isCyrillicStopWord, nameKeyTermsOf } from '../text/terms.js';
 import { irregularVerbForms } from '../text/verbs.js';
 import { clampCount } from '../core/count.js';
 
@@ -91,8 +98,9 @@ interface QueryWord {
   /** IDF of the word over the corpus, whichever of its terms matches. */
   readonly weight: number;
   /**
-   * Part of a date expression ("March", "2022"): searched, as the text may say it too, but left
-   * out of coverage, since an article's date is usually in its metadata, not its words.
+   * Searched but left out of coverage: part of a date expression ("March", "2022"), as an
+   * article's date is usually in its metadata, not its words; a browsing word beside a topic
+   * ("news about …"); a verb of speech in a question about what someone said.
    */
   readonly optional: boolean;
 }
@@ -130,18 +138,43 @@ export function weighQuery(
     isCyrillicStopWord(normalizeWord(token.text))
       ? []
       : withVerbForms(token.text, queryTermsOfWord(token.text, context));
+  const searched = tokens.filter((t) => termsOf(t).length > 0);
+  const opening = searched.length > 1 ? searched[0] : undefined;
+  const keptTerms = (token: Token, terms: readonly string[]): readonly string[] => {
+    const { written, bases } = declinedNameKeyTerms(token.text);
+    // A capital opening a question says nothing of a name ("Генеральным секретарем …").
+    // The opening word of one is not known, and may well be a name ("Зеленського").
+    return bases.length > 0 &&
+      (token === opening || written.some((term) => library.documentFrequency(term) > 0))
+      ? terms.filter((term) => !bases.includes(term))
+      : terms;
+  };
   // "What did Bennett say?": the answer is a sentence reporting Bennett's words, found by the
   // answer type; "say" as a search word would rank passages using the verb itself first.
   const speechVerb = (token: Token): boolean =>
     answerType === 'speech' && isUnsearchedSpeechVerb(normalizeWord(token.text));
   const dropSpeechVerb = tokens.some((t) => !speechVerb(t) && termsOf(t).length > 0);
+  // A Ukrainian question over Bulgarian and Russian articles: its stems ("Путін") meet none
+  // of theirs ("Путин"), so its names are looked up by key in Cyrillic too. Where the
+  // language has articles, the stem finds the name there, and a key would count it twice.
+  const sameLanguage = library.holdsArticlesIn(context.cyrillic);
+  // "Что сказал Зеленский?" over English reports: the verb is searched but not required, so
+  // a report worded otherwise ("Zelensky, on his part, said …") still covers the question.
+  const spokenBy = (t: Token): boolean =>
+    answerType === 'speech' && isSpeechQuestionVerb(normalizeWord(t.text));
+  const speechVerbOptional = tokens.some(
+    (t) => !spokenBy(t) && !inOptional(t) && termsOf(t).length > 0,
+  );
   for (const token of tokens) {
     if (dropSpeechVerb && speechVerb(token)) continue;
     const ownTerms = termsOf(token);
-    const terms =
-      namesAnySpelling && ownTerms.length > 0
+    const terms = keptTerms(
+      token,
+      (namesAnySpelling || (!sameLanguage && scriptOf(token.text) === 'cyrillic')) &&
+        ownTerms.length > 0
         ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]
-        : ownTerms;
+        : ownTerms,
+    );
     const stem = terms[0];
     if (stem === undefined || seen.has(stem)) continue;
     seen.add(stem);
@@ -151,7 +184,7 @@ export function weighQuery(
       form: normalizeWord(token.text),
       terms,
       weight: library.idfOfCount(df),
-      optional: inOptional(token),
+      optional: inOptional(token) || (speechVerbOptional && spokenBy(token)),
     });
     if (words.length >= MAX_QUERY_TERMS) break;
   }
@@ -574,10 +607,13 @@ function without(text: string, spans: readonly Span[]): string {
   return out;
 }
 
-/** Spans of the words that ask for no topic beside a date ("what happened", "news"). */
-function browsingSpans(question: string): Span[] {
+/**
+ * Spans of the words that ask for no topic: beside a date, "what happened", "news", "reports";
+ * without one, only "news" ("новости о Зеленском"), as "report" or "events" may be the topic.
+ */
+function browsingSpans(question: string, dated: boolean): Span[] {
   return tokenize(question)
-    .filter((t) => isBrowsingWord(t.text.toLowerCase()))
+    .filter((t) => (dated ? isBrowsingWord : isNewsWord)(t.text.toLowerCase()))
     .map((t) => ({ start: t.start, end: t.end }));
 }
 
@@ -699,6 +735,8 @@ const MAX_LISTED = 12;
 interface ReadQuestion {
   /** Without links, mentions, markdown, emoji. */
   readonly cleaned: string;
+  /** Date and recency words. */
+  readonly dateSpans: readonly Span[];
   /** Date, recency and browsing words, which select articles rather than words. */
   readonly timeSpans: readonly Span[];
   readonly recentSpans: readonly Span[];
@@ -710,11 +748,10 @@ function readQuestion(question: string): ReadQuestion {
   const cleaned = cleanQuestion(question);
   const dates = parseQuestionDates(cleaned, '2000-01-01');
   const hasDate = dates.since !== null || dates.spans.length > dates.recentSpans.length;
-  const timeSpans =
-    hasDate || dates.recent ? [...dates.spans, ...browsingSpans(cleaned)] : dates.spans;
   return {
     cleaned,
-    timeSpans,
+    dateSpans: dates.spans,
+    timeSpans: [...dates.spans, ...browsingSpans(cleaned, hasDate || dates.recent)],
     recentSpans: dates.recentSpans,
     hasDate,
     recent: dates.recent,
@@ -770,6 +807,9 @@ async function answerFromIndex(
   const read = readQuestion(query);
   const searched = without(read.cleaned, read.recentSpans);
   let weighed = weighQuery(library, searched, read.timeSpans);
+  // Without a date, browsing words alone ("reports", "news") are what is asked about.
+  if (!read.hasDate && !read.recent && !weighed.words.some((w) => !w.optional))
+    weighed = weighQuery(library, searched, read.dateSpans);
   const topical = weighed.words.some((w) => !w.optional);
   let ranked: RankedPassage[];
   const notices: string[] = [];

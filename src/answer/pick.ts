@@ -101,6 +101,17 @@ export function isUnsearchedSpeechVerb(word: string): boolean {
   return word === 'say' || word === 'says';
 }
 
+const SPEECH_QUESTION_VERBS: ReadonlySet<string> = new Set(SPEECH_QUESTION_VERB.split('|'));
+
+/**
+ * Whether `word` (normalised) is a verb of speech as questions ask with it ("tell", "сказал",
+ * "заяви"): in a question about what someone said, the report may use any verb, and in another
+ * language than the question's, so such a verb is searched without being required.
+ */
+export function isSpeechQuestionVerb(word: string): boolean {
+  return SPEECH_QUESTION_VERBS.has(word);
+}
+
 /** The answer type a question's wording asks for, or null (see AnswerType). */
 export function answerTypeOf(question: string): AnswerType | null {
   for (const [type, pattern] of TYPE_PATTERNS) if (pattern.test(question)) return type;

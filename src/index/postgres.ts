@@ -29,7 +29,13 @@ import {
   PREFIX_WEIGHT,
   TITLE_BOOST,
 } from './minisearch-index.js';
-import { type TermContext, termContextOfArticle, tokenize, wordInfo } from '../text/analyze.js';
+import {
+  TERM_PROCESSING_VERSION,
+  type TermContext,
+  termContextOfArticle,
+  tokenize,
+  wordInfo,
+} from '../text/analyze.js';
 
 /** The PostgreSQL channel announcing a change of the searchable corpus. */
 export const SEARCH_CHANGED_CHANNEL = 'search_changed';
@@ -354,12 +360,14 @@ function passageVector(
 
 /**
  * What is compared to tell a changed article from an unchanged one (`search_articles.
- * content_hash`), also by a process checking its corpus files against the database.
+ * content_hash`), also by a process checking its corpus files against the database. It covers
+ * the term processing too: after a change to it, every article reads as changed, so the next
+ * start rewrites its stored terms rather than search them with the old processing's.
  */
 export function contentHash(article: Article): string {
   const fields = [article.text, article.title, article.source, article.url, article.date];
   return createHash('sha256')
-    .update(JSON.stringify([...fields, article.lang]))
+    .update(JSON.stringify([...fields, article.lang, TERM_PROCESSING_VERSION]))
     .digest('base64url');
 }
 

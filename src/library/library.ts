@@ -162,7 +162,7 @@ interface ArticleTables {
 
 /** The Library's own tables as persisted in the main file, beside the segment table. */
 interface LibraryTables extends ArticleTables {
-  readonly cyrillicArticles: { bg: number; ru: number };
+  readonly cyrillicArticles: { bg: number; ru: number; uk: number };
   readonly surfaceWords: [string, string, number][];
   /** The short-prefix completions (see warmCompletions), so a load need not recompute them. */
   readonly completions: [string, string[]][];
@@ -211,7 +211,7 @@ function segmentKey(key: SnapshotKey, token: string): SnapshotKey {
 export class Library {
   private readonly articleById = new Map<string, Article>();
   private readonly passagesByDoc = new Map<string, Passage[]>();
-  private readonly cyrillicArticles = { bg: 0, ru: 0 };
+  private readonly cyrillicArticles = { bg: 0, ru: 0, uk: 0 };
   private readonly surfaceWords = new Map<string, SurfaceWord>();
   private sortedSurface: string[] | null = null;
   /** Whether surface words came or went since sortedSurface was made. */
@@ -432,6 +432,7 @@ export class Library {
     let work = 0;
     this.cyrillicArticles.bg = tables.cyrillicArticles.bg;
     this.cyrillicArticles.ru = tables.cyrillicArticles.ru;
+    this.cyrillicArticles.uk = tables.cyrillicArticles.uk;
     for (const [word, display, count] of tables.surfaceWords) {
       this.surfaceWords.set(word, { display, count });
       if (++work % RESTORE_SLICE === 0) yield;
@@ -515,6 +516,11 @@ export class Library {
       (detected === 'bg' && bg === 0 && ru > 0) || (detected === 'ru' && ru === 0 && bg > 0);
     if (detected !== null && !absent) return { cyrillic: detected };
     return { cyrillic: ru > bg ? 'ru' : 'bg' };
+  }
+
+  /** Whether the library holds an article in the Cyrillic language `lang`. */
+  holdsArticlesIn(lang: TermContext['cyrillic']): boolean {
+    return this.cyrillicArticles[lang] > 0;
   }
 
   /** In how many passages a processed term occurs (0 when unknown). */
@@ -745,7 +751,7 @@ export class Library {
   }
 
   private countLanguage(article: Article, delta: 1 | -1): void {
-    if (article.lang === 'ru' || article.lang === 'bg')
+    if (article.lang === 'ru' || article.lang === 'bg' || article.lang === 'uk')
       this.cyrillicArticles[article.lang] += delta;
   }
 

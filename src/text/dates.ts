@@ -292,6 +292,14 @@ const BROWSING_WORDS = new Set(
   ).split(' '),
 );
 
+/** Words for "news": in a news corpus never a question's topic, with a date or without. */
+const NEWS_WORDS = new Set('news новини новина новината новости новость'.split(' '));
+
+/** Whether a word (lowercase) of a question means "news" (see NEWS_WORDS). */
+export function isNewsWord(word: string): boolean {
+  return NEWS_WORDS.has(word);
+}
+
 /** Whether a word (lowercase) of a question asks for no topic beside its date ("happened", "news"). */
 export function isBrowsingWord(word: string): boolean {
   return BROWSING_WORDS.has(word);

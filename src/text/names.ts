@@ -141,7 +141,9 @@ export function nameKeyOf(token: string): string | null {
       key = alias;
       isAlias = true;
     } else {
-      key = phoneticKey(transliterateBulgarian(normalizeToken(token)));
+      // Latin spellings of Russian and Ukrainian names leave the soft sign out ("Зеленський",
+      // Zelensky); Bulgarian writes it only before "о" ("Жельо", Zhelyo), where it stays.
+      key = phoneticKey(transliterateBulgarian(normalizeToken(token).replace(/ь(?!о)/gu, '')));
     }
   } else if (script === 'latin') {
     key = phoneticKey(token);
@@ -154,4 +156,43 @@ export function nameKeyOf(token: string): string | null {
   if (key.length === 0) return null;
   if (key.length < MIN_NAME_KEY_LENGTH && !isAlias) return null;
   return key;
+}
+
+/**
+ * Case endings of Russian and Ukrainian nouns and names ("Путину", "Беннетом", "Путіним"),
+ * longest first, and of adjectival surnames after -ск-/-цк- ("Зеленского", "Зеленському"), whose base
+ * form ends in -ий.
+ */
+const NOUN_CASE_ENDING = /(?:ами|ями|ому|ему|ым|им|ом|ем|ой|ей|ою|ею|а|я|у|ю|е)$/u;
+const SURNAME_CASE_ENDING = /(?<=[сц]ь?к)(?:ого|его|ому|ему|ым|им|ом|ем)$/u;
+
+/** Letters a name must keep once its case ending is cut: shorter stems meet other names. */
+const MIN_NAME_STEM = 4;
+
+/**
+ * The name keys of a token (see `nameKeyOf`), with, for a Cyrillic one, the keys of the forms
+ * it may be an inflection of: Russian and Ukrainian decline names ("сказал Путину", "з
+ * Путіним", "о Зеленском") where English and Bulgarian do not, so "Путину" also keys as
+ * "Путин" and "Зеленского" as "Зеленский". An indeclinable name ("Нетаньяху") keeps its own
+ * key first; the cut form's key rarely names anyone else. At most two keys.
+ *
+ * @example nameKeysOf('Путину') // ['putinu', 'putin']
+ */
+export function nameKeysOf(token: string): string[] {
+  const key = nameKeyOf(token);
+  if (key === null) return [];
+  const keys = [key];
+  if (scriptOf(token) !== 'cyrillic') return keys;
+  const word = normalizeToken(token);
+  const forms: string[] = [];
+  const surname = SURNAME_CASE_ENDING.exec(word);
+  const noun = surname === null ? NOUN_CASE_ENDING.exec(word) : null;
+  if (surname !== null) forms.push(`${word.slice(0, surname.index)}ий`);
+  else if (noun !== null && noun.index >= MIN_NAME_STEM) forms.push(word.slice(0, noun.index));
+  for (const form of forms) {
+    // nameKeyOf reads capitalised words only.
+    const variant = nameKeyOf(form.charAt(0).toUpperCase() + form.slice(1));
+    if (variant !== null && !keys.includes(variant)) keys.push(variant);
+  }
+  return keys;
 }

@@ -1,6 +1,6 @@
 import PorterStemmerUk from 'natural/lib/natural/stemmers/porter_stemmer_uk.js';
 import { newStemmer } from 'snowball-stemmers';
-import { nameKeyOf } from './names.js';
+import { nameKeyOf, nameKeysOf } from './names.js';
 import { normalizeToken } from './normalize.js';
 import { stemBulgarian } from './stem-bg.js';
 import { stemEnglish } from './stem-en.js';
@@ -69,24 +69,28 @@ export function stopWordsOf(script: Script, context: TermContext): ReadonlySet<s
 const NO_WORDS: ReadonlySet<string> = new Set();
 
 /**
- * Index terms of one token as written in the text: its stem, plus a name key for a capitalised
- * word (see `nameKeyOf`). Empty for stop words.
+ * Index terms of one token as written in the text: its stem, plus the name keys of a
+ * capitalised word (see `nameKeyOf`); in Russian and Ukrainian text a declined name is keyed
+ * as its base form too (see `nameKeysOf`), Bulgarian names being left undeclined. Empty for
+ * stop words.
  */
 export function indexTermsOf(token: string, context: TermContext = DEFAULT_TERM_CONTEXT): string[] {
   const stem = stemWord(normalizeToken(token), context);
   if (stem === null) return [];
-  const key = nameKeyOf(token);
-  if (key === null) return [stem];
-  return [stem, (scriptOf(token) === 'cyrillic' ? NAME_IN_CYRILLIC : NAME_IN_LATIN) + key];
+  const keys = context.cyrillic === 'bg' ? [nameKeyOf(token) ?? []].flat() : nameKeysOf(token);
+  const prefix = scriptOf(token) === 'cyrillic' ? NAME_IN_CYRILLIC : NAME_IN_LATIN;
+  return [stem, ...keys.map((key) => prefix + key)];
 }
 
-/** Query terms of one token: its stem, plus the name key looked up in the other script. */
+/**
+ * Query terms of one token: its stem, plus its name keys (a declined Cyrillic name's base form
+ * too, whatever the question's language: see `nameKeysOf`) looked up in the other script.
+ */
 export function queryTermsOf(token: string, context: TermContext = DEFAULT_TERM_CONTEXT): string[] {
   const stem = stemWord(normalizeToken(token), context);
   if (stem === null) return [];
-  const key = nameKeyOf(token);
-  if (key === null) return [stem];
-  return [stem, (scriptOf(token) === 'cyrillic' ? NAME_IN_LATIN : NAME_IN_CYRILLIC) + key];
+  const prefix = scriptOf(token) === 'cyrillic' ? NAME_IN_LATIN : NAME_IN_CYRILLIC;
+  return [stem, ...nameKeysOf(token).map((key) => prefix + key)];
 }
 
 /**
@@ -94,8 +98,25 @@ export function queryTermsOf(token: string, context: TermContext = DEFAULT_TERM_
  * the same script too ("Benet" → "Bennett", "Нетаньяху" → "Нетаняху"). Empty for other words.
  */
 export function nameKeyTermsOf(token: string): string[] {
-  const key = nameKeyOf(token);
-  return key === null ? [] : [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key];
+  return nameKeysOf(token).flatMap((key) => [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key]);
+}
+
+/**
+ * The name-key terms, in either script, of a token as written and of the base forms it may be
+ * a declension of (see `nameKeysOf`): a question leaves the base forms out where the name as
+ * written is in the corpus ("Тесла"), for there they would only find it again, by a fuzzy
+ * match, and count it twice.
+ */
+export function declinedNameKeyTerms(token: string): {
+  readonly written: readonly string[];
+  readonly bases: readonly string[];
+} {
+  const [written, ...bases] = nameKeysOf(token);
+  const inBothScripts = (key: string): string[] => [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key];
+  return {
+    written: written === undefined ? [] : inBothScripts(written),
+    bases: bases.flatMap(inBothScripts),
+  };
 }
 
 /**

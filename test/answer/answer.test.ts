@@ -41,6 +41,16 @@ describe('answerQuestion on the bundled corpus', () => {
     });
   });
 
+  it('reads "news about …" as the topic alone, the browsing word not required', async () => {
+    // Before: nothing, "новости" / "новини" being in no article and so half the question.
+    for (const question of ['новости о Зеленском', 'новини за Зеленски'])
+      expect((await answerQuestion(library, question)).results[0]?.quote, question).toMatch(
+        /Zelensky/u,
+      );
+    // Alone, a browsing word is what is asked about.
+    expect((await answerQuestion(library, 'reports')).results[0]?.quote).toMatch(/report/iu);
+  });
+
   it('says why an empty or stop-word question has no results', async () => {
     expect((await answerQuestion(library, '   ')).emptyReason).toBe('empty-question');
     expect((await answerQuestion(library, 'what is the of and')).emptyReason).toBe(

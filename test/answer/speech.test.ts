@@ -60,5 +60,18 @@ describe('questions about what someone said', () => {
       expect(await firstQuote('what did Lapid say about the invasion?')).toMatch(/Lapid said\.$/u);
       expect(await firstQuote('What did the Kremlin say?')).toMatch(/the Kremlin said\.$/u);
     });
+
+    it('find a report worded otherwise, or in another language, than the verb asked with', async () => {
+      // Before: no answer, "сказал" / "сказав" being in no article and so most of the question.
+      expect(await firstQuote('что сказал Зеленский?')).toMatch(/Zelensky/u);
+      expect(await firstQuote('що сказав Зеленський?')).toMatch(/Zelensky/u);
+      expect(await firstQuote('Что Беннет сказал Путину?')).toMatch(
+        /Bennett[^]*Putin|Putin[^]*Bennett/u,
+      );
+    });
+
+    it('still require the verb when it is all the question asks', async () => {
+      expect(await firstQuote('What did they warn?')).toMatch(/warned/u);
+    });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nameKeyOf, phoneticKey, transliterateBulgarian } from '../../src/text/names.js';
+import {
+  nameKeyOf,
+  nameKeysOf,
+  phoneticKey,
+  transliterateBulgarian,
+} from '../../src/text/names.js';
 import {
   indexTermsOf,
   NAME_IN_CYRILLIC,
@@ -75,6 +80,35 @@ describe('nameKeyOf', () => {
   });
 });
 
+describe('nameKeysOf', () => {
+  it('keys a declined Russian or Ukrainian name as its base form too', () => {
+    expect(nameKeysOf('Путину')).toEqual(['putinu', 'putin']);
+    expect(nameKeysOf('Путіним')).toEqual(['putinim', 'putin']);
+    expect(nameKeysOf('Беннетом')).toEqual(['benetom', 'benet']);
+    expect(nameKeysOf('Зеленского')).toEqual(['selenskogo', nameKeyOf('Zelensky')]);
+    expect(nameKeysOf('Зеленському')).toEqual(['selenskomu', nameKeyOf('Zelensky')]);
+  });
+
+  it('keeps an undeclined name its own key, first, and a Latin name one key', () => {
+    expect(nameKeysOf('Нетаньяху')[0]).toBe(nameKeyOf('Netanyahu'));
+    expect(nameKeysOf('Путин')).toEqual(['putin']);
+    expect(nameKeysOf('Netanyahu')).toEqual(['netaniahu']);
+    expect(nameKeysOf('путину')).toEqual([]);
+  });
+
+  it('cuts no ending that would leave fewer than four letters', () => {
+    expect(nameKeysOf('Газа')).toEqual(['gasa']);
+  });
+});
+
+describe('nameKeyOf across Russian and Ukrainian spellings', () => {
+  it('drops the soft sign, which Latin spellings leave out, but not in Bulgarian "ьо"', () => {
+    expect(nameKeyOf('Зеленський')).toBe(nameKeyOf('Zelensky'));
+    expect(nameKeyOf('Нетаньяху')).toBe(nameKeyOf('Netanyahu'));
+    expect(nameKeyOf('Жельо')).toBe(nameKeyOf('Zhelyo'));
+  });
+});
+
 describe('indexTermsOf and queryTermsOf', () => {
   it('index a name under its own script and look it up in the other one', () => {
     expect(indexTermsOf('Путин')).toEqual(['путин', `${NAME_IN_CYRILLIC}putin`]);
@@ -92,5 +126,19 @@ describe('indexTermsOf and queryTermsOf', () => {
       ['erdogan', `${NAME_IN_LATIN}erdogan`],
     ]);
     expect(indexTermsOf('переговорах', { cyrillic: 'ru' })).toEqual(['переговор']);
+  });
+
+  it('key a declined name by its base form in Russian and Ukrainian text, not in Bulgarian', () => {
+    expect(indexTermsOf('Путина', { cyrillic: 'ru' })).toEqual([
+      'путин',
+      `${NAME_IN_CYRILLIC}putina`,
+      `${NAME_IN_CYRILLIC}putin`,
+    ]);
+    expect(indexTermsOf('Захарова')).toEqual(['захаров', `${NAME_IN_CYRILLIC}saharova`]);
+    expect(queryTermsOf('Путину', { cyrillic: 'ru' })).toEqual([
+      'путин',
+      `${NAME_IN_LATIN}putinu`,
+      `${NAME_IN_LATIN}putin`,
+    ]);
   });
 });
