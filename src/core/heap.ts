@@ -28,6 +28,16 @@ export class IndexHeap {
     items[at] = item;
   }
 
+  /** How many indexes the heap holds. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** The first index, left in, or -1 when empty. */
+  peek(): number {
+    return this.size === 0 ? -1 : this.items[0]!;
+  }
+
   /** Takes out the first index, or returns -1 when empty. */
   pop(): number {
     if (this.size === 0) return -1;

@@ -20,6 +20,7 @@
  * the order of floating-point additions).
  */
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
+import { IndexHeap } from '../core/heap.js';
 import type { AnswerFilters } from '../core/types.js';
 import type {
   Bm25Params,
@@ -174,6 +175,19 @@ export function firstStageGroups(query: TermGroupSearch): number[] {
       chosen.add(g);
   });
   return [...chosen].sort((a, b) => a - b);
+}
+
+/** Whether a passage matching `matched` query terms reaches `query`'s coverage floor. */
+function floorTest(query: TermGroupSearch): (matched: ReadonlySet<string>) => boolean {
+  const coverage = query.coverage;
+  if (coverage === undefined || coverage.total <= 0) return () => true;
+  return (matched) => {
+    let sum = 0;
+    query.groups.forEach((terms, g) => {
+      if (terms.some((t) => matched.has(t))) sum += coverage.weights[g] ?? 0;
+    });
+    return sum / coverage.total >= coverage.min;
+  };
 }
 
 /** MiniSearch's BM25+ term score (its calcBM25Score, operation for operation). */
@@ -451,7 +465,7 @@ export class MiniSearchIndex implements SearchIndex {
       },
       finish: (global) => {
         const rescore = global === null ? null : { global, leaves: leavesOf(asked, query) };
-        return this.hitsOf(this.addScores(results, rest, query.bm25, rescore), query);
+        return this.hitsOf(this.addScores(results, rest, query, rescore), query);
       },
     };
   }
@@ -462,13 +476,20 @@ export class MiniSearchIndex implements SearchIndex {
    * TITLE_BOOST, the sum multiplied by the number of query terms matched), best first. With
    * `rescore`, stage 1's scores are recomputed the same way from the `leaves` stage 1 asked
    * for and the matched document terms, and every score uses the global statistics.
+   *
+   * Reading a passage's stored terms is most of this work, and most of stage 1's results are
+   * passages that match one common word. So once `query.limit` scored passages reach the
+   * floor, a result whose score cannot reach the lowest of them is left out unread: its bound
+   * takes every term it could still match at the most BM25+ gives a term (idf · (d + k + 1),
+   * as its frequency grows without end). What is left out could never be among the hits.
    */
   private addScores(
     results: readonly { id: unknown; score: number; terms: string[]; queryTerms: string[] }[],
     rest: readonly (readonly string[])[],
-    params: Bm25Params,
+    query: TermGroupSearch,
     rescore: { readonly global: TermStatistics; readonly leaves: readonly Leaf[] } | null,
   ): Scored[] {
+    const params = query.bm25;
     const total = rescore?.global.documentCount ?? this.miniSearch.documentCount;
     const averages = rescore?.global.averageLengths ?? this.averageLengths;
     if (this.lookup.length < this.terms.length)
@@ -509,6 +530,15 @@ export class MiniSearchIndex implements SearchIndex {
       return score;
     };
     const scored: Scored[] = [];
+    const reaches = floorTest(query);
+    /** The passages reaching the floor with the `query.limit` best scores, lowest first. */
+    const best = new IndexHeap(
+      Math.min(query.limit, results.length) + 1,
+      (a, b) => scored[a]!.score < scored[b]!.score,
+    );
+    /** The most the term at `place` can add to a score. */
+    const ceiling = (place: number): number =>
+      (weights[place]![TEXT]! + TITLE_BOOST * weights[place]![TITLE]!) * (params.d + params.k + 1);
     try {
       const groups = rest.map((terms) =>
         terms.flatMap((term) => {
@@ -529,10 +559,29 @@ export class MiniSearchIndex implements SearchIndex {
           }
       frequencies[TEXT] = new Float64Array(places.length);
       frequencies[TITLE] = new Float64Array(places.length);
+      let restCeiling = 0;
+      let restTerms = 0;
+      for (const group of groups)
+        for (const { place } of group) {
+          restCeiling += ceiling(place);
+          restTerms++;
+        }
       for (const result of results) {
         const slot = result.id as number;
         entry = this.slots[slot];
         if (entry === undefined) continue;
+        if (best.length >= query.limit) {
+          let first = 0;
+          if (rescore === null) first = result.score / (result.queryTerms.length || 1);
+          else
+            for (const term of result.terms) {
+              const match = derived.get(term);
+              if (match !== undefined) first += match.weight * ceiling(match.place);
+            }
+          const bound = (first + restCeiling) * (result.queryTerms.length + restTerms);
+          // The margin covers the bound's additions being done in another order.
+          if (bound * (1 + 1e-9) < scored[best.peek()]!.score) continue;
+        }
         for (const field of FIELDS) {
           const counts = frequencies[field]!;
           counts.fill(0);
@@ -560,6 +609,10 @@ export class MiniSearchIndex implements SearchIndex {
           if (groupScore !== null) score += groupScore;
         }
         scored.push({ slot, score: score * matched.size, queryTerms: [...matched] });
+        if (reaches(matched)) {
+          best.push(scored.length - 1);
+          if (best.length > query.limit) best.pop();
+        }
       }
     } finally {
       for (const id of places) this.lookup[id] = 0;
@@ -570,20 +623,14 @@ export class MiniSearchIndex implements SearchIndex {
 
   /** Hits for scored passages (best first), keeping those that reach the floor. */
   private hitsOf(results: readonly Scored[], query: TermGroupSearch): IndexHit[] {
-    const coverage = query.coverage;
+    const reaches = floorTest(query);
     const order = [...new Set(query.groups.flat())];
     const hits: IndexHit[] = [];
     for (const result of results) {
       const entry = this.slots[result.slot];
       if (entry === undefined) continue;
       const matched = new Set(result.queryTerms);
-      if (coverage !== undefined && coverage.total > 0) {
-        let sum = 0;
-        query.groups.forEach((terms, g) => {
-          if (terms.some((t) => matched.has(t))) sum += coverage.weights[g] ?? 0;
-        });
-        if (sum / coverage.total < coverage.min) continue;
-      }
+      if (!reaches(matched)) continue;
       hits.push({
         key: entry.key,
         score: result.score,

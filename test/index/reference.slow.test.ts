@@ -273,6 +273,19 @@ describe('Library.searchTermGroups with a coverage floor', () => {
             expect(hit.score).toBeCloseTo(expected[i]!.score, 9);
             expect(hit.matchedTerms).toEqual(expected[i]!.matchedTerms);
           });
+          // With a limit, stage 2 leaves unread the passages that cannot make it: the first
+          // hits must still be the unpruned search's first ones.
+          for (const limit of [3, 20]) {
+            const first = await library.searchTermGroups(groups, {
+              ...options,
+              coverage: { weights, total, min },
+              limit,
+            });
+            expect(first.map((h) => h.passage.id)).toEqual(
+              expected.slice(0, limit).map((h) => h.passage.id),
+            );
+            first.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+          }
         }
     }
     return pruned;
