@@ -4,7 +4,8 @@
  * are answerable, questions about the other half are not (their topic is absent, as "What is
  * the capital of Australia?" is from a news corpus). For each threshold on the top passage's
  * confidence features it prints how many answerable questions keep a correct first result and
- * how many unanswerable ones are (rightly) left without results.
+ * how many unanswerable ones are (rightly) left without results: the best rules, then the
+ * rule in use (RANKING's floorCoverage and floorSentence).
  */
 import { join } from 'node:path';
 import { RANKING, rankPassages, weighQuery } from '../src/answer/answer.js';
@@ -65,10 +66,15 @@ for (let a = 0; a <= 0.61; a += 0.05)
     const rejected = unanswerable.filter((o) => !pass(o)).length / unanswerable.length;
     rules.push({ a, b, kept, rejected });
   }
+const describe = (r: (typeof rules)[number]): string =>
+  `coverage >= ${r.a.toFixed(2)} and sentence >= ${r.b.toFixed(2)}: correct first kept ${r.kept.toFixed(3)} (of ${base.toFixed(3)}), unanswerable left empty ${r.rejected.toFixed(3)}`;
 for (const r of rules
   .filter((r) => base - r.kept <= LOSS_ALLOWED)
   .sort((x, y) => y.rejected - x.rejected)
   .slice(0, 8))
-  console.log(
-    `coverage >= ${r.a.toFixed(2)} and sentence >= ${r.b.toFixed(2)}: correct first kept ${r.kept.toFixed(3)} (of ${base.toFixed(3)}), unanswerable left empty ${r.rejected.toFixed(3)}`,
-  );
+  console.log(describe(r));
+const inUse = rules.find(
+  (r) =>
+    Math.abs(r.a - RANKING.floorCoverage) < 1e-6 && Math.abs(r.b - RANKING.floorSentence) < 1e-6,
+);
+if (inUse !== undefined) console.log(`in use: ${describe(inUse)}`);
