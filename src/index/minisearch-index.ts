@@ -85,8 +85,11 @@ export interface TermStatistics {
 export interface FirstStage {
   /** The terms whose global frequencies `finish` will ask for when it rescores. */
   neededTerms(): string[];
-  /** The hits, scored with `global` statistics, or with the index's own when null. */
-  finish(global: TermStatistics | null): IndexHit[];
+  /**
+   * The hits, scored with `global` statistics, or with the index's own when null; those
+   * scoring under `atLeast` may be left out (see MiniSearchIndex.searchWith).
+   */
+  finish(global: TermStatistics | null, atLeast?: number): IndexHit[];
 }
 
 /** MiniSearch's default weight of a prefix expansion (its `weights.prefix` search option). */
@@ -410,10 +413,11 @@ export class MiniSearchIndex implements SearchIndex {
    * index is a segment of a larger corpus), or with its own when null. MiniSearch scores with its
    * own statistics, so with `global` every candidate is rescored from its stored terms: the
    * document terms each result matched (`terms`) are weighed as MiniSearch weighs exact, prefix
-   * and fuzzy matches, with the corpus-wide frequencies and average lengths.
+   * and fuzzy matches, with the corpus-wide frequencies and average lengths. Hits scoring
+   * under `atLeast` may be left out: other segments have found enough above it.
    */
-  searchWith(query: TermGroupSearch, global: TermStatistics | null): IndexHit[] {
-    return this.firstStage(query, global !== null).finish(global);
+  searchWith(query: TermGroupSearch, global: TermStatistics | null, atLeast = 0): IndexHit[] {
+    return this.firstStage(query, global !== null).finish(global, atLeast);
   }
 
   /**
@@ -463,9 +467,9 @@ export class MiniSearchIndex implements SearchIndex {
         for (const result of results) for (const term of result.terms) needed.add(term);
         return [...needed].filter((term) => this.termIds.has(term));
       },
-      finish: (global) => {
+      finish: (global, atLeast = 0) => {
         const rescore = global === null ? null : { global, leaves: leavesOf(asked, query) };
-        return this.hitsOf(this.addScores(results, rest, query, rescore), query);
+        return this.hitsOf(this.addScores(results, rest, query, rescore, atLeast), query);
       },
     };
   }
@@ -479,15 +483,17 @@ export class MiniSearchIndex implements SearchIndex {
    *
    * Reading a passage's stored terms is most of this work, and most of stage 1's results are
    * passages that match one common word. So once `query.limit` scored passages reach the
-   * floor, a result whose score cannot reach the lowest of them is left out unread: its bound
-   * takes every term it could still match at the most BM25+ gives a term (idf · (d + k + 1),
-   * as its frequency grows without end). What is left out could never be among the hits.
+   * floor, a result whose score cannot reach the lowest of them (nor `atLeast`, the score other
+   * segments' hits set) is left out unread: its bound takes every term it could still match at
+   * the most BM25+ gives a term (idf · (d + k + 1), as its frequency grows without end). What
+   * is left out could never be among the hits.
    */
   private addScores(
     results: readonly { id: unknown; score: number; terms: string[]; queryTerms: string[] }[],
     rest: readonly (readonly string[])[],
     query: TermGroupSearch,
     rescore: { readonly global: TermStatistics; readonly leaves: readonly Leaf[] } | null,
+    atLeast: number,
   ): Scored[] {
     const params = query.bm25;
     const total = rescore?.global.documentCount ?? this.miniSearch.documentCount;
@@ -570,7 +576,9 @@ export class MiniSearchIndex implements SearchIndex {
         const slot = result.id as number;
         entry = this.slots[slot];
         if (entry === undefined) continue;
-        if (best.length >= query.limit) {
+        const lowest =
+          best.length >= query.limit ? Math.max(atLeast, scored[best.peek()]!.score) : atLeast;
+        if (lowest > 0) {
           let first = 0;
           if (rescore === null) first = result.score / (result.queryTerms.length || 1);
           else
@@ -580,7 +588,7 @@ export class MiniSearchIndex implements SearchIndex {
             }
           const bound = (first + restCeiling) * (result.queryTerms.length + restTerms);
           // The margin covers the bound's additions being done in another order.
-          if (bound * (1 + 1e-9) < scored[best.peek()]!.score) continue;
+          if (bound * (1 + 1e-9) < lowest) continue;
         }
         for (const field of FIELDS) {
           const counts = frequencies[field]!;

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { MiniSearchIndex, type FirstStage, type TermStatistics } from './minisearch-index.js';
 import type { IndexHit, TermGroupSearch } from './search-index.js';
 import {
-  mergeHits,
+  searchInTurn,
   type RestoredSegment,
   type ToMain,
   type ToWorker,
@@ -52,10 +52,7 @@ function queryOf(wire: WireQuery): TermGroupSearch {
 }
 
 function finish(stages: FirstStage[], global: TermStatistics | null, limit: number): IndexHit[] {
-  return mergeHits(
-    stages.map((stage) => stage.finish(global)),
-    limit,
-  );
+  return searchInTurn(stages.length, (i, atLeast) => stages[i]!.finish(global, atLeast), limit);
 }
 
 /** A restored segment's figures, for the main thread's tables. */

@@ -75,6 +75,27 @@ export type ToMain =
   | { request: number; restored: RestoredSegment }
   | { request: number; error: string };
 
+/**
+ * Segments searched one after another, `search(i, atLeast)` searching the i-th, and their hits
+ * merged (mergeHits). Each is told the score a hit must reach to matter: the `limit`-th best
+ * among the hits found so far, which a hit below it can no longer displace (0 until `limit`
+ * hits are found). A segment's stage 2 leaves unread the passages that cannot reach it.
+ */
+export function searchInTurn(
+  count: number,
+  search: (i: number, atLeast: number) => readonly IndexHit[],
+  limit: number,
+): IndexHit[] {
+  const lists: (readonly IndexHit[])[] = [];
+  let atLeast = 0;
+  for (let i = 0; i < count; i++) {
+    lists.push(search(i, atLeast));
+    const scores = lists.flatMap((hits) => hits.map((hit) => hit.score));
+    if (scores.length >= limit) atLeast = scores.sort((a, b) => b - a)[limit - 1]!;
+  }
+  return mergeHits(lists, limit);
+}
+
 /** Hit lists of segments merged into one ranking, best first, at most `limit`. */
 export function mergeHits(lists: readonly (readonly IndexHit[])[], limit: number): IndexHit[] {
   if (lists.length === 1) return lists[0]!.slice(0, limit);

@@ -26,6 +26,7 @@ import { MiniSearchIndex, type TermStatistics } from './minisearch-index.js';
 import type { IndexHit, IndexedPassage, SearchIndex, TermGroupSearch } from './search-index.js';
 import {
   mergeHits,
+  searchInTurn,
   type GlobalCounts,
   type RestoredSegment,
   type SegmentWorkers,
@@ -406,14 +407,18 @@ export class SegmentedIndex implements SearchIndex {
       .map((s) => s.id);
   }
 
-  /** One segment's hits for `query`, scored with `global` (null: the only segment). */
+  /**
+   * One segment's hits for `query`, scored with `global` (null: the only segment), those
+   * scoring under `atLeast` left out (see searchInTurn).
+   */
   private searchSegment(
     id: string,
     query: TermGroupSearch,
     global: TermStatistics | null,
+    atLeast: number,
   ): IndexHit[] {
     const index = this.segments.get(id)?.index;
-    return index instanceof MiniSearchIndex ? index.searchWith(query, global) : [];
+    return index instanceof MiniSearchIndex ? index.searchWith(query, global, atLeast) : [];
   }
 
   search(query: TermGroupSearch): Promise<IndexHit[]> {
@@ -423,8 +428,9 @@ export class SegmentedIndex implements SearchIndex {
     // A lone segment's own statistics are the corpus's: MiniSearch's scores stand as they are.
     const global = nonEmpty <= 1 ? null : this.statistics();
     return Promise.resolve(
-      mergeHits(
-        ids.map((id) => this.searchSegment(id, query, global)),
+      searchInTurn(
+        ids.length,
+        (i, atLeast) => this.searchSegment(ids[i]!, query, global, atLeast),
         query.limit,
       ),
     );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IndexWorkerError, SegmentWorkers } from '../../src/index/segment-workers.js';
+import { IndexWorkerError, searchInTurn, SegmentWorkers } from '../../src/index/segment-workers.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { Library } from '../../src/library/library.js';
-import type { IndexedPassage, TermGroupSearch } from '../../src/index/search-index.js';
+import type { IndexedPassage, IndexHit, TermGroupSearch } from '../../src/index/search-index.js';
 import { makeNewsArticle } from '../fixtures.js';
 
 const QUERY: TermGroupSearch = {
@@ -66,5 +66,31 @@ describe('SegmentWorkers', () => {
     expect((await library.search('grain')).map((hit) => hit.article.id)).toEqual(['a']);
     await library.close();
     await expect(library.search('grain')).rejects.toBeInstanceOf(IndexWorkerError);
+  });
+});
+
+describe('searchInTurn', () => {
+  const hits = (...scores: number[]): IndexHit[] =>
+    scores.map((score, i) => ({
+      key: { docId: `d${score}`, ordinal: i },
+      score,
+      matchedTerms: [],
+    }));
+
+  it('tells each segment the limit-th best score found before it, and merges best first', () => {
+    const lists = [hits(9, 5), hits(8, 7, 1), hits(6), hits(10)];
+    const told: number[] = [];
+    const merged = searchInTurn(
+      lists.length,
+      (i, atLeast) => {
+        told.push(atLeast);
+        return lists[i]!;
+      },
+      3,
+    );
+    // Nothing to beat until three hits are in; then the third best of 9, 5, 8, 7, 1 (7), of those
+    // and 6 (still 7).
+    expect(told).toEqual([0, 0, 7, 7]);
+    expect(merged.map((h) => h.score)).toEqual([10, 9, 8]);
   });
 });
