@@ -13,7 +13,8 @@ import type { Command } from '../../src/discord/command.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import { Library } from '../../src/library/library.js';
 import type { Article } from '../../src/core/types.js';
-import type { FakeDiscord } from '../fake-discord/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import { makeArticle } from '../fixtures.js';
 
 /** The repository root (for the bundled corpus). */
@@ -32,6 +33,29 @@ export function article(fields: Partial<Article> & { id: string; text: string })
 /** A temporary DATA_DIR, removed by the caller. */
 export function tempDataDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'verbatim-discord-'));
+}
+
+/** A fake Discord and a temporary DATA_DIR (see useFakeDiscord). */
+export interface FakeDiscordSetup {
+  fake: FakeDiscord;
+  dataDir: string;
+}
+
+/**
+ * Starts a fake Discord and makes a DATA_DIR before the enclosing describe block's tests, and
+ * closes and removes them after. The fields are set once the block's tests run: read them there.
+ */
+export function useFakeDiscord(): Readonly<FakeDiscordSetup> {
+  const setup = {} as FakeDiscordSetup;
+  beforeAll(async () => {
+    setup.fake = await startFakeDiscord();
+    setup.dataDir = tempDataDir();
+  });
+  afterAll(async () => {
+    await setup.fake.close();
+    removeDir(setup.dataDir);
+  });
+  return setup;
 }
 
 /** Log lines kept for assertions. */

@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/library/load.js';
 import { Library } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
-import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
 import { loadGated } from '../library/gated-snapshot.js';
-import { captureLog, removeDir, ROOT, startTestBot, tempDataDir } from './harness.js';
+import { captureLog, ROOT, startTestBot, useFakeDiscord } from './harness.js';
 import path from 'node:path';
 
 describe('the bot while its index loads', () => {
-  let fake: FakeDiscord;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDiscord();
-    dataDir = tempDataDir();
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    removeDir(dataDir);
-  });
+  const setup = useFakeDiscord();
 
   it('answers /ask from the segments in place, the loading notice first, and /about says how far', async () => {
+    const { fake, dataDir } = setup;
     const { articles } = await loadCorpus(path.join(ROOT, 'corpus'));
     const { early, release, loaded } = await loadGated(
       Library.build(articles, new SegmentedIndex({ segmentPassages: 20 })),
@@ -46,6 +35,7 @@ describe('the bot while its index loads', () => {
   });
 
   it('serves a persisted index as soon as its newest segment is in, on a restart', async () => {
+    const { fake, dataDir } = setup;
     const first = await startTestBot({ fake, dataDir, logger: SILENT_LOGGER });
     await first.stop();
     const log = captureLog(fake.token);

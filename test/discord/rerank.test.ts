@@ -1,7 +1,6 @@
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import { captureLog, removeDir, startTestBot, tempDataDir } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { captureLog, startTestBot, useFakeDiscord } from './harness.js';
 
 /** The outlets of an /ask reply's quotes, in the order shown. */
 function outlets(reply: APIMessage): string[] {
@@ -10,20 +9,10 @@ function outlets(reply: APIMessage): string[] {
 }
 
 describe('/ask with SEMANTIC_RERANK=true against a fake Discord', () => {
-  let fake: FakeDiscord;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDiscord();
-    dataDir = tempDataDir();
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    removeDir(dataDir);
-  });
+  const setup = useFakeDiscord();
 
   async function ask(env: Record<string, string>, question: string): Promise<string[]> {
+    const { fake, dataDir } = setup;
     const log = captureLog(fake.token);
     const bot = await startTestBot({ fake, dataDir, logger: log.logger, env });
     try {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIMessage } from 'discord-api-types/v10';
@@ -7,32 +7,25 @@ import { BUTTON_STATE_FILE } from '../../src/discord/state.js';
 import { COMMAND_SYNC_FILE } from '../../src/discord/sync.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
 import type { Library } from '../../src/library/library.js';
-import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
-import { libraryOf, removeDir, seedArticles, startTestBot, tempDataDir } from './harness.js';
+import type { FakeDiscord } from '../fake-discord/index.js';
+import { libraryOf, seedArticles, startTestBot, useFakeDiscord } from './harness.js';
 
 function puts(fake: FakeDiscord): string[] {
   return fake.requests.filter((r) => r.method === 'PUT').map((r) => r.path);
 }
 
 describe('command sync and button state across restarts', () => {
-  let fake: FakeDiscord;
-  let dataDir: string;
+  const setup = useFakeDiscord();
   let library: Library;
 
   beforeAll(async () => {
-    fake = await startFakeDiscord();
-    dataDir = tempDataDir();
     library = libraryOf(await seedArticles());
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    removeDir(dataDir);
   });
 
   let firstAnswer: APIMessage;
 
   it('puts the commands to the guild on the first start and records their hash', async () => {
+    const { fake, dataDir } = setup;
     const bot = await startTestBot({
       fake,
       dataDir,
@@ -61,6 +54,7 @@ describe('command sync and button state across restarts', () => {
   });
 
   it('does not put them again on a second start with the same definitions', async () => {
+    const { fake, dataDir } = setup;
     const bot = await startTestBot({
       fake,
       dataDir,
@@ -87,6 +81,7 @@ describe('command sync and button state across restarts', () => {
   });
 
   it('puts them again when the definitions change', async () => {
+    const { fake, dataDir } = setup;
     const bot = await startTestBot({
       fake,
       dataDir,
@@ -107,6 +102,6 @@ describe('command sync and button state across restarts', () => {
   });
 
   it('was never rejected by the fake Discord', () => {
-    expect(fake.rejections()).toEqual([]);
+    expect(setup.fake.rejections()).toEqual([]);
   });
 });
