@@ -134,11 +134,15 @@ export function weighQuery(
   const tokens = tokenize(question);
   const inOptional = (t: Token): boolean =>
     optional.some((s) => t.start >= s.start && t.end <= s.end);
-  const termsOf = (token: Token): readonly string[] =>
-    isCyrillicStopWord(normalizeWord(token.text))
-      ? []
-      : withVerbForms(token.text, queryTermsOfWord(token.text, context));
-  const searched = tokens.filter((t) => termsOf(t).length > 0);
+  const ownTerms = new Map(
+    tokens.map((t) => [
+      t,
+      isCyrillicStopWord(normalizeWord(t.text))
+        ? []
+        : withVerbForms(t.text, queryTermsOfWord(t.text, context)),
+    ]),
+  );
+  const searched = tokens.filter((t) => (ownTerms.get(t) ?? []).length > 0);
   const opening = searched.length > 1 ? searched[0] : undefined;
   const keptTerms = (token: Token, terms: readonly string[]): readonly string[] => {
     const { written, bases } = declinedNameKeyTerms(token.text);
@@ -153,7 +157,7 @@ export function weighQuery(
   // answer type; "say" as a search word would rank passages using the verb itself first.
   const speechVerb = (token: Token): boolean =>
     answerType === 'speech' && isUnsearchedSpeechVerb(normalizeWord(token.text));
-  const dropSpeechVerb = tokens.some((t) => !speechVerb(t) && termsOf(t).length > 0);
+  const dropSpeechVerb = searched.some((t) => !speechVerb(t));
   // A Ukrainian question over Bulgarian and Russian articles: its stems ("Путін") meet none
   // of theirs ("Путин"), so its names are looked up by key in Cyrillic too. Where the
   // language has articles, the stem finds the name there, and a key would count it twice.
@@ -162,18 +166,15 @@ export function weighQuery(
   // a report worded otherwise ("Zelensky, on his part, said …") still covers the question.
   const spokenBy = (t: Token): boolean =>
     answerType === 'speech' && isSpeechQuestionVerb(normalizeWord(t.text));
-  const speechVerbOptional = tokens.some(
-    (t) => !spokenBy(t) && !inOptional(t) && termsOf(t).length > 0,
-  );
-  for (const token of tokens) {
+  const speechVerbOptional = searched.some((t) => !spokenBy(t) && !inOptional(t));
+  for (const token of searched) {
     if (dropSpeechVerb && speechVerb(token)) continue;
-    const ownTerms = termsOf(token);
+    const own = ownTerms.get(token) ?? [];
     const terms = keptTerms(
       token,
-      (namesAnySpelling || (!sameLanguage && scriptOf(token.text) === 'cyrillic')) &&
-        ownTerms.length > 0
-        ? [...new Set([...ownTerms, ...nameKeyTermsOf(token.text)])]
-        : ownTerms,
+      namesAnySpelling || (!sameLanguage && scriptOf(token.text) === 'cyrillic')
+        ? [...new Set([...own, ...nameKeyTermsOf(token.text)])]
+        : own,
     );
     const stem = terms[0];
     if (stem === undefined || seen.has(stem)) continue;

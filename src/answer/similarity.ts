@@ -53,8 +53,9 @@ export class SimilarityReranker {
 
   /**
    * `ranked` with its first SIMILARITY_DEPTH passages reordered, when `question` and they are
-   * English and the encoder is not busy (MAX_PENDING); otherwise `ranked` itself. The head's scores are handed out again in the new order,
-   * so the ranking stays sorted by score and a score keeps its scale.
+   * English and the encoder is not busy (MAX_PENDING); otherwise `ranked` itself. The head's
+   * scores are handed out again in the new order, so the ranking stays sorted by score and a
+   * score keeps its scale.
    */
   async rerank(question: string, ranked: readonly RankedPassage[]): Promise<RankedPassage[]> {
     const head = ranked.slice(0, SIMILARITY_DEPTH);

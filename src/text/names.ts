@@ -160,8 +160,8 @@ export function nameKeyOf(token: string): string | null {
 
 /**
  * Case endings of Russian and Ukrainian nouns and names ("Путину", "Беннетом", "Путіним"),
- * longest first, and of adjectival surnames after -ск-/-цк- ("Зеленского", "Зеленському"), whose base
- * form ends in -ий.
+ * longest first, and of adjectival surnames after -ск-/-цк- ("Зеленского", "Зеленському"),
+ * whose base form ends in -ий.
  */
 const NOUN_CASE_ENDING = /(?:ами|ями|ому|ему|ым|им|ом|ем|ой|ей|ою|ею|а|я|у|ю|е)$/u;
 const SURNAME_CASE_ENDING = /(?<=[сц]ь?к)(?:ого|его|ому|ему|ым|им|ом|ем)$/u;
@@ -184,15 +184,16 @@ export function nameKeysOf(token: string): string[] {
   const keys = [key];
   if (scriptOf(token) !== 'cyrillic') return keys;
   const word = normalizeToken(token);
-  const forms: string[] = [];
   const surname = SURNAME_CASE_ENDING.exec(word);
   const noun = surname === null ? NOUN_CASE_ENDING.exec(word) : null;
-  if (surname !== null) forms.push(`${word.slice(0, surname.index)}ий`);
-  else if (noun !== null && noun.index >= MIN_NAME_STEM) forms.push(word.slice(0, noun.index));
-  for (const form of forms) {
-    // nameKeyOf reads capitalised words only.
-    const variant = nameKeyOf(form.charAt(0).toUpperCase() + form.slice(1));
-    if (variant !== null && !keys.includes(variant)) keys.push(variant);
-  }
+  const base =
+    surname !== null
+      ? `${word.slice(0, surname.index)}ий`
+      : noun !== null && noun.index >= MIN_NAME_STEM
+        ? word.slice(0, noun.index)
+        : null;
+  // nameKeyOf reads capitalised words only.
+  const variant = base === null ? null : nameKeyOf(base.charAt(0).toUpperCase() + base.slice(1));
+  if (variant !== null && variant !== key) keys.push(variant);
   return keys;
 }

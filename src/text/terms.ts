@@ -1,6 +1,6 @@
 import PorterStemmerUk from 'natural/lib/natural/stemmers/porter_stemmer_uk.js';
 import { newStemmer } from 'snowball-stemmers';
-import { nameKeyOf, nameKeysOf } from './names.js';
+import { nameKeysOf } from './names.js';
 import { normalizeToken } from './normalize.js';
 import { stemBulgarian } from './stem-bg.js';
 import { stemEnglish } from './stem-en.js';
@@ -77,7 +77,7 @@ const NO_WORDS: ReadonlySet<string> = new Set();
 export function indexTermsOf(token: string, context: TermContext = DEFAULT_TERM_CONTEXT): string[] {
   const stem = stemWord(normalizeToken(token), context);
   if (stem === null) return [];
-  const keys = context.cyrillic === 'bg' ? [nameKeyOf(token) ?? []].flat() : nameKeysOf(token);
+  const keys = nameKeysOf(token).slice(0, context.cyrillic === 'bg' ? 1 : undefined);
   const prefix = scriptOf(token) === 'cyrillic' ? NAME_IN_CYRILLIC : NAME_IN_LATIN;
   return [stem, ...keys.map((key) => prefix + key)];
 }
@@ -98,7 +98,8 @@ export function queryTermsOf(token: string, context: TermContext = DEFAULT_TERM_
  * the same script too ("Benet" → "Bennett", "Нетаньяху" → "Нетаняху"). Empty for other words.
  */
 export function nameKeyTermsOf(token: string): string[] {
-  return nameKeysOf(token).flatMap((key) => [NAME_IN_LATIN + key, NAME_IN_CYRILLIC + key]);
+  const { written, bases } = declinedNameKeyTerms(token);
+  return [...written, ...bases];
 }
 
 /**
