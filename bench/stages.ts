@@ -3,8 +3,9 @@
  * On the synthetic corpus with SQuAD dev questions weighed as `/ask` weighs them, times in the
  * same process (medians and p99, ms): MiniSearch searching every word at once and the coverage
  * floor applied after it (one stage); stage 1 alone (the words a passage must match to reach
- * the floor, and those with prefix or fuzzy expansions); and the two-stage search the Library
- * runs (stage 2 scoring the other words from the passages' stored terms). Also the hits each
+ * the floor, and the other words' terms with prefix or fuzzy expansions: see `planStages`); and
+ * the two-stage search the Library runs (stage 2 scoring the rest from the passages' stored
+ * terms). Also the hits each
  * returns, which must be the same for the one-stage and two-stage searches (passages with equal
  * scores may come in another order: the two add the same terms' scores in another order).
  */
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { ensureSyntheticCorpus, loadSquadDev, parseSize } from './synthetic.js';
 import { Library } from '../src/library/library.js';
 import { CANDIDATE_LIMIT, RANKING, weighQuery } from '../src/answer/answer.js';
-import { firstStageGroups } from '../src/index/minisearch-index.js';
+import { planStages } from '../src/index/minisearch-index.js';
 import { isNameKeyTerm } from '../src/text/analyze.js';
 import type { Article } from '../src/core/types.js';
 
@@ -62,7 +63,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
     prefix: (term: string) => options.prefix(term) && rare(term),
     fuzzy: (term: string) => (rare(term) ? options.fuzzy(term) : false),
   };
-  const first = firstStageGroups({
+  const first = planStages({
     groups,
     combineWith: 'OR',
     coverage,
@@ -71,7 +72,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
     limit: CANDIDATE_LIMIT,
   });
   groupsAll += groups.length;
-  groupsFirst += first.length;
+  groupsFirst += first.first.length;
 
   started = performance.now();
   const all = await library.searchTermGroups(groups, {
@@ -90,10 +91,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
   times.oneStage.push(performance.now() - started);
 
   started = performance.now();
-  await library.searchTermGroups(
-    first.map((g) => groups[g]!),
-    { ...options, ...expanding, limit: Infinity },
-  );
+  await library.searchTermGroups(first.first, { ...options, ...expanding, limit: Infinity });
   times.stageOne.push(performance.now() - started);
 
   started = performance.now();

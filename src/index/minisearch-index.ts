@@ -167,17 +167,39 @@ export function necessaryGroups(coverage: TermGroupSearch['coverage'], count: nu
   return chosen;
 }
 
+/** How a search's term groups are shared between stage 1 (MiniSearch) and stage 2. */
+export interface StagePlan {
+  /** The groups (or parts of groups) stage 1 asks MiniSearch for. */
+  readonly first: readonly (readonly string[])[];
+  /** The groups (or parts) stage 2 scores from stage 1's passages' stored terms. */
+  readonly rest: readonly (readonly string[])[];
+}
+
 /**
- * The groups stage 1 asks MiniSearch for, in query order: the necessary ones and every group
- * with a term that has prefix or fuzzy expansions (only MiniSearch finds and weighs those).
+ * The plan of a search: stage 1 asks MiniSearch for the necessary groups whole, and of every
+ * other group only its terms with prefix or fuzzy expansions (only MiniSearch finds and weighs
+ * those); stage 2 scores the other groups' exact terms. A group's exact terms are left to
+ * stage 2 even when its name key expands: the key, absent from most corpora, costs MiniSearch
+ * little, while the group's common word ("state") would bring every passage holding it.
+ * Everything in stage 1 for an AND search.
  */
-export function firstStageGroups(query: TermGroupSearch): number[] {
-  const chosen = new Set(necessaryGroups(query.coverage, query.groups.length));
+export function planStages(query: TermGroupSearch): StagePlan {
+  if (query.combineWith !== 'OR') return { first: query.groups, rest: [] };
+  const necessary = new Set(necessaryGroups(query.coverage, query.groups.length));
+  const first: (readonly string[])[] = [];
+  const rest: (readonly string[])[] = [];
+  const expands = (t: string): boolean =>
+    query.prefix?.(t) === true || (query.fuzzy?.(t) ?? false) !== false;
   query.groups.forEach((terms, g) => {
-    if (terms.some((t) => query.prefix?.(t) === true || (query.fuzzy?.(t) ?? false) !== false))
-      chosen.add(g);
+    if (necessary.has(g)) {
+      first.push(terms);
+      return;
+    }
+    const expanding = terms.filter(expands);
+    if (expanding.length > 0) first.push(expanding);
+    if (expanding.length < terms.length) rest.push(terms.filter((t) => !expands(t)));
   });
-  return [...chosen].sort((a, b) => a - b);
+  return { first, rest };
 }
 
 /** Whether a passage matching `matched` query terms reaches `query`'s coverage floor. */
@@ -438,9 +460,8 @@ export class MiniSearchIndex implements SearchIndex {
       ...(query.maxFuzzy === undefined ? {} : { maxFuzzy: query.maxFuzzy }),
       ...(passes === null ? {} : { boostDocument: (id) => (passes(id as number) ? 1 : 0) }),
     };
-    const first = query.combineWith === 'OR' ? firstStageGroups(query) : [];
-    const whole = first.length === 0 || first.length === query.groups.length;
-    const asked = whole ? query.groups : first.map((g) => query.groups[g]!);
+    const { first: asked, rest } = planStages(query);
+    const whole = rest.length === 0;
     const results = this.miniSearch.search(
       queryOf(asked, whole ? query.combineWith : 'OR'),
       options,
@@ -458,8 +479,6 @@ export class MiniSearchIndex implements SearchIndex {
             query,
           ),
       };
-    const inFirst = new Set(first);
-    const rest = whole ? [] : query.groups.filter((_, g) => !inFirst.has(g));
     return {
       neededTerms: () => {
         const needed = new Set<string>();

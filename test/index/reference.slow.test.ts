@@ -16,7 +16,7 @@ import {
   type SnapshotFiles,
 } from '../../src/library/library.js';
 import { SegmentedIndex } from '../../src/index/segmented-index.js';
-import { necessaryGroups, TITLE_BOOST } from '../../src/index/minisearch-index.js';
+import { necessaryGroups, planStages, TITLE_BOOST } from '../../src/index/minisearch-index.js';
 import type { Article } from '../../src/core/types.js';
 import { seededRandom } from '../fixtures.js';
 
@@ -302,6 +302,24 @@ describe('Library.searchTermGroups with a coverage floor', () => {
       return necessaryGroups({ weights, total, min: 0.25 }, groups.length).length < groups.length;
     });
     expect(staged.length).toBeGreaterThan(10);
+    // Some group must be split between the stages: its name key expands (stage 1), its stem
+    // does not (stage 2).
+    const [, rareOnly] = expansions(library);
+    const split = questions.filter((question) => {
+      const groups = groupsOf(question);
+      const weights = groups.map((terms) => library.idf(terms[0]!));
+      const total = weights.reduce((a, b) => a + b, 0);
+      const plan = planStages({
+        groups,
+        combineWith: 'OR',
+        coverage: { weights, total, min: 0.25 },
+        ...rareOnly,
+        bm25: BM25_PARAMS,
+        limit: 20,
+      });
+      return plan.first.length + plan.rest.length > groups.length;
+    });
+    expect(split.length).toBeGreaterThan(0);
     expect(await compareFloored(library, questions)).toBeGreaterThan(1_000);
   }, 240_000);
 
