@@ -4,6 +4,7 @@
  * Computed lazily and memoised for the most recently analysed passages (a question's
  * candidates are often the next question's too), so the memory they take stays bounded.
  */
+import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../text/sentences.js';
 import type { Article, Passage, Span } from '../core/types.js';
 import { scanWords, termContextOfArticle } from '../text/analyze.js';
@@ -41,17 +42,12 @@ export interface PassageAnalysis {
 
 /** Analyses kept: ~250 questions' reranked candidates, a few MB. */
 const ANALYSIS_CACHE_LIMIT = 10_000;
-const analyses = new Map<Passage, PassageAnalysis>();
+const analyses = new LRUCache<Passage, PassageAnalysis>({ max: ANALYSIS_CACHE_LIMIT });
 
 /** The (memoised) analysis of a passage of `article`. */
 export function analyzePassage(article: Article, passage: Passage): PassageAnalysis {
   const cached = analyses.get(passage);
-  if (cached !== undefined) {
-    // Re-inserted, so the Map's order is least recently used first.
-    analyses.delete(passage);
-    analyses.set(passage, cached);
-    return cached;
-  }
+  if (cached !== undefined) return cached;
   const context = termContextOfArticle(article);
   const sequence: (readonly string[])[] = [];
   const sentences: AnalyzedSentence[] = splitSentences(
@@ -95,10 +91,6 @@ export function analyzePassage(article: Article, passage: Passage): PassageAnaly
     return { span, terms, forms, words: count, candidates };
   });
   const analysis = { sentences, sequence };
-  if (analyses.size >= ANALYSIS_CACHE_LIMIT) {
-    const oldest = analyses.keys().next();
-    if (oldest.done !== true) analyses.delete(oldest.value);
-  }
   analyses.set(passage, analysis);
   return analysis;
 }

@@ -7,6 +7,7 @@
  * only when the question and all of them are English, the one language the encoder knows.
  * The rest of the ranking, the confidence floor and the quote choice are the lexical ones.
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/log.js';
 import type { Passage } from '../core/types.js';
 import { SentenceEncoder, cosine } from '../text/sentence-encoder.js';
@@ -40,7 +41,7 @@ const CYRILLIC = /\p{Script=Cyrillic}/u;
 
 /** Reorders a ranking's head by sentence-embedding similarity to the question. */
 export class SimilarityReranker {
-  private readonly cache = new Map<Passage, Float32Array>();
+  private readonly cache = new LRUCache<Passage, Float32Array>({ max: CACHE_LIMIT });
 
   /**
    * @param encoder where embeddings come from.
@@ -85,7 +86,9 @@ export class SimilarityReranker {
 
   /** The cosine between the question and each passage of `head`. */
   private async similarities(question: string, head: readonly RankedPassage[]): Promise<number[]> {
-    const missing = head.filter((r) => !this.cache.has(r.hit.passage));
+    // Read first (which marks them recently used), so storing the missing ones cannot evict them.
+    const known = head.map((r) => this.cache.get(r.hit.passage));
+    const missing = head.filter((_, i) => known[i] === undefined);
     const texts = [
       question,
       ...missing.map((r) => r.hit.article.text.slice(r.hit.passage.start, r.hit.passage.end)),
@@ -101,23 +104,10 @@ export class SimilarityReranker {
     const vectors = await Promise.race([this.encoder.embed(texts), late]).finally(() =>
       clearTimeout(timer),
     );
-    missing.forEach((r, i) => this.remember(r.hit.passage, vectors[i + 1]!));
+    const fresh = new Map(missing.map((r, i) => [r.hit.passage, vectors[i + 1]!]));
+    for (const [passage, vector] of fresh) this.cache.set(passage, vector);
     const asked = vectors[0]!;
-    return head.map((r) => {
-      const vector = this.cache.get(r.hit.passage)!;
-      // Re-inserted, so the Map's order is least recently used first.
-      this.cache.delete(r.hit.passage);
-      this.cache.set(r.hit.passage, vector);
-      return cosine(asked, vector);
-    });
-  }
-
-  private remember(passage: Passage, vector: Float32Array): void {
-    this.cache.set(passage, vector);
-    if (this.cache.size > CACHE_LIMIT) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
+    return head.map((r, i) => cosine(asked, known[i] ?? fresh.get(r.hit.passage)!));
   }
 }
 

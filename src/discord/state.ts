@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { replaceFile } from '../core/files.js';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../core/log.js';
 import { migratePostgres, type PgPool } from '../db/postgres.js';
 
@@ -31,13 +32,12 @@ export interface ButtonStateStore {
   close(): Promise<void>;
 }
 
-/** Drops the oldest entries of `entries` beyond `max` (a Map keeps insertion order). */
-function trim(entries: Map<string, unknown>, max: number): void {
-  while (entries.size > max) {
-    const oldest = entries.keys().next().value;
-    if (oldest === undefined) break;
-    entries.delete(oldest);
-  }
+/**
+ * The newest `max` entries. Values are boxed (lru-cache holds no null), and reads use `peek`, so
+ * "newest" is by insertion, as in the file: a read does not keep an entry longer.
+ */
+function newestEntries(max: number): LRUCache<string, { readonly value: unknown }> {
+  return new LRUCache({ max });
 }
 
 /** The key of a value: 12 base64url characters of its SHA-256 (72 bits). */
@@ -54,7 +54,7 @@ export function openButtonStateStore(
   logger: Logger,
   max = MAX_BUTTON_STATES,
 ): ButtonStateStore {
-  const entries = new Map<string, unknown>();
+  const entries = newestEntries(max);
   const file = dir === null ? null : path.join(dir, BUTTON_STATE_FILE);
   let linesInFile = 0;
   if (file !== null) {
@@ -73,14 +73,13 @@ export function openButtonStateStore(
       try {
         const { k, v } = JSON.parse(line) as { k?: unknown; v?: unknown };
         if (typeof k !== 'string') throw new Error('no key');
-        entries.delete(k);
-        entries.set(k, v);
+        // A key written again is newer: `set` makes it the newest.
+        entries.set(k, { value: v });
       } catch {
         skipped++;
       }
     }
     if (skipped > 0) logger.warn(`button state: skipped ${skipped} unreadable line(s)`, { file });
-    trim(entries, max);
   }
   let pending: string[] = [];
   let scheduled = false;
@@ -88,7 +87,10 @@ export function openButtonStateStore(
     if (file === null) return;
     mkdirSync(path.dirname(file), { recursive: true });
     if (linesInFile + pending.length > 2 * max) {
-      const lines = [...entries].map(([k, v]) => JSON.stringify({ k, v }) + '\n');
+      // Oldest first, as they were appended.
+      const lines = [...entries.rkeys()].map(
+        (k) => JSON.stringify({ k, v: entries.peek(k)?.value }) + '\n',
+      );
       replaceFile(file, lines.join(''));
       linesInFile = lines.length;
     } else {
@@ -113,8 +115,7 @@ export function openButtonStateStore(
     put(value) {
       const key = stateKey(value);
       if (!entries.has(key)) {
-        entries.set(key, value);
-        trim(entries, max);
+        entries.set(key, { value });
         pending.push(JSON.stringify({ k: key, v: value }) + '\n');
         if (!scheduled) {
           scheduled = true;
@@ -123,7 +124,7 @@ export function openButtonStateStore(
       }
       return key;
     },
-    get: (key) => Promise.resolve(entries.get(key)),
+    get: (key) => Promise.resolve(entries.peek(key)?.value),
     flush: () => Promise.resolve(flush()),
     close: () => Promise.resolve(flush()),
   };
@@ -154,15 +155,10 @@ export async function openPostgresButtonStateStore(
   max = MAX_BUTTON_STATES,
 ): Promise<ButtonStateStore> {
   await migratePostgres(pool, 'buttons', BUTTON_STATE_MIGRATIONS);
-  const cache = new Map<string, unknown>();
+  const cache = newestEntries(max);
   let pending = new Map<string, string>();
   let writing: Promise<void> = Promise.resolve();
   let scheduled = false;
-  const remember = (key: string, value: unknown): void => {
-    cache.delete(key);
-    cache.set(key, value);
-    trim(cache, max);
-  };
   const write = async (batch: Map<string, string>): Promise<void> => {
     await pool.query(
       `INSERT INTO button_states (key, value) SELECT * FROM unnest($1::text[], $2::text[])
@@ -194,7 +190,7 @@ export async function openPostgresButtonStateStore(
     put(value) {
       const key = stateKey(value);
       if (!cache.has(key)) {
-        remember(key, value);
+        cache.set(key, { value });
         pending.set(key, JSON.stringify(value));
         if (!scheduled) {
           scheduled = true;
@@ -204,7 +200,8 @@ export async function openPostgresButtonStateStore(
       return key;
     },
     async get(key) {
-      if (cache.has(key)) return cache.get(key);
+      const cached = cache.peek(key);
+      if (cached !== undefined) return cached.value;
       try {
         const found = await pool.query<{ value: string }>(
           'SELECT value FROM button_states WHERE key = $1',
@@ -213,7 +210,7 @@ export async function openPostgresButtonStateStore(
         const row = found.rows[0];
         if (row === undefined) return undefined;
         const value: unknown = JSON.parse(row.value);
-        remember(key, value);
+        cache.set(key, { value });
         return value;
       } catch (error) {
         logger.warn('could not read button state from PostgreSQL', { error });
