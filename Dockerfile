@@ -31,6 +31,6 @@ COPY corpus corpus
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
-# `npm run start:prod` is `node dist/src/main.js`; node runs it directly so SIGTERM reaches the
+# `npm run start:prod` is this command; node runs it directly so SIGTERM reaches the
 # bot, which finishes digest runs in flight and saves button state before it exits.
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]

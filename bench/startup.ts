@@ -144,6 +144,8 @@ if (args.includes('--child')) {
         '--import',
         'tsx',
         '--max-old-space-size=12000',
+        // As `npm start` runs the bot.
+        '--max-semi-space-size=64',
         import.meta.filename,
         ...args,
         ...database,
