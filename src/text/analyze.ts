@@ -25,7 +25,7 @@ export interface Token {
  * Bumped whenever the terms produced for a token change, so persisted indexes built with older
  * processing are rebuilt rather than trusted.
  */
-export const TERM_PROCESSING_VERSION = 5;
+export const TERM_PROCESSING_VERSION = 6;
 
 /**
  * A word: letters, marks and digits, with inner apostrophes or hyphens kept out (they split).

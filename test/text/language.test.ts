@@ -39,6 +39,16 @@ describe('language detection when metadata names none', () => {
   });
 });
 
+describe('Russian term processing', () => {
+  it('drops function words Snowball lists (now, while, against, which, such) but keeps verbs', () => {
+    const context = termContextOfArticle({ lang: 'ru' });
+    for (const word of ['сейчас', 'пока', 'против', 'какому', 'такое', 'никогда'])
+      expect(stemWord(word, context)).toBeNull();
+    expect(stemWord('являются', context)).not.toBeNull();
+    expect(stemWord('имеют', context)).not.toBeNull();
+  });
+});
+
 describe('Ukrainian term processing', () => {
   it('stems Ukrainian words and drops Ukrainian stop words in a Ukrainian article', () => {
     const context = termContextOfArticle({ lang: 'uk' });
@@ -46,5 +56,7 @@ describe('Ukrainian term processing', () => {
     expect(stemWord('новини', context)).toBe(stemWord('новина', context));
     expect(stemWord('що', context)).toBeNull();
     expect(stemWord('про', context)).toBeNull();
+    for (const word of ['зараз', 'поки', 'проти', 'якому', 'таке'])
+      expect(stemWord(word, context)).toBeNull();
   });
 });
