@@ -5,9 +5,9 @@
  * floor applied after it (one stage); stage 1 alone (the words a passage must match to reach
  * the floor, and the other words' terms with prefix or fuzzy expansions: see `planStages`); and
  * the two-stage search the Library runs (stage 2 scoring the rest from the passages' stored
- * terms). Also the hits each
- * returns, which must be the same for the one-stage and two-stage searches (passages with equal
- * scores may come in another order: the two add the same terms' scores in another order).
+ * terms). Also the hits each returns, which must be the same for the one-stage and two-stage
+ * searches (passages with equal scores may come in another order: the two add the same terms'
+ * scores in another order).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,7 +63,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
     prefix: (term: string) => options.prefix(term) && rare(term),
     fuzzy: (term: string) => (rare(term) ? options.fuzzy(term) : false),
   };
-  const first = planStages({
+  const plan = planStages({
     groups,
     combineWith: 'OR',
     coverage,
@@ -72,7 +72,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
     limit: CANDIDATE_LIMIT,
   });
   groupsAll += groups.length;
-  groupsFirst += first.first.length;
+  groupsFirst += plan.first.length;
 
   started = performance.now();
   const all = await library.searchTermGroups(groups, {
@@ -91,7 +91,7 @@ for (const { question } of loadSquadDev().questions.slice(0, queries)) {
   times.oneStage.push(performance.now() - started);
 
   started = performance.now();
-  await library.searchTermGroups(first.first, { ...options, ...expanding, limit: Infinity });
+  await library.searchTermGroups(plan.first, { ...options, ...expanding, limit: Infinity });
   times.stageOne.push(performance.now() - started);
 
   started = performance.now();
