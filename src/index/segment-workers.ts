@@ -86,14 +86,14 @@ export function searchInTurn(
   search: (i: number, atLeast: number) => readonly IndexHit[],
   limit: number,
 ): IndexHit[] {
-  const lists: (readonly IndexHit[])[] = [];
-  let atLeast = 0;
+  // The best `limit` so far, merged in as each segment answers: the same ranking as merging
+  // every list at the end (the sort is stable, so ties still keep segment order).
+  let best: IndexHit[] = [];
   for (let i = 0; i < count; i++) {
-    lists.push(search(i, atLeast));
-    const scores = lists.flatMap((hits) => hits.map((hit) => hit.score));
-    if (scores.length >= limit) atLeast = scores.sort((a, b) => b - a)[limit - 1]!;
+    const atLeast = best.length >= limit ? best[limit - 1]!.score : 0;
+    best = mergeHits([best, search(i, atLeast)], limit);
   }
-  return mergeHits(lists, limit);
+  return best;
 }
 
 /** Hit lists of segments merged into one ranking, best first, at most `limit`. */
