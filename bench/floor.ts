@@ -5,10 +5,12 @@
  * the capital of Australia?" is from a news corpus). For each threshold on the top passage's
  * confidence features it prints how many answerable questions keep a correct first result and
  * how many unanswerable ones are (rightly) left without results: the best rules, then the
- * rule in use (RANKING's floorCoverage and floorSentence).
+ * rule in use (RANKING's floorCoverage and floorSentence). Last, the same two shares for whole
+ * answers (`answerQuestion`, as `/ask` answers: spelling corrections and dates searched as words
+ * included), for the guesses' stricter floors.
  */
 import { join } from 'node:path';
-import { RANKING, rankPassages, weighQuery } from '../src/answer/answer.js';
+import { answerQuestion, RANKING, rankPassages, weighQuery } from '../src/answer/answer.js';
 import { Library } from '../src/library/library.js';
 import { loadSquadLayout, splitForTuning } from './lib/data.js';
 import { passagesAsArticles } from './lib/verbatim.js';
@@ -78,3 +80,15 @@ const inUse = rules.find(
     Math.abs(r.a - RANKING.floorCoverage) < 1e-6 && Math.abs(r.b - RANKING.floorSentence) < 1e-6,
 );
 if (inUse !== undefined) console.log(`in use: ${describe(inUse)}`);
+
+let answeredRight = 0;
+let leftEmpty = 0;
+for (const q of tune) {
+  const answer = await answerQuestion(library, q.question, { limit: 1 });
+  if (present.has(titleOf.get(q.passageId) ?? '')) {
+    if (answer.results[0]?.docId === q.passageId) answeredRight++;
+  } else if (answer.results.length === 0) leftEmpty++;
+}
+console.log(
+  `answerQuestion: correct first ${(answeredRight / answerable.length).toFixed(4)}, unanswerable left empty ${(leftEmpty / unanswerable.length).toFixed(4)}`,
+);

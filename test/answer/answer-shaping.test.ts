@@ -101,6 +101,32 @@ describe('dates in questions', () => {
     expect(await docIds('ceasefire talks in June 2021')).toHaveLength(4);
   });
 
+  it('searches a date nothing was published in as a word, when passages mention it', async () => {
+    const history = Library.build([
+      article(
+        'talks',
+        'Wire',
+        '2022-03-10',
+        'Delegations met in Antalya for talks about a ceasefire.',
+      ),
+      article(
+        'memo',
+        'Wire',
+        '2022-03-11',
+        'The memorandum on security was signed in Budapest in 1994.',
+      ),
+      article('failed', 'Wire', '2022-03-09', 'Kyiv says the memorandum on security failed it.'),
+    ]);
+    const answer = await answerQuestion(
+      history,
+      'Which memorandum on security was signed in 1994?',
+    );
+    // Not ordered by closeness to 1994, and no "nothing from 1994" notice: 1994 matched.
+    expect(answer.results.map((r) => r.docId)).toEqual(['memo', 'failed']);
+    expect(answer.results[0]?.quote).toContain('1994');
+    expect(answer.notices).toBeUndefined();
+  });
+
   it('puts the newest first for "latest"', async () => {
     expect((await docIds('latest ceasefire talks'))[0]).toBe('oct');
     expect((await docIds('последните ceasefire talks'))[0]).toBe('oct');
