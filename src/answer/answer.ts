@@ -828,9 +828,37 @@ async function answerFromIndex(
   if (!read.hasDate && !read.recent && !weighed.words.some((w) => !w.optional))
     weighed = weighQuery(library, searched, read.dateSpans);
   const topical = weighed.words.some((w) => !w.optional);
+  const confident = (ranking: readonly RankedPassage[], margin = 0): boolean => {
+    const top = ranking[0];
+    return (
+      top !== undefined &&
+      top.coverage >= params.floorCoverage + margin &&
+      top.sentenceCoverage >= params.floorSentence + margin
+    );
+  };
+  // "Which directive was adopted in 1994?" or "What happened in 1994?" over news of 2022:
+  // nothing was published then, so the date may be about what the articles say. It is searched
+  // like any word first, and kept as one when that clears the floors by the margin a corrected
+  // word must (else a year alone lets questions about absent topics through); otherwise it is
+  // a date of publication that matched nothing.
+  let dateWordRanking: RankedPassage[] | null = null;
+  if (read.hasDate && !publishedInQuestionWindow(library, read.cleaned)) {
+    const withDate = weighQuery(
+      library,
+      searched,
+      read.timeSpans.filter((span) => !read.dateSpans.includes(span)),
+    );
+    const ranking = withDate.words.some((w) => !w.optional)
+      ? await rankPassages(library, withDate, options, params)
+      : [];
+    if (confident(ranking, CORRECTED_FLOOR_MARGIN)) {
+      dateWordRanking = ranking;
+      weighed = withDate;
+    }
+  }
   let ranked: RankedPassage[];
   const notices: string[] = [];
-  if (!topical && (read.hasDate || read.recent)) {
+  if (dateWordRanking === null && !topical && (read.hasDate || read.recent)) {
     const reference = newestDate(library) ?? new Date().toISOString().slice(0, 10);
     const dates = parseQuestionDates(read.cleaned, reference);
     const window =
@@ -844,35 +872,7 @@ async function answerFromIndex(
     // A question of recency words only ("latest") still searches them.
     if (weighed.terms.length === 0) weighed = weighQuery(library, read.cleaned);
     if (weighed.terms.length === 0) return empty('only-stop-words');
-    const confident = (ranking: readonly RankedPassage[], margin = 0): boolean => {
-      const top = ranking[0];
-      return (
-        top !== undefined &&
-        top.coverage >= params.floorCoverage + margin &&
-        top.sentenceCoverage >= params.floorSentence + margin
-      );
-    };
-    let found: RankedPassage[] | null = null;
-    let dateSearched = false;
-    if (read.hasDate && !publishedInQuestionWindow(library, read.cleaned)) {
-      // "Which directive was adopted in 1994?" over news of 2022: nothing was published then,
-      // so the date may be about what the articles say. It is searched like any word first,
-      // and kept as one when that clears the floors by the margin a corrected word must (else
-      // a year alone lets questions about absent topics through); otherwise it is a date of
-      // publication that matched nothing.
-      const withDate = weighQuery(
-        library,
-        searched,
-        read.timeSpans.filter((span) => !read.dateSpans.includes(span)),
-      );
-      const ranking = await rankPassages(library, withDate, options, params);
-      if (confident(ranking, CORRECTED_FLOOR_MARGIN)) {
-        found = ranking;
-        weighed = withDate;
-        dateSearched = true;
-      }
-    }
-    found ??= await rankPassages(library, weighed, options, params);
+    let found = dateWordRanking ?? (await rankPassages(library, weighed, options, params));
     if (!confident(found)) {
       // Nothing matches as typed: read unknown words as the nearest corpus words and names
       // in any spelling ("Putn", "Benet", "Нетаньяху"), and say so.
@@ -908,7 +908,7 @@ async function answerFromIndex(
     }
     const dates = parseQuestionDates(read.cleaned, reference ?? '2000-01-01');
     const window =
-      dates.since !== null && dates.until !== null && !dateSearched
+      dates.since !== null && dates.until !== null && dateWordRanking === null
         ? { since: dates.since, until: dates.until }
         : null;
     const dated = applyQuestionDates(found, reference === null ? null : window, read.recent);

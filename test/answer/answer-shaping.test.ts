@@ -125,6 +125,10 @@ describe('dates in questions', () => {
     expect(answer.results.map((r) => r.docId)).toEqual(['memo', 'failed']);
     expect(answer.results[0]?.quote).toContain('1994');
     expect(answer.notices).toBeUndefined();
+    // A question of a date alone finds it in the text too, rather than the closest articles.
+    const happened = await answerQuestion(history, 'What happened in 1994?');
+    expect(happened.results.map((r) => r.docId)).toEqual(['memo']);
+    expect(happened.notices).toBeUndefined();
   });
 
   it('puts the newest first for "latest"', async () => {
