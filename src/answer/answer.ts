@@ -72,7 +72,8 @@ export const SAME_ARTICLE_DECAY = 0.5;
 /**
  * How much higher both confidence floors are for a guess: a question read past its typos, or a
  * date searched as a word. A guess must match clearly. On SQuAD tuning questions whose article
- * is absent (as in bench/floor.ts), corrections let 3.3% of them through with no floor margin.
+ * is absent (as in bench/floor.ts), corrections let 3.3% of them through with no floor margin,
+ * and dates searched as words 5 of 2,298 (1 with the margin).
  */
 const CORRECTED_FLOOR_MARGIN = 0.1;
 
